@@ -1,0 +1,5 @@
+"""Placeholder: `stretchbreak stats|history|export` (being written)."""
+
+import click
+
+COMMANDS: list[click.Command] = []
