@@ -1,0 +1,143 @@
+"""The status snapshot: its public JSON and the one-line summary people read in tmux."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from stretchbreak.core.status import (
+    StatusFormatError,
+    StatusSnapshot,
+    describe_status,
+    not_running,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 10, 14, 13, tzinfo=BERLIN)  # a Tuesday
+
+
+def working(**changes: object) -> StatusSnapshot:
+    values: dict[str, object] = {
+        "state": "working",
+        "updated_at": NOW,
+        "pid": 4242,
+        "next_break_at": datetime(2026, 3, 10, 14, 25, tzinfo=BERLIN),
+        "next_routine": "neck-reset",
+        "next_routine_name": "Neck reset",
+        "streak_days": 4,
+    }
+    values.update(changes)
+    return StatusSnapshot(**values)  # type: ignore[arg-type]
+
+
+def test_json_has_the_public_keys_with_offsets() -> None:
+    data = working().to_json()
+    assert data == {
+        "version": 1,
+        "state": "working",
+        "next_break_at": "2026-03-10T14:25:00+01:00",
+        "next_routine": "neck-reset",
+        "next_routine_name": "Neck reset",
+        "streak_days": 4,
+        "paused_until": None,
+        "updated_at": "2026-03-10T14:13:00+01:00",
+        "pid": 4242,
+    }
+
+
+def test_json_round_trips() -> None:
+    snapshot = working(state="paused", paused_until=datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert StatusSnapshot.from_json(json.loads(json.dumps(snapshot.to_json()))) == snapshot
+
+
+def test_not_running_knows_nothing_else() -> None:
+    data = not_running(NOW).to_json()
+    assert data["state"] == "not_running"
+    assert data["next_break_at"] is None and data["next_routine"] is None
+    assert data["streak_days"] is None and data["pid"] is None
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"version": 2}, "version"),
+        ({"state": "napping"}, "unknown state"),
+        ({"next_break_at": "2026-03-10T14:25:00"}, "no UTC offset"),
+        ({"next_break_at": "tomorrow"}, "next_break_at"),
+        ({"streak_days": True}, "streak_days must be int"),
+        ({"pid": "4242"}, "pid must be int"),
+        ({"updated_at": None}, "updated_at is missing"),
+    ],
+)
+def test_damaged_status_is_rejected_with_the_reason(
+    change: dict[str, object], complaint: str
+) -> None:
+    data = working().to_json() | change
+    with pytest.raises(StatusFormatError, match=complaint):
+        StatusSnapshot.from_json(data)
+
+
+def test_naive_times_are_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        working(next_break_at=datetime(2026, 3, 10, 14, 25))
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "line"),
+    [
+        (working(), "Next break 14:25 (in 12 min): Neck reset · streak 4 days"),
+        (working(streak_days=1), "Next break 14:25 (in 12 min): Neck reset · streak 1 day"),
+        (
+            working(streak_days=None, next_routine_name=None),
+            "Next break 14:25 (in 12 min): neck-reset",
+        ),
+        (
+            working(next_break_at=datetime(2026, 3, 10, 14, 13, 40, tzinfo=BERLIN)),
+            "Next break 14:13 (in under a minute): Neck reset · streak 4 days",
+        ),
+        (
+            working(next_break_at=datetime(2026, 3, 10, 15, 18, tzinfo=BERLIN)),
+            "Next break 15:18 (in 1 h 05 min): Neck reset · streak 4 days",
+        ),
+        (
+            working(next_break_at=datetime(2026, 3, 10, 14, 0, tzinfo=BERLIN)),
+            "Next break 14:00 (due now): Neck reset · streak 4 days",
+        ),
+        (working(next_break_at=None), "Working · no break scheduled · streak 4 days"),
+        (working(state="break_due"), "Break due now: Neck reset · streak 4 days"),
+        (working(state="in_break"), "On a break: Neck reset · streak 4 days"),
+        (
+            working(state="paused", paused_until=datetime(2026, 3, 10, 15, 0, tzinfo=BERLIN)),
+            "Paused until 15:00 · streak 4 days",
+        ),
+        (working(state="paused"), "Paused until you resume · streak 4 days"),
+        (
+            working(state="off_hours", next_break_at=datetime(2026, 3, 11, 9, 25, tzinfo=BERLIN)),
+            "Outside working hours · next break Wed 09:25: Neck reset · streak 4 days",
+        ),
+        (
+            not_running(NOW),
+            "stretchbreak is not running (start the dashboard with `stretchbreak`)",
+        ),
+    ],
+)
+def test_human_line(snapshot: StatusSnapshot, line: str) -> None:
+    assert describe_status(snapshot, NOW, BERLIN) == line
+
+
+def test_human_line_is_in_the_readers_zone() -> None:
+    snapshot = working(next_break_at=datetime(2026, 3, 10, 13, 25, tzinfo=UTC))
+    assert describe_status(snapshot, NOW, BERLIN).startswith("Next break 14:25 ")
+    assert describe_status(snapshot, NOW, ZoneInfo("America/New_York")).startswith(
+        "Next break 09:25 "
+    )
+
+
+def test_routine_names_are_shown_literally_without_control_characters() -> None:
+    snapshot = working(next_routine_name="[bold red]Neck\x1b[2J reset[/]")
+    line = describe_status(snapshot, NOW, BERLIN)
+    assert "\x1b" not in line
+    assert "[bold red]Neck [2J reset[/]" in line
