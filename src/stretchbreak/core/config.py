@@ -1,0 +1,637 @@
+"""config.toml: the settings model, its strict loader, and the documented writer.
+
+The key names are a public contract. Loading is all-or-nothing: a file with any problem gives
+the defaults plus every problem found (file, line, key path, what is allowed), so the app never
+runs on a half-applied config, and the file itself is never touched. Writing happens only when
+asked (first run, settings screen), always atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import textwrap
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import time, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import tomli_w
+
+from stretchbreak import paths
+from stretchbreak.core.durations import (
+    DURATION_EXAMPLES,
+    DurationError,
+    format_duration,
+    format_optional_duration,
+    parse_duration,
+)
+from stretchbreak.core.hours import RANGE_EXAMPLE, WEEKDAYS, HoursError, WorkingHours, parse_day
+from stretchbreak.core.streaks import StreakGoal
+from stretchbreak.core.suggest import closest
+from stretchbreak.core.toml_lines import KeyPath, SourceLines, format_key_path
+
+MAX_CONFIG_BYTES = 256 * 1024
+MIN_DURATION = timedelta(seconds=10)
+AUTO = "auto"
+DEFAULT_MOVEMENT_ROUTINES = (
+    "neck-reset",
+    "upper-trap-release",
+    "thoracic-mobility",
+    "desk-posture-reset",
+)
+_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CLOCK = re.compile(r"(\d{2}):(\d{2})")
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True, slots=True)
+class BreaksConfig:
+    """`[breaks]`: how often each break kind comes, and how snoozing and missing work."""
+
+    micro_every: timedelta | None = timedelta(minutes=25)
+    """Working time between micro breaks; None = "off"."""
+    micro_routine: str = "eye-micro"
+    movement_every: timedelta | None = timedelta(minutes=55)
+    """Working time between movement breaks; None = "off"."""
+    movement_routines: tuple[str, ...] = DEFAULT_MOVEMENT_ROUTINES
+    """The rotation; the next one is the least recently done."""
+    warning: timedelta | None = timedelta(seconds=60)
+    """Heads-up this long before a break; None = "off"."""
+    snooze: timedelta = timedelta(minutes=5)
+    max_snoozes: int = 2
+    missed_after: timedelta | None = timedelta(minutes=10)
+    """An unanswered due break counts as missed after this long; None = "off" (stays due)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyConfig:
+    """`[notify]`: which channels announce a break."""
+
+    desktop: bool = True
+    bell: bool = True
+    terminal: bool = True
+    """OSC 9 / OSC 777 notifications through the terminal (reaches SSH and tmux users)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerConfig:
+    """`[player]`: how routines are played."""
+
+    bell: bool = True
+    include_optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IdleConfig:
+    """`[idle]`: whether being away from the keyboard counts as a break."""
+
+    enabled: bool = True
+    natural_break_after: timedelta | None = None
+    """Idle time that counts as a natural break; None = "auto" (the break's own length)."""
+
+
+def _no_keys() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything in config.toml; `Config()` is the documented defaults.
+
+    `streak.workdays` always equals the weekdays that have working hours.
+    """
+
+    breaks: BreaksConfig = field(default_factory=BreaksConfig)
+    hours: WorkingHours = field(default_factory=WorkingHours)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    streak: StreakGoal = field(default_factory=StreakGoal)
+    player: PlayerConfig = field(default_factory=PlayerConfig)
+    idle: IdleConfig = field(default_factory=IdleConfig)
+    keys: Mapping[str, str] = field(default_factory=_no_keys)
+    """Binding id -> key, remapping the app's bindings (the UI checks the ids)."""
+
+    def __post_init__(self) -> None:
+        if self.streak.workdays != self.hours.workdays:
+            object.__setattr__(self, "streak", replace(self.streak, workdays=self.hours.workdays))
+        if not isinstance(self.keys, MappingProxyType):
+            object.__setattr__(self, "keys", MappingProxyType(dict(self.keys)))
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One thing wrong with a config file, precise enough to fix it without guessing."""
+
+    path: Path
+    line: int | None
+    key_path: str
+    """Like `breaks.micro_every` or `hours.mon[2]` (list items count from 1); empty for the
+    file as a whole."""
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+        return (
+            f"{where}: {self.key_path}: {self.message}"
+            if self.key_path
+            else f"{where}: {self.message}"
+        )
+
+
+# --- reading values -------------------------------------------------------------------------
+
+
+class _Invalid(ValueError):
+    """A value the schema refuses; `index` points into a list when one element is at fault."""
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+def _type_name(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    names |= {list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _need_str(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"must be {what}, not {_type_name(value)} ({value!r})")
+    return value
+
+
+def _read_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(f"must be true or false, not {_type_name(value)} ({value!r})")
+    return value
+
+
+def _int_reader(low: int, high: int) -> Callable[[object], int]:
+    def read(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Invalid(f"must be a whole number from {low} to {high}, not {value!r}")
+        if not low <= value <= high:
+            raise _Invalid(f"{value} is out of range; allowed: {low} to {high}")
+        return value
+
+    return read
+
+
+def _duration_reader(
+    high: timedelta, special: str | None = None
+) -> Callable[[object], timedelta | None]:
+    """Durations from "10s" to `high`; `special` ("off" or "auto") reads as None."""
+    allowed = f'a duration from "10s" to "{format_duration(high)}" like {DURATION_EXAMPLES}'
+    if special is not None:
+        allowed += f', or "{special}"'
+
+    def read(value: object) -> timedelta | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise _Invalid(f'must be {allowed}, with a unit: "{value}m" or "{value}s", not {value}')
+        text = _need_str(value, allowed)
+        if special is not None and text == special:
+            return None
+        try:
+            duration = parse_duration(text)
+        except DurationError:
+            raise _Invalid(f"{text!r} is not {allowed}") from None
+        if not MIN_DURATION <= duration <= high:
+            raise _Invalid(f"{text!r} is out of range; allowed: {allowed}")
+        return duration
+
+    return read
+
+
+def _required_duration_reader(high: timedelta) -> Callable[[object], timedelta]:
+    read_any = _duration_reader(high)
+
+    def read(value: object) -> timedelta:
+        duration = read_any(value)
+        assert duration is not None
+        return duration
+
+    return read
+
+
+def _read_routine_id(value: object) -> str:
+    text = _need_str(value, "a routine id")
+    if not _SAFE_ID.fullmatch(text):
+        raise _Invalid(
+            f"{text!r} is not a routine id; allowed: lowercase letters, digits and '-', "
+            "starting with a letter or digit, at most 48 characters"
+        )
+    return text
+
+
+def _read_routine_ids(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise _Invalid(f"must be a non-empty list of routine ids, not {value!r}")
+    if len(value) > 20:
+        raise _Invalid(f"has {len(value)} routines; allowed: at most 20")
+    ids: list[str] = []
+    for index, item in enumerate(value):
+        try:
+            routine_id = _read_routine_id(item)
+        except _Invalid as error:
+            raise _Invalid(str(error), index) from None
+        if routine_id in ids:
+            raise _Invalid(f"{routine_id!r} is listed twice; list each routine once", index)
+        ids.append(routine_id)
+    return tuple(ids)
+
+
+def _choice_reader(options: tuple[str, ...]) -> Callable[[object], str]:
+    allowed = " or ".join(f'"{option}"' for option in options)
+
+    def read(value: object) -> str:
+        text = _need_str(value, allowed)
+        if text not in options:
+            raise _Invalid(f"{text!r} is not allowed; allowed: {allowed}")
+        return text
+
+    return read
+
+
+def _read_clock(value: object) -> time:
+    allowed = 'a local time "HH:MM" from "00:00" to "23:59"'
+    text = _need_str(value, allowed)
+    match = _CLOCK.fullmatch(text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise _Invalid(f"{text!r} is not {allowed}")
+    return time(int(match[1]), int(match[2]))
+
+
+def _read_day(value: object) -> tuple[Any, ...]:
+    if not isinstance(value, list):
+        raise _Invalid(f"must be a list of ranges like [{RANGE_EXAMPLE}], not {value!r}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise _Invalid(f"must be a string like {RANGE_EXAMPLE}, not {item!r}", index)
+    try:
+        return parse_day(value)
+    except HoursError as error:
+        raise _Invalid(str(error), error.index) from None
+
+
+def _read_key_binding(value: object) -> str:
+    text = _need_str(value, 'a key name like "s" or "ctrl+p"')
+    if not text or len(text) > 40 or _CONTROL.search(text):
+        raise _Invalid(f"{text!r} is not a key name; allowed: 1-40 printable characters")
+    return text
+
+
+# --- the schema: one entry per key, used to read, to check names, and to write --------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    name: str
+    doc: str
+    read: Callable[[object], Any]
+    write: Callable[[Any], Any] = lambda value: value
+
+
+_HOURS_8 = timedelta(hours=8)
+_BREAKS = (
+    _Key(
+        "micro_every",
+        'Working time between short eye + posture breaks, or "off".',
+        _duration_reader(_HOURS_8, "off"),
+        format_optional_duration,
+    ),
+    _Key("micro_routine", "The routine played for a micro break.", _read_routine_id),
+    _Key(
+        "movement_every",
+        'Working time between movement (stretch) breaks, or "off".',
+        _duration_reader(_HOURS_8, "off"),
+        format_optional_duration,
+    ),
+    _Key(
+        "movement_routines",
+        "Routines taken in turn for movement breaks; the next is the least recently done.",
+        _read_routine_ids,
+        list,
+    ),
+    _Key(
+        "warning",
+        'Heads-up this long before a break is due, or "off".',
+        _duration_reader(timedelta(minutes=30), "off"),
+        format_optional_duration,
+    ),
+    _Key(
+        "snooze",
+        "How far a snooze pushes a due break.",
+        _required_duration_reader(timedelta(hours=2)),
+        format_duration,
+    ),
+    _Key(
+        "max_snoozes",
+        "Snoozes allowed per break (0-10); after that the break stays due.",
+        _int_reader(0, 10),
+    ),
+    _Key(
+        "missed_after",
+        'A due break left unanswered this long is recorded as missed, or "off".',
+        _duration_reader(_HOURS_8, "off"),
+        format_optional_duration,
+    ),
+)
+_NOTIFY = (
+    _Key("desktop", "Desktop notification.", _read_bool),
+    _Key("bell", "Terminal bell.", _read_bool),
+    _Key("terminal", "Notification through the terminal (OSC 9/777; works over SSH).", _read_bool),
+)
+_STREAK = (
+    _Key(
+        "kind",
+        'What a day needs: "routines" (completed) or "breaks" (taken).',
+        _choice_reader(("routines", "breaks")),
+    ),
+    _Key("count", "How many of them per day (1-100).", _int_reader(1, 100)),
+    _Key(
+        "grace_days_per_week",
+        "Missed workdays per week that do not break the streak (0-6). Workdays are the days "
+        "with working hours.",
+        _int_reader(0, 6),
+    ),
+    _Key(
+        "day_start",
+        'Local time a new day starts, "HH:MM" (late workers count past midnight).',
+        _read_clock,
+        lambda value: value.strftime("%H:%M"),
+    ),
+)
+_PLAYER = (
+    _Key("bell", "Bell at each step change.", _read_bool),
+    _Key("include_optional", "Play the optional steps of routines too.", _read_bool),
+)
+_IDLE = (
+    _Key("enabled", "Count time away from keyboard and mouse as a natural break.", _read_bool),
+    _Key(
+        "natural_break_after",
+        'Idle (or suspended) this long counts as a break; "auto" = the break\'s own length.',
+        _duration_reader(_HOURS_8, AUTO),
+        lambda value: AUTO if value is None else format_duration(value),
+    ),
+)
+_DAY_DOC = 'Working hours per weekday: a list of "HH:MM-HH:MM"; [] is a day off.'
+_HOURS = tuple(_Key(day, _DAY_DOC, _read_day, lambda v: [str(r) for r in v]) for day in WEEKDAYS)
+
+_TABLES: dict[str, tuple[_Key, ...]] = {
+    "breaks": _BREAKS,
+    "hours": _HOURS,
+    "notify": _NOTIFY,
+    "streak": _STREAK,
+    "player": _PLAYER,
+    "idle": _IDLE,
+}
+_TABLE_DOCS = {
+    "breaks": "Breaks come after working time inside working hours. Durations look like "
+    f'{DURATION_EXAMPLES}; the shortest is "10s".',
+    "hours": 'Outside these hours nothing fires. "00:00-24:00" is a whole day. Time zone: the '
+    "system's.",
+    "notify": "How a break is announced (an in-app message is always shown).",
+    "streak": "What a day needs to count toward your streak.",
+    "player": "Routine player.",
+    "idle": "Idle and suspend.",
+    "keys": 'Remap keys: binding id = "key", for example  snooze = "z"  (see the help screen).',
+}
+_ALL_TABLES = (*_TABLES, "keys")
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def _unknown(name: str, known: tuple[str, ...], what: str, where: str = "") -> str:
+    close = closest(name, known, limit=1)
+    hint = f"; did you mean {close[0]!r}?" if close else "."
+    return f"unknown {what} {name!r}{where}{hint} Allowed: {', '.join(known)}"
+
+
+class _Reader:
+    """Walks the parsed TOML once, collecting every problem (not just the first)."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.lines = SourceLines(text)
+        self.path = path
+        self.problems: list[ConfigProblem] = []
+
+    def problem(self, key_path: KeyPath, message: str, index: int | None = None) -> None:
+        """Record a problem; `index` (from 0) points at one item of a list value."""
+        if index is not None:
+            key_path = (*key_path, index + 1)  # people count list items from 1
+        line = self.lines.line_of(key_path)
+        self.problems.append(ConfigProblem(self.path, line, format_key_path(key_path), message))
+
+    def table(
+        self, data: Mapping[str, object], name: str, keys: tuple[_Key, ...]
+    ) -> dict[str, Any]:
+        raw = data.get(name, {})
+        if not isinstance(raw, dict):
+            self.problem((name,), f"must be a table [{name}], not {_type_name(raw)}")
+            return {}
+        known = tuple(key.name for key in keys)
+        for unknown in raw.keys() - set(known):
+            self.problem((name, unknown), _unknown(unknown, known, "key", f" in [{name}]"))
+        values: dict[str, Any] = {}
+        for key in keys:
+            if key.name not in raw:
+                continue
+            try:
+                values[key.name] = key.read(raw[key.name])
+            except _Invalid as error:
+                self.problem((name, key.name), str(error), error.index)
+        return values
+
+    def keys(self, data: Mapping[str, object]) -> dict[str, str]:
+        raw = data.get("keys", {})
+        if not isinstance(raw, dict):
+            self.problem(("keys",), f"must be a table [keys], not {_type_name(raw)}")
+            return {}
+        bindings: dict[str, str] = {}
+        for binding, value in raw.items():
+            try:
+                bindings[binding] = _read_key_binding(value)
+            except _Invalid as error:
+                self.problem(("keys", binding), str(error))
+        return bindings
+
+
+def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigProblem]]:
+    """Validate config text (e.g. as the user types); a Config only when there is no problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_LINE.search(str(error))
+        line = int(match[1]) if match else None
+        message = f"not valid TOML: {error}"
+        return None, [ConfigProblem(path, line, "", message)]
+    reader = _Reader(text, path)
+    for unknown in data.keys() - set(_ALL_TABLES):
+        reader.problem((unknown,), _unknown(unknown, _ALL_TABLES, "table"))
+    values = {name: reader.table(data, name, keys) for name, keys in _TABLES.items()}
+    bindings = reader.keys(data)
+    if reader.problems:
+        reader.problems.sort(key=lambda problem: (problem.line or 0, problem.key_path))
+        return None, reader.problems
+    defaults = Config()
+    hours = values["hours"]
+    days = tuple(hours.get(day, defaults.hours.days[index]) for index, day in enumerate(WEEKDAYS))
+    config = Config(
+        breaks=replace(defaults.breaks, **values["breaks"]),
+        hours=WorkingHours(days),
+        notify=replace(defaults.notify, **values["notify"]),
+        streak=replace(defaults.streak, **values["streak"]),
+        player=replace(defaults.player, **values["player"]),
+        idle=replace(defaults.idle, **values["idle"]),
+        keys=bindings,
+    )
+    return config, []
+
+
+def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
+    """Read config.toml: a missing file gives the defaults; a bad one gives defaults + problems.
+
+    Never writes anything.
+    """
+    path = path if path is not None else paths.config_file()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Config(), []
+    except OSError as error:
+        return Config(), [ConfigProblem(path, None, "", f"cannot be read: {error.strerror}")]
+    if len(data) > MAX_CONFIG_BYTES:
+        message = f"is {len(data)} bytes; a config file may be at most {MAX_CONFIG_BYTES} bytes"
+        return Config(), [ConfigProblem(path, None, "", message)]
+    try:
+        text = data.decode("utf-8-sig")  # Windows editors may start the file with a BOM
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return Config(), [ConfigProblem(path, line, "", "is not UTF-8 text")]
+    config, problems = parse_config_text(text, path)
+    return (config if config is not None else Config()), problems
+
+
+# --- writing --------------------------------------------------------------------------------
+
+_HEADER = """\
+# stretchbreak settings. Every key is optional: a missing key keeps its default.
+# If this file has a mistake, stretchbreak starts on the defaults and says which line is wrong;
+# it never rewrites this file, except when you save from the settings screen (which drops
+# comments you added).
+"""
+
+
+def _comment(text: str) -> str:
+    return "".join(f"# {line}\n" for line in textwrap.wrap(text, width=96))
+
+
+def _assignment(name: str, value: object) -> str:
+    """`name = value` by tomli-w, with short lists of strings kept on one line."""
+    text = tomli_w.dumps({name: value})
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        items = [tomli_w.dumps({"v": item}).removeprefix("v = ").rstrip("\n") for item in value]
+        inline = f"{name} = [{', '.join(items)}]\n"
+        if len(inline) <= 100:
+            return inline
+    return text
+
+
+def config_to_toml(config: Config) -> str:
+    """The config as a documented TOML file (comments explain every key)."""
+    sections = [
+        _HEADER,
+        _table_text("breaks", _BREAKS, config.breaks),
+        _table_text("hours", _HOURS, dict(zip(WEEKDAYS, config.hours.days, strict=True))),
+        _table_text("notify", _NOTIFY, config.notify),
+        _table_text("streak", _STREAK, config.streak),
+        _table_text("player", _PLAYER, config.player),
+        _table_text("idle", _IDLE, config.idle),
+        _comment(_TABLE_DOCS["keys"]) + "[keys]\n" + tomli_w.dumps(dict(config.keys)),
+    ]
+    return "\n".join(sections)
+
+
+def _table_text(name: str, keys: tuple[_Key, ...], values: object) -> str:
+    parts = [_comment(_TABLE_DOCS[name]), f"[{name}]\n"]
+    shared_doc = len({key.doc for key in keys}) == 1
+    if shared_doc:
+        parts.insert(1, _comment(keys[0].doc))
+    for key in keys:
+        value = values[key.name] if isinstance(values, dict) else getattr(values, key.name)
+        if not shared_doc:
+            parts.append(_comment(key.doc))
+        parts.append(_assignment(key.name, key.write(value)))
+    return "".join(parts)
+
+
+def default_config_text() -> str:
+    """The file written on first run: every key at its default, each one explained."""
+    return config_to_toml(Config())
+
+
+def _temp_copy(path: Path, text: str) -> Path:
+    """Write `text` to a fsynced temporary file beside `path` (same filesystem, so renames are
+    atomic)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def save_config(config: Config, path: Path) -> None:
+    """Replace the config file atomically (temp file, fsync, rename): readers see old or new."""
+    temp = _temp_copy(path, config_to_toml(config))
+    try:
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def write_default_config(path: Path) -> bool:
+    """Create the documented default file, only if there is none; True if it was written."""
+    if path.exists():
+        return False
+    temp = _temp_copy(path, default_config_text())
+    try:
+        os.link(temp, path)  # fails if the file appeared meanwhile: never overwrite
+    except FileExistsError:
+        return False
+    except OSError:  # filesystems without hard links
+        if path.exists():
+            return False
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    _sync_folder(path.parent)
+    return True

@@ -1,0 +1,48 @@
+"""Duration strings as people write them in config.toml: "25m", "90s", "1h30m", or "off".
+
+One compact grammar (hours, minutes, seconds, in that order, each at most once, no spaces) keeps
+the file readable and lets every error say exactly what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+OFF = "off"
+DURATION_EXAMPLES = '"90s", "25m", "1h30m"'
+
+_PATTERN = re.compile(r"(?:(?P<h>\d{1,4})h)?(?:(?P<m>\d{1,5})m)?(?:(?P<s>\d{1,6})s)?")
+
+
+class DurationError(ValueError):
+    """A duration string that does not follow the grammar; the message says what is allowed."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse "1h30m"-style text into a timedelta (whole seconds)."""
+    match = _PATTERN.fullmatch(text)
+    if not text or match is None:
+        raise DurationError(
+            f"{text!r} is not a duration; write hours, minutes and seconds like {DURATION_EXAMPLES}"
+        )
+    hours, minutes, seconds = (int(match.group(name) or 0) for name in ("h", "m", "s"))
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def format_duration(duration: timedelta) -> str:
+    """The canonical text for a duration, which `parse_duration` reads back to the same value."""
+    total = int(duration.total_seconds())
+    if total < 0:
+        raise ValueError("durations are never negative")
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{seconds}s"]
+    if seconds == 0 and total:
+        parts[2] = ""
+    return "".join(parts)
+
+
+def format_optional_duration(duration: timedelta | None) -> str:
+    """ "off" for None, otherwise the canonical duration text."""
+    return OFF if duration is None else format_duration(duration)
