@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
+import tzlocal
+
 
 class Clock(Protocol):
     """Wall time, monotonic time and the local zone, as one injectable object."""
@@ -24,9 +26,15 @@ class Clock(Protocol):
 
 
 def local_zone() -> tzinfo:
-    """The system's current local zone (re-read each call, so a zone change is noticed)."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
+    """The system's local zone as a real IANA zone, so DST switches ahead are computed right.
+
+    tzlocal caches the zone; when the cached zone's current offset no longer matches the
+    system's (the user moved to another zone while the app ran), it is read again.
+    """
+    zone = tzlocal.get_localzone()
+    now = datetime.now()
+    if now.astimezone().utcoffset() != now.astimezone(zone).utcoffset():
+        zone = tzlocal.reload_localzone()
     return zone
 
 
