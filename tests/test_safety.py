@@ -1,0 +1,169 @@
+"""The safety text the app shows: complete, plain, and refused when malformed."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from stretchbreak.core.safety import (
+    SafetyDataError,
+    SafetyText,
+    load_safety_text,
+    parse_safety_text,
+)
+
+MARKUP_LIKE = re.compile(r"\[/?[A-Za-z@#=!/][^\]]*\]|\[\]")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+MINIMAL = """
+schema_version = 1
+[red_flags]
+title = "T"
+intro = "I"
+none_answer = "No"
+some_answer = "Yes"
+exercise_pause_days = 7
+paused_message = "Paused"
+[[red_flags.sections]]
+id = "emergency"
+heading = "H"
+intro = "I"
+items = ["one"]
+[stop_rules]
+title = "T"
+intro = "I"
+[[stop_rules.sections]]
+id = "stop-if"
+heading = "H"
+intro = "I"
+items = ["one"]
+[after_session]
+question = "Q"
+title = "T"
+intro = "I"
+[[after_session.sections]]
+id = "next-steps"
+heading = "H"
+intro = "I"
+items = ["one"]
+"""
+
+
+def all_strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from all_strings(getattr(value, field.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from all_strings(item)
+
+
+@pytest.fixture
+def safety() -> SafetyText:
+    return load_safety_text()
+
+
+def joined(items: tuple[str, ...]) -> str:
+    return " ".join(items).lower()
+
+
+def test_red_flag_screen_has_emergency_doctor_today_and_appointment_sections(
+    safety: SafetyText,
+) -> None:
+    guide = safety.red_flags.guide
+    assert [section.id for section in guide.sections] == [
+        "emergency",
+        "doctor-today",
+        "book-appointment",
+    ]
+    assert all(section.items for section in guide.sections)
+    assert "emergency" in guide.section("emergency").heading.lower()
+    assert "today" in guide.section("doctor-today").heading.lower()
+
+
+def test_red_flags_cover_the_warning_signs_in_the_seed_articles(safety: SafetyText) -> None:
+    guide = safety.red_flags.guide
+    urgent = joined(guide.section("emergency").items + guide.section("doctor-today").items)
+    for sign in (
+        "injury",
+        "severe",
+        "cough",
+        "breath",
+        "numbness",
+        "pins and needles",
+        "weakness",
+        "bladder",
+        "bowel",
+        "headache",
+        "fever",
+        "stiff neck",
+        "chest pain",
+        "night",
+        "cancer",
+    ):
+        assert sign in urgent, sign
+
+
+def test_stop_if_rules_name_pain_tingling_dizziness_and_chest_pain(safety: SafetyText) -> None:
+    stop_if = joined(safety.stop_rules.section("stop-if").items)
+    for sign in ("sharp", "tingling", "numbness", "dizziness", "double vision", "headache"):
+        assert sign in stop_if, sign
+    assert "chest pain" in stop_if
+    assert "clicking" in joined(safety.stop_rules.section("good-to-know").items)
+
+
+def test_after_session_check_asks_about_worse_tingling_and_dizzy(safety: SafetyText) -> None:
+    question = safety.after_session.question.lower()
+    assert "worse" in question and "tingl" in question and "dizzy" in question
+    assert safety.after_session.guide.section("next-steps").items
+
+
+def test_a_yes_on_the_screen_pauses_exercises_for_a_while(safety: SafetyText) -> None:
+    assert 1 <= safety.red_flags.exercise_pause_days <= 14
+    assert "eye" in safety.red_flags.paused_message.lower()
+
+
+def test_no_safety_text_contains_markup_or_control_characters(safety: SafetyText) -> None:
+    texts = list(all_strings(safety))
+    assert len(texts) > 30
+    for text in texts:
+        assert text.strip(), "empty text"
+        assert not CONTROL.search(text), repr(text)
+        assert not MARKUP_LIKE.search(text), text
+
+
+def test_section_lookup_raises_for_an_unknown_id(safety: SafetyText) -> None:
+    with pytest.raises(KeyError):
+        safety.stop_rules.section("no-such-section")
+
+
+def test_minimal_file_parses() -> None:
+    text = parse_safety_text(MINIMAL, origin="safety.toml")
+    assert text.after_session.question == "Q"
+    assert text.red_flags.guide.section("emergency").items == ("one",)
+
+
+def test_a_control_character_is_refused_with_its_key_path() -> None:
+    bad = MINIMAL.replace(
+        'items = ["one"]\n[stop_rules]', 'items = ["one\\u001b[2J"]\n[stop_rules]'
+    )
+    with pytest.raises(
+        SafetyDataError, match=r"safety\.toml: red_flags\.sections\[1\]\.items\[1\]"
+    ):
+        parse_safety_text(bad, origin="safety.toml")
+
+
+def test_a_missing_key_is_refused_with_its_key_path() -> None:
+    bad = MINIMAL.replace('question = "Q"\n', "")
+    with pytest.raises(SafetyDataError, match=r"after_session\.question: is missing"):
+        parse_safety_text(bad, origin="safety.toml")
+
+
+def test_broken_toml_is_refused_with_the_origin() -> None:
+    with pytest.raises(SafetyDataError, match=r"^safety\.toml: "):
+        parse_safety_text("schema_version = ", origin="safety.toml")
