@@ -1,0 +1,130 @@
+"""The text of routine files the app writes for the user: a starter routine and user copies.
+
+Pure text in, text out, so the CLI only decides where files go. A copy keeps the original file
+byte for byte apart from its `id` line and its `#:schema` line: the author's comments and layout
+are the best documentation a person has when they start changing a routine.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from stretchbreak.core.routine import SCHEMA_VERSION
+from stretchbreak.core.routine_format import ID_PATTERN, RESERVED_IDS
+
+SCHEMA_DIRECTIVE = "#:schema"
+
+_TOP_LEVEL_ID = re.compile(
+    r"""^(?P<key>[ \t]*id[ \t]*=[ \t]*)(?P<value>"[^"\\\r\n]*"|'[^'\r\n]*')"""
+)
+_TABLE_HEADER = re.compile(r"^[ \t]*\[")
+
+
+def is_safe_id(routine_id: str) -> bool:
+    """Whether a new routine may take this id: the loader's id rule, since it is a file name."""
+    return bool(ID_PATTERN.fullmatch(routine_id)) and routine_id not in RESERVED_IDS
+
+
+def schema_reference(schema_file: Path) -> str:
+    """How a user's routine file points at the schema: an absolute `file://` URL.
+
+    Taplo takes a path relative to the document or a URL; a user's file lives far from the
+    package, and a bare Windows path (`C:\\...`) would be read as a URL with scheme `c`.
+    """
+    return schema_file.resolve().as_uri()
+
+
+def starter_routine_data(routine_id: str) -> dict[str, Any]:
+    """A small, valid routine written out in full, so the file reads on its own."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": routine_id,
+        "name": routine_id.replace("-", " ").capitalize(),
+        "summary": "A starter routine: change, add or remove steps to suit you.",
+        "areas": ["neck", "upper_trap"],
+        "position": "seated",
+        "transition_seconds": 5,
+        "steps": [
+            {
+                "name": "Shoulder rolls",
+                "kind": "reps",
+                "reps": 6,
+                "seconds_per_rep": 3,
+                "cues": [
+                    "Lift the shoulders, circle them back, then let them drop.",
+                    "Keep the arms loose and the circles slow.",
+                ],
+            },
+            {
+                "name": "Chin tuck",
+                "kind": "reps",
+                "reps": 6,
+                "seconds_per_rep": 8,
+                "hold_per_rep": 5,
+                "cues": [
+                    "Eyes level, slide the head straight back.",
+                    "No nodding; keep the chin level.",
+                    "Ease back to neutral between reps.",
+                ],
+                "caution": "Stop if you feel tingling in an arm or get dizzy.",
+            },
+            {
+                "name": "Upper-trap stretch",
+                "kind": "hold",
+                "seconds": 20,
+                "sets": 1,
+                "sides": "alternating",
+                "cues": [
+                    "Hold the chair seat with one hand.",
+                    "Tip the other ear away until the top of the shoulder pulls.",
+                    "Breathe out and let the held shoulder sink.",
+                ],
+            },
+        ],
+    }
+
+
+def starter_routine_text(routine_id: str, schema_file: Path) -> str:
+    """The starter routine as TOML, with the `#:schema` line editors use for completion."""
+    header = (
+        f"{SCHEMA_DIRECTIVE} {schema_reference(schema_file)}\n"
+        "# Your own routine. Check it with `stretchbreak routines validate`, see its timeline\n"
+        "# with `stretchbreak routines show ID`. Keys and allowed values: the schema above.\n"
+    )
+    return header + "\n" + tomli_w.dumps(starter_routine_data(routine_id))
+
+
+def user_copy_text(original: str, new_id: str, schema_file: Path) -> str:
+    """`original` with its top-level `id` set to `new_id` and its `#:schema` line repointed.
+
+    Raises ValueError when no `id = "..."` line stands before the first table header (the CLI
+    then refuses to copy rather than guess). The caller must validate the result.
+    """
+    lines = original.splitlines(keepends=True)
+    newline = _line_ending(lines)
+    schema_line = f"{SCHEMA_DIRECTIVE} {schema_reference(schema_file)}{newline}"
+    if lines and lines[0].startswith(SCHEMA_DIRECTIVE):
+        lines[0] = schema_line
+    else:
+        lines.insert(0, schema_line)
+    for index, line in enumerate(lines):
+        if _TABLE_HEADER.match(line):
+            break
+        match = _TOP_LEVEL_ID.match(line)
+        if match:
+            lines[index] = f'{match["key"]}"{new_id}"{line[match.end() :]}'
+            return "".join(lines)
+    raise ValueError('no top-level `id = "..."` line found')
+
+
+def _line_ending(lines: list[str]) -> str:
+    for line in lines:
+        if line.endswith("\r\n"):
+            return "\r\n"
+        if line.endswith("\n"):
+            return "\n"
+    return "\n"
