@@ -1,0 +1,841 @@
+"""The history database: routine sessions and break events in a local SQLite file.
+
+Why it is built this way (see tech-notes §5):
+
+* WAL, a 5 s busy timeout, and `BEGIN IMMEDIATE` for every write: the dashboard and a
+  `stretchbreak start` in another terminal may write at the same moment, and a deferred
+  transaction that reads first gets SQLITE_BUSY at once instead of waiting.
+* `synchronous=FULL`: writes are rare (a few per break), and a committed session must survive a
+  power cut, not only a crash.
+* A session row is written when the routine starts (status `running`) and updated when it ends.
+  Each store instance holds an OS file lock named after its owner token while it has sessions
+  running; whoever opens the database next marks `running` rows whose owner lock is free (the
+  process died) as `abandoned`. A live process elsewhere keeps its lock, so its session is left
+  alone. A crash therefore never loses a session and never counts one twice.
+* Each row keeps its UTC times *and* its streak day, computed once at insert with the zone in
+  force then and the goal's day start, so a later time-zone change does not move old days.
+* Per-day and per-routine running totals are kept by triggers inside each write's transaction,
+  so the stats read a few thousand rows however long the history grows.
+* The schema is versioned with `PRAGMA user_version`; `MIGRATIONS[n]` upgrades version n to n+1.
+  A database from a newer release is refused, never downgraded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time as wall_time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, get_args
+
+from filelock import FileLock, Timeout
+
+from stretchbreak import paths
+from stretchbreak.core.clock import Clock
+from stretchbreak.core.streaks import StreakGoal, streak_day
+
+Trigger = Literal["scheduled", "on_demand"]
+FinalStatus = Literal["completed", "partial", "aborted"]
+BreakKind = Literal[
+    "due", "notified", "started", "snoozed", "skipped", "missed", "natural_break", "away"
+]
+
+TRIGGERS: tuple[str, ...] = get_args(Trigger)
+FINAL_STATUSES: tuple[str, ...] = get_args(FinalStatus)
+BREAK_KINDS: tuple[str, ...] = get_args(BreakKind)
+TAKEN_BREAK_KINDS: tuple[str, ...] = ("started", "natural_break")
+"""Break events that count as a break taken: one the user started, or a long-enough pause."""
+
+BUSY_TIMEOUT_SECONDS = 5.0
+STALE_LOCK_SECONDS = 60.0
+"""An owner lock file this old, and not held, belongs to a process that is gone."""
+DEFAULT_DAY_START: time = StreakGoal().day_start
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # v0 -> v1: sessions and break events.
+    (
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            routine_id TEXT NOT NULL,
+            trigger TEXT NOT NULL CHECK (trigger IN ('scheduled', 'on_demand')),
+            status TEXT NOT NULL
+                CHECK (status IN ('running', 'completed', 'partial', 'aborted', 'abandoned')),
+            planned_seconds INTEGER NOT NULL CHECK (planned_seconds >= 0),
+            started_utc TEXT NOT NULL,
+            ended_utc TEXT,
+            local_date TEXT NOT NULL,
+            steps_done INTEGER NOT NULL DEFAULT 0,
+            steps_skipped INTEGER NOT NULL DEFAULT 0,
+            active_seconds INTEGER NOT NULL DEFAULT 0,
+            owner TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX sessions_by_day ON sessions (local_date, status, active_seconds)",
+        "CREATE INDEX sessions_running ON sessions (owner) WHERE status = 'running'",
+        """
+        CREATE TABLE break_events (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('due', 'notified', 'started', 'snoozed',
+                'skipped', 'missed', 'natural_break', 'away')),
+            at_utc TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            routine_id TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        "CREATE INDEX break_events_by_day ON break_events (local_date, kind)",
+    ),
+    # v1 -> v2: how the neck felt after a routine (comfort 0-10, and "worse / tingling / dizzy").
+    (
+        "ALTER TABLE sessions ADD COLUMN comfort INTEGER CHECK (comfort BETWEEN 0 AND 10)",
+        "ALTER TABLE sessions ADD COLUMN worse INTEGER NOT NULL DEFAULT 0 CHECK (worse IN (0, 1))",
+    ),
+    # v2 -> v3: running totals per day and per (routine, status), kept by triggers in the same
+    # transaction as each write, so `stats` reads a few thousand rows instead of scanning
+    # every event ever recorded. "Taken" breaks are `TAKEN_BREAK_KINDS`.
+    (
+        """
+        CREATE TABLE day_totals (
+            local_date TEXT PRIMARY KEY,
+            sessions_completed INTEGER NOT NULL DEFAULT 0,
+            completed_seconds INTEGER NOT NULL DEFAULT 0,
+            breaks_taken INTEGER NOT NULL DEFAULT 0,
+            breaks_snoozed INTEGER NOT NULL DEFAULT 0,
+            breaks_skipped INTEGER NOT NULL DEFAULT 0,
+            breaks_missed INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE routine_totals (
+            routine_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            sessions INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (routine_id, status)
+        ) WITHOUT ROWID
+        """,
+        """
+        INSERT INTO day_totals (local_date) SELECT local_date FROM sessions
+        UNION SELECT local_date FROM break_events
+        """,
+        """
+        UPDATE day_totals SET
+            sessions_completed = (SELECT count(*) FROM sessions AS s
+                WHERE s.local_date = day_totals.local_date AND s.status = 'completed'),
+            completed_seconds = (SELECT coalesce(sum(active_seconds), 0) FROM sessions AS s
+                WHERE s.local_date = day_totals.local_date AND s.status = 'completed'),
+            breaks_taken = (SELECT count(*) FROM break_events AS e
+                WHERE e.local_date = day_totals.local_date
+                AND e.kind IN ('started', 'natural_break')),
+            breaks_snoozed = (SELECT count(*) FROM break_events AS e
+                WHERE e.local_date = day_totals.local_date AND e.kind = 'snoozed'),
+            breaks_skipped = (SELECT count(*) FROM break_events AS e
+                WHERE e.local_date = day_totals.local_date AND e.kind = 'skipped'),
+            breaks_missed = (SELECT count(*) FROM break_events AS e
+                WHERE e.local_date = day_totals.local_date AND e.kind = 'missed')
+        """,
+        """
+        INSERT INTO routine_totals (routine_id, status, sessions)
+        SELECT routine_id, status, count(*) FROM sessions GROUP BY routine_id, status
+        """,
+        """
+        CREATE TRIGGER sessions_count_insert AFTER INSERT ON sessions BEGIN
+            INSERT OR IGNORE INTO day_totals (local_date) VALUES (new.local_date);
+            UPDATE day_totals SET
+                sessions_completed = sessions_completed + (new.status = 'completed'),
+                completed_seconds = completed_seconds
+                    + (CASE WHEN new.status = 'completed' THEN new.active_seconds ELSE 0 END)
+                WHERE local_date = new.local_date;
+            INSERT OR IGNORE INTO routine_totals (routine_id, status)
+                VALUES (new.routine_id, new.status);
+            UPDATE routine_totals SET sessions = sessions + 1
+                WHERE routine_id = new.routine_id AND status = new.status;
+        END
+        """,
+        """
+        CREATE TRIGGER sessions_count_delete AFTER DELETE ON sessions BEGIN
+            UPDATE day_totals SET
+                sessions_completed = sessions_completed - (old.status = 'completed'),
+                completed_seconds = completed_seconds
+                    - (CASE WHEN old.status = 'completed' THEN old.active_seconds ELSE 0 END)
+                WHERE local_date = old.local_date;
+            UPDATE routine_totals SET sessions = sessions - 1
+                WHERE routine_id = old.routine_id AND status = old.status;
+        END
+        """,
+        """
+        CREATE TRIGGER sessions_count_update
+        AFTER UPDATE OF routine_id, status, local_date, active_seconds ON sessions BEGIN
+            UPDATE day_totals SET
+                sessions_completed = sessions_completed - (old.status = 'completed'),
+                completed_seconds = completed_seconds
+                    - (CASE WHEN old.status = 'completed' THEN old.active_seconds ELSE 0 END)
+                WHERE local_date = old.local_date;
+            UPDATE routine_totals SET sessions = sessions - 1
+                WHERE routine_id = old.routine_id AND status = old.status;
+            INSERT OR IGNORE INTO day_totals (local_date) VALUES (new.local_date);
+            UPDATE day_totals SET
+                sessions_completed = sessions_completed + (new.status = 'completed'),
+                completed_seconds = completed_seconds
+                    + (CASE WHEN new.status = 'completed' THEN new.active_seconds ELSE 0 END)
+                WHERE local_date = new.local_date;
+            INSERT OR IGNORE INTO routine_totals (routine_id, status)
+                VALUES (new.routine_id, new.status);
+            UPDATE routine_totals SET sessions = sessions + 1
+                WHERE routine_id = new.routine_id AND status = new.status;
+        END
+        """,
+        """
+        CREATE TRIGGER break_events_count_insert AFTER INSERT ON break_events BEGIN
+            INSERT OR IGNORE INTO day_totals (local_date) VALUES (new.local_date);
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken + (new.kind IN ('started', 'natural_break')),
+                breaks_snoozed = breaks_snoozed + (new.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped + (new.kind = 'skipped'),
+                breaks_missed = breaks_missed + (new.kind = 'missed')
+                WHERE local_date = new.local_date;
+        END
+        """,
+        """
+        CREATE TRIGGER break_events_count_delete AFTER DELETE ON break_events BEGIN
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken - (old.kind IN ('started', 'natural_break')),
+                breaks_snoozed = breaks_snoozed - (old.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped - (old.kind = 'skipped'),
+                breaks_missed = breaks_missed - (old.kind = 'missed')
+                WHERE local_date = old.local_date;
+        END
+        """,
+        """
+        CREATE TRIGGER break_events_count_update
+        AFTER UPDATE OF kind, local_date ON break_events BEGIN
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken - (old.kind IN ('started', 'natural_break')),
+                breaks_snoozed = breaks_snoozed - (old.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped - (old.kind = 'skipped'),
+                breaks_missed = breaks_missed - (old.kind = 'missed')
+                WHERE local_date = old.local_date;
+            INSERT OR IGNORE INTO day_totals (local_date) VALUES (new.local_date);
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken + (new.kind IN ('started', 'natural_break')),
+                breaks_snoozed = breaks_snoozed + (new.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped + (new.kind = 'skipped'),
+                breaks_missed = breaks_missed + (new.kind = 'missed')
+                WHERE local_date = new.local_date;
+        END
+        """,
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """A history problem; the message is for the user (names the file and what to do)."""
+
+
+class StoreUnavailable(StoreError):
+    """History cannot be saved (read-only, full disk, newer schema, corrupt); the app runs on."""
+
+
+class StoreNewerSchema(StoreUnavailable):
+    """The file was written by a newer stretchbreak; it is left untouched."""
+
+
+class StoreCorrupt(StoreUnavailable):
+    """The file is not a readable SQLite database; `stretchbreak db recover` moves it aside."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the write lock longer than the busy timeout; try again later."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One routine session as stored."""
+
+    id: int
+    routine_id: str
+    trigger: str
+    status: str
+    """running (still going, or its process is alive), completed, partial, aborted, abandoned."""
+    planned_seconds: int
+    started_utc: datetime
+    ended_utc: datetime | None
+    local_date: date
+    steps_done: int
+    steps_skipped: int
+    active_seconds: int
+    comfort: int | None
+    worse: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BreakEventRecord:
+    """One break event as stored."""
+
+    id: int
+    kind: str
+    at_utc: datetime
+    local_date: date
+    routine_id: str | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class DailyActivity:
+    """Everything the stats need about one streak day."""
+
+    local_date: date
+    sessions_completed: int = 0
+    completed_seconds: int = 0
+    breaks_taken: int = 0
+    breaks_snoozed: int = 0
+    breaks_skipped: int = 0
+    breaks_missed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineActivity:
+    routine_id: str
+    completed: int
+    started: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComfortRating:
+    local_date: date
+    comfort: int | None
+    worse: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryTallies:
+    """One consistent read of the grouped history that `core.stats` turns into a summary."""
+
+    days: tuple[DailyActivity, ...]
+    routines: tuple[RoutineActivity, ...]
+    comfort: tuple[ComfortRating, ...]
+    status_counts: dict[str, int]
+
+
+_SESSION_COLUMNS = (
+    "id, routine_id, trigger, status, planned_seconds, started_utc, ended_utc, local_date,"
+    " steps_done, steps_skipped, active_seconds, comfort, worse"
+)
+_BREAK_COLUMNS = "id, kind, at_utc, local_date, routine_id, detail"
+_RESTORED_SESSION_COLUMNS = (*_SESSION_COLUMNS.replace(" ", "").split(","), "owner")
+_RESTORED_EVENT_COLUMNS = tuple(_BREAK_COLUMNS.replace(" ", "").split(","))
+_EXPORT_CHUNK = 2000
+
+
+def _utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("history times must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _open_connection(path: Path, read_only: bool) -> sqlite3.Connection:
+    """One connection, shared by this store's threads under its own lock; autocommit mode."""
+    if read_only:
+        return sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    return sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+    )
+
+
+def store_error(exc: sqlite3.Error | OSError, path: Path) -> StoreError:
+    """Turn a low-level error into one the user can act on."""
+    if isinstance(exc, OSError):
+        return StoreUnavailable(
+            f"History cannot be saved: {path.parent} cannot be created or written"
+            f" ({exc.strerror or exc}). Routines still run. Fix the folder's permissions or"
+            " point STRETCHBREAK_DATA_DIR at a writable folder."
+        )
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return StoreCorrupt(
+            f"The history file {path} is damaged ({exc}). Nothing was changed. Run"
+            " `stretchbreak db recover` to move it aside, keep what can be read, and start"
+            " a fresh history."
+        )
+    if name.startswith("SQLITE_FULL"):
+        return StoreUnavailable(
+            f"History cannot be saved: the disk holding {path} is full. Routines still run;"
+            " free some space and history will be saved again."
+        )
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "SQLITE_AUTH")):
+        return StoreUnavailable(
+            f"History cannot be saved: {path} (or its folder) is read-only. Routines still"
+            " run. Fix the permissions or point STRETCHBREAK_DATA_DIR at a writable folder."
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StoreBusy(
+            f"The history file {path} stayed locked by another stretchbreak process for"
+            f" {BUSY_TIMEOUT_SECONDS:g} s; try again in a moment."
+        )
+    if name.startswith("SQLITE_IOERR"):
+        return StoreUnavailable(
+            f"History cannot be saved: reading or writing {path} failed ({exc}). Routines"
+            " still run; check the disk."
+        )
+    return StoreError(f"The history file {path} could not be used: {exc}")
+
+
+class HistoryStore:
+    """Durable local history of sessions and breaks (one connection, safe across threads)."""
+
+    def __init__(
+        self,
+        path: Path,
+        clock: Clock,
+        *,
+        day_start: time = DEFAULT_DAY_START,
+        read_only: bool = False,
+    ) -> None:
+        """Open or create the database, migrate it, and mark crashed sessions `abandoned`.
+
+        `day_start` must be the goal's day start, so rows land on the same streak days the
+        stats use. `read_only` opens an existing file without writing anything (no migration,
+        no sweep); every write then raises `StoreUnavailable`.
+        """
+        self.path = path
+        self._clock = clock
+        self._day_start = day_start
+        self._read_only = read_only
+        self._lock = threading.RLock()
+        self._owner = uuid.uuid4().hex
+        self._owner_lock: FileLock | None = None
+        if read_only and not path.exists():
+            raise StoreUnavailable(f"There is no history file at {path} yet.")
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = _open_connection(path, read_only)
+        except (sqlite3.Error, OSError) as exc:
+            raise store_error(exc, path) from exc
+        try:
+            self._prepare()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @classmethod
+    def open_default(
+        cls, clock: Clock, *, day_start: time = DEFAULT_DAY_START, read_only: bool = False
+    ) -> HistoryStore:
+        """The user's history at `paths.database_file()`."""
+        return cls(paths.database_file(), clock, day_start=day_start, read_only=read_only)
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _prepare(self) -> None:
+        try:
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise self._newer_schema(version)
+            if self._read_only:
+                if version < SCHEMA_VERSION:
+                    raise StoreUnavailable(
+                        f"The history file {self.path} uses an older layout (v{version}) and"
+                        " is read-only, so it cannot be upgraded. Open it once where it is"
+                        " writable."
+                    )
+                return
+            if self._conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            if version < SCHEMA_VERSION:
+                self._migrate()
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
+        self._mark_abandoned_sessions()
+
+    def _newer_schema(self, version: int) -> StoreNewerSchema:
+        return StoreNewerSchema(
+            f"The history file {self.path} was written by a newer stretchbreak (layout"
+            f" v{version}; this version knows up to v{SCHEMA_VERSION}). It was left untouched"
+            " and nothing will be saved to it. Upgrade stretchbreak to keep recording history."
+        )
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        with self._write() as conn:
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise self._newer_schema(version)
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _owners_dir(self) -> Path:
+        return self.path.with_name(self.path.name + "-owners")
+
+    def _owner_lock_path(self, owner: str) -> Path:
+        return self._owners_dir() / f"{owner}.lock"
+
+    def _mark_abandoned_sessions(self) -> None:
+        """Mark `running` rows `abandoned` when the process that owned them is gone.
+
+        Also removes lock files left by processes that crashed with nothing running; only old
+        ones, so a process that has just created its lock file is never raced for it.
+        """
+        running = {
+            str(row[0])
+            for row in self._query(
+                "SELECT DISTINCT owner FROM sessions WHERE status = 'running'", ()
+            )
+        }
+        stale_before = wall_time.time() - STALE_LOCK_SECONDS
+        leftovers = set()
+        with suppress(OSError):
+            leftovers = {
+                lock_file.stem
+                for lock_file in self._owners_dir().glob("*.lock")
+                if lock_file.stat().st_mtime < stale_before
+            }
+        for owner in sorted((running | leftovers) - {self._owner}):
+            owner_lock = FileLock(self._owner_lock_path(owner), timeout=0)
+            try:
+                self._owners_dir().mkdir(exist_ok=True)
+                owner_lock.acquire()
+            except Timeout:
+                continue  # that process is still alive; its session is really running
+            except OSError as exc:
+                raise store_error(exc, self.path) from exc
+            try:
+                if owner in running:
+                    with self._write() as conn:
+                        conn.execute(
+                            "UPDATE sessions SET status = 'abandoned'"
+                            " WHERE owner = ? AND status = 'running'",
+                            (owner,),
+                        )
+            finally:
+                owner_lock.release()
+                self._owner_lock_path(owner).unlink(missing_ok=True)
+
+    def _claim_ownership(self) -> None:
+        """Hold this store's owner lock for as long as it may have sessions running."""
+        if self._owner_lock is not None:
+            return
+        owner_lock = FileLock(self._owner_lock_path(self._owner), timeout=0)
+        try:
+            self._owners_dir().mkdir(exist_ok=True)
+            owner_lock.acquire()
+        except (OSError, Timeout) as exc:
+            raise StoreUnavailable(
+                f"History cannot be saved: the session lock next to {self.path} could not be"
+                f" taken ({exc}). Routines still run."
+            ) from exc
+        self._owner_lock = owner_lock
+
+    # -- low-level access ------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short `BEGIN IMMEDIATE` transaction; errors become `StoreError`s."""
+        if self._read_only:
+            raise StoreUnavailable(f"History cannot be saved: {self.path} was opened read-only.")
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path) from exc
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):  # the original error is the one to report
+                        self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise store_error(exc, self.path) from exc
+                raise
+
+    def _query(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path) from exc
+
+    def _local_date(self, moment: datetime) -> str:
+        return streak_day(moment, self._clock.zone(), self._day_start).isoformat()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def start_session(self, routine_id: str, trigger: Trigger, planned_seconds: int) -> int:
+        """Record a routine that has just started (status `running`); returns its id."""
+        if trigger not in TRIGGERS:
+            raise ValueError(f"unknown trigger {trigger!r}")
+        if planned_seconds < 0:
+            raise ValueError("planned_seconds must not be negative")
+        self._claim_ownership()
+        now = self._clock.now()
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sessions (routine_id, trigger, status, planned_seconds,"
+                " started_utc, local_date, owner) VALUES (?, ?, 'running', ?, ?, ?, ?)",
+                (
+                    routine_id,
+                    trigger,
+                    planned_seconds,
+                    _utc_text(now),
+                    self._local_date(now),
+                    self._owner,
+                ),
+            )
+            session_id = cursor.lastrowid
+        assert session_id is not None
+        return session_id
+
+    def finish_session(
+        self,
+        session_id: int,
+        status: FinalStatus,
+        steps_done: int,
+        steps_skipped: int,
+        active_seconds: int,
+    ) -> None:
+        """Record how a session ended. The session keeps the day it started on."""
+        if status not in FINAL_STATUSES:
+            raise ValueError(f"a session cannot finish as {status!r}")
+        if min(steps_done, steps_skipped, active_seconds) < 0:
+            raise ValueError("step counts and seconds must not be negative")
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE sessions SET status = ?, ended_utc = ?, steps_done = ?,"
+                " steps_skipped = ?, active_seconds = ? WHERE id = ?",
+                (
+                    status,
+                    _utc_text(self._clock.now()),
+                    steps_done,
+                    steps_skipped,
+                    active_seconds,
+                    session_id,
+                ),
+            )
+            if cursor.rowcount == 0:
+                raise StoreError(f"There is no session #{session_id} in {self.path}.")
+
+    def rate_session(self, session_id: int, comfort: int | None, worse: bool) -> None:
+        """Record how the neck felt afterwards: comfort 0-10, and "worse / tingling / dizzy"."""
+        if comfort is not None and not 0 <= comfort <= 10:
+            raise ValueError("comfort must be between 0 and 10")
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE sessions SET comfort = ?, worse = ? WHERE id = ?",
+                (comfort, int(worse), session_id),
+            )
+            if cursor.rowcount == 0:
+                raise StoreError(f"There is no session #{session_id} in {self.path}.")
+
+    def record_break_event(
+        self,
+        kind: BreakKind,
+        at: datetime,
+        routine_id: str | None = None,
+        detail: str = "",
+    ) -> None:
+        """Record one break event (its streak day is computed from `at` in today's zone)."""
+        if kind not in BREAK_KINDS:
+            raise ValueError(f"unknown break event kind {kind!r}")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO break_events (kind, at_utc, local_date, routine_id, detail)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (kind, _utc_text(at), self._local_date(at), routine_id, detail),
+            )
+
+    def restore_rows(
+        self, sessions: Sequence[Mapping[str, Any]], events: Sequence[Mapping[str, Any]]
+    ) -> tuple[int, int]:
+        """Copy rows salvaged from a damaged file (any schema version), keeping their ids.
+
+        Sessions that were running can never finish now, so they come back `abandoned`. Rows
+        that break the current rules (or whose id is taken) are skipped. Returns how many of
+        each were restored.
+        """
+        restored_sessions = restored_events = 0
+        with self._write() as conn:
+            for row in sessions:
+                values = {column: row.get(column) for column in _RESTORED_SESSION_COLUMNS}
+                if values["status"] == "running":
+                    values["status"] = "abandoned"
+                values["owner"] = values["owner"] or "restored"
+                values["worse"] = values["worse"] or 0
+                restored_sessions += _insert_or_skip(conn, "sessions", values)
+            for row in events:
+                values = {column: row.get(column) for column in _RESTORED_EVENT_COLUMNS}
+                values["detail"] = values["detail"] or ""
+                restored_events += _insert_or_skip(conn, "break_events", values)
+        return restored_sessions, restored_events
+
+    def close(self) -> None:
+        """Close the file. Sessions this store left running can no longer finish: abandoned."""
+        with self._lock:
+            try:
+                if self._owner_lock is not None:
+                    with self._write() as conn:
+                        conn.execute(
+                            "UPDATE sessions SET status = 'abandoned'"
+                            " WHERE owner = ? AND status = 'running'",
+                            (self._owner,),
+                        )
+            except StoreError:
+                pass  # the next open marks them instead
+            finally:
+                self._conn.close()
+                if self._owner_lock is not None:
+                    self._owner_lock.release()
+                    self._owner_lock_path(self._owner).unlink(missing_ok=True)
+                    self._owner_lock = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def session(self, session_id: int) -> SessionRecord | None:
+        rows = self._query(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,))
+        return _session_record(rows[0]) if rows else None
+
+    def recent_sessions(self, limit: int) -> list[SessionRecord]:
+        """The most recently started sessions, newest first."""
+        rows = self._query(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions ORDER BY started_utc DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [_session_record(row) for row in rows]
+
+    def iter_sessions(self) -> Iterator[SessionRecord]:
+        """Every session, oldest first, read in chunks so no lock is held between them."""
+        last_id = 0
+        while rows := self._query(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id > ? ORDER BY id LIMIT ?",
+            (last_id, _EXPORT_CHUNK),
+        ):
+            yield from (_session_record(row) for row in rows)
+            last_id = int(rows[-1][0])
+
+    def iter_break_events(self) -> Iterator[BreakEventRecord]:
+        """Every break event, oldest first, read in chunks."""
+        last_id = 0
+        while rows := self._query(
+            f"SELECT {_BREAK_COLUMNS} FROM break_events WHERE id > ? ORDER BY id LIMIT ?",
+            (last_id, _EXPORT_CHUNK),
+        ):
+            yield from (_break_record(row) for row in rows)
+            last_id = int(rows[-1][0])
+
+    def tallies(self, comfort_since: date) -> HistoryTallies:
+        """Per-day, per-routine and per-status counts, read in one consistent snapshot."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN")
+                try:
+                    days = self._conn.execute(
+                        "SELECT local_date, sessions_completed, completed_seconds, breaks_taken,"
+                        " breaks_snoozed, breaks_skipped, breaks_missed FROM day_totals"
+                        " ORDER BY local_date"
+                    ).fetchall()
+                    routine_statuses = self._conn.execute(
+                        "SELECT routine_id, status, sessions FROM routine_totals WHERE sessions > 0"
+                    ).fetchall()
+                    comfort = self._conn.execute(
+                        "SELECT local_date, comfort, worse FROM sessions"
+                        " WHERE local_date >= ? AND (comfort IS NOT NULL OR worse = 1)"
+                        " ORDER BY local_date",
+                        (comfort_since.isoformat(),),
+                    ).fetchall()
+                finally:
+                    self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path) from exc
+        completed: dict[str, int] = {}
+        started: dict[str, int] = {}
+        statuses: dict[str, int] = {}
+        for routine_id, status, count in routine_statuses:
+            started[routine_id] = started.get(routine_id, 0) + count
+            statuses[status] = statuses.get(status, 0) + count
+            if status == "completed":
+                completed[routine_id] = count
+        routines = sorted(started, key=lambda r: (-completed.get(r, 0), -started[r], r))
+        return HistoryTallies(
+            days=tuple(
+                DailyActivity(date.fromisoformat(row[0]), *(int(n) for n in row[1:]))
+                for row in days
+            ),
+            routines=tuple(RoutineActivity(r, completed.get(r, 0), started[r]) for r in routines),
+            comfort=tuple(ComfortRating(date.fromisoformat(d), c, bool(w)) for d, c, w in comfort),
+            status_counts=statuses,
+        )
+
+
+def _insert_or_skip(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> int:
+    """Insert one salvaged row; 0 if it breaks a constraint (a damaged row is not worth more).
+
+    Missing values are left out, so the column's default applies.
+    """
+    present = {column: value for column, value in values.items() if value is not None}
+    columns = ", ".join(present)
+    marks = ", ".join("?" for _ in present)
+    try:
+        conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(present.values()))
+    except sqlite3.IntegrityError:
+        return 0
+    return 1
+
+
+def _session_record(row: tuple[Any, ...]) -> SessionRecord:
+    return SessionRecord(
+        id=int(row[0]),
+        routine_id=str(row[1]),
+        trigger=str(row[2]),
+        status=str(row[3]),
+        planned_seconds=int(row[4]),
+        started_utc=datetime.fromisoformat(row[5]),
+        ended_utc=datetime.fromisoformat(row[6]) if row[6] is not None else None,
+        local_date=date.fromisoformat(row[7]),
+        steps_done=int(row[8]),
+        steps_skipped=int(row[9]),
+        active_seconds=int(row[10]),
+        comfort=None if row[11] is None else int(row[11]),
+        worse=bool(row[12]),
+    )
+
+
+def _break_record(row: tuple[Any, ...]) -> BreakEventRecord:
+    return BreakEventRecord(
+        id=int(row[0]),
+        kind=str(row[1]),
+        at_utc=datetime.fromisoformat(row[2]),
+        local_date=date.fromisoformat(row[3]),
+        routine_id=None if row[4] is None else str(row[4]),
+        detail=str(row[5]),
+    )
