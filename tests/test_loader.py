@@ -351,3 +351,18 @@ def test_reference_neck_reset_inherits_sets_when_left_out(tmp_path: Path) -> Non
 
     assert routine.steps[2].total_seconds == 2 * 2 * 15 + 3 * 3
     assert routine.total_seconds() == 131 - 33 + 69
+
+
+def test_windows_line_endings_report_the_same_line(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.toml"
+    text = (
+        'schema_version = 1\nid = "crlf"\nname = "C"\nareas = ["neck"]\n\n'
+        '[[steps]]\nname = "S"\nkind = "hold"\nseconds = 0\n'
+    )
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+
+    with pytest.raises(RoutineError) as raised:
+        load_routine_file(path, {}, "user")
+
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.key_path) == (9, "steps[1].seconds")

@@ -105,7 +105,9 @@ def mutated_routines(draw: st.DrawFn) -> tuple[Path, dict[str, Any]]:
         if action == "delete" and table:
             del table[draw(st.sampled_from(sorted(table)))]
         elif action == "duplicate-step" and isinstance(steps, list) and steps:
-            steps.extend(copy.deepcopy(steps) * draw(st.integers(min_value=1, max_value=30)))
+            room = MAX_STEPS + 5 - len(steps)
+            for _ in range(draw(st.integers(min_value=0, max_value=max(room, 0)))):
+                steps.append(copy.deepcopy(draw(st.sampled_from(steps))))
         else:
             key = draw(st.one_of(st.sampled_from(sorted(table) or ["name"]), KEYS))
             table[key] = draw(st.one_of(VALUES, st.sampled_from(sorted(LIBRARY) or ["x"])))

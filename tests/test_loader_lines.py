@@ -73,3 +73,11 @@ def test_did_you_mean() -> None:
     assert closest("hold_per_reps", STEP_KEYS)[0] == "hold_per_rep"
     assert closest("colour", STEP_KEYS) == []
     assert len(closest("s", STEP_KEYS, limit=2)) <= 2
+
+
+def test_windows_line_endings_give_the_same_lines() -> None:
+    windows = SourceLines(TEXT.replace("\n", "\r\n"))
+
+    assert windows.line_of(("steps", 1, "cues", 3)) == 14
+    assert windows.line_of(("steps", 2, "seconds")) == 18
+    assert windows.line_of(("seconds",)) is None

@@ -272,6 +272,10 @@ class FieldChecker:
     def _choice_value(
         self, value: object, key_path: KeyPath, choices: Sequence[Word]
     ) -> Word | None:
+        if isinstance(value, str):
+            for choice in choices:
+                if value == choice:
+                    return choice
         listed = ", ".join(show_value(choice) for choice in choices)
         if not isinstance(value, str):
             self.report(
@@ -279,9 +283,6 @@ class FieldChecker:
                 f"must be one of {listed}, got {show_value(value)} ({type_name(value)})",
             )
             return None
-        for choice in choices:
-            if value == choice:
-                return choice
         suggestions = closest(value, choices, limit=1)
         hint = f"did you mean {show_value(suggestions[0])}? " if suggestions else ""
         self.report(key_path, f"{show_value(value)} is not allowed; {hint}use one of {listed}")

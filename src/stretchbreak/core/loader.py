@@ -316,8 +316,9 @@ class _RoutineReader:
             return None
         layers: Layers = [("here", dose)]
         if exercise is not None:
-            layers.insert(0, (f"from exercise {show_value(exercise.id)}", exercise.dose))
-        if not self._has_required_dose(kind, combine(layers), where, exercise):
+            layers.insert(0, (f'from exercise "{exercise.id}"', exercise.dose))
+        effective = combine(layers)
+        if not self._has_required_dose(kind, effective, where, exercise):
             return None
         if kind == "reps":
             check_hold_fits_tempo(check, where, layers)
@@ -326,7 +327,7 @@ class _RoutineReader:
         return _step(
             name if name is not None else exercise.name if exercise else "",
             kind,
-            combine(layers),
+            effective,
             cues if cues is not None else exercise.cues if exercise else (),
             caution if caution is not None else exercise.caution if exercise else "",
             optional=bool(optional),
@@ -366,7 +367,7 @@ class _RoutineReader:
                 return None, ""
             return kind, f'kind = "{kind}"'
         if exercise is not None:
-            return exercise.kind, f"from exercise {show_value(exercise.id)}"
+            return exercise.kind, f'from exercise "{exercise.id}"'
         if "exercise" in table:
             return None, ""
         if "reps" in table:
