@@ -14,7 +14,7 @@ from stretchbreak import paths
 
 
 def configure_file_logging(level: int = logging.INFO) -> None:
-    """Send all logging and warnings to `paths.log_file()`; drop them if the folder is unwritable."""
+    """Send all logging and warnings to the log file; drop them if its folder is unwritable."""
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
