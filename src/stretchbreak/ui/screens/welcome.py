@@ -1,0 +1,375 @@
+"""First run: a short welcome, the safety screen, then working hours and break intervals.
+
+Pages, in order: welcome, red flags ("is this safe for you today?"), the guidance page after "I
+have one of these" (with the offer of eye-only breaks), the stop-if rules, and the set-up.
+Nothing is written until the set-up is finished: leaving halfway writes nothing, so the welcome
+shows again next time (it shows while there is no config.toml).
+
+Finishing writes config.toml with `save_config` and, if eye-only breaks were chosen, the
+eye-only hold file (app state in the data dir; see `core.first_run`). The set-up values are
+checked by the config loader itself, so the file written always loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import tomli_w
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Select, Static
+
+from stretchbreak.core.clock import Clock
+from stretchbreak.core.config import Config, ConfigProblem, parse_config_text, save_config
+from stretchbreak.core.first_run import EyeOnlyHold, save_eye_only_hold, start_eye_only_hold
+from stretchbreak.core.hours import WEEKDAYS
+from stretchbreak.core.safety import SafetyGuide, SafetyText, load_safety_text
+from stretchbreak.ui.screens.settings import config_values, field_for_problem
+
+PAGES = ("intro", "red-flags", "guidance", "stop-rules", "setup")
+WORKDAY_PRESETS: dict[str, tuple[str, ...]] = {
+    "mon-fri": WEEKDAYS[:5],
+    "mon-sat": WEEKDAYS[:6],
+    "every-day": WEEKDAYS,
+}
+_PRESET_LABELS = {"mon-fri": "Monday to Friday", "mon-sat": "Monday to Saturday"}
+_KEEP_DAYS = "as-now"
+
+INTRO = (
+    "stretchbreak runs beside your work. After a stretch of working time it offers a short "
+    "break: an eye and posture micro break, or a few minutes of gentle neck and upper-back "
+    "stretches that it talks you through. It keeps a streak, and everything stays on this "
+    "computer.\n\n"
+    "First a short safety check, then two settings. Nothing is saved until you finish; leave "
+    "with Esc at any time and this welcome shows again next time."
+)
+GUIDANCE = (
+    "Please get the help that matches what you have: emergency services for the first list, "
+    "medical advice today for the second, a routine appointment for the third."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WelcomeResult:
+    """What finishing the welcome wrote."""
+
+    config: Config
+    eye_only_hold: EyeOnlyHold | None
+
+
+def guide_text(guide: SafetyGuide) -> Text:
+    """A safety guide as literal text: title, intro, then each section's heading and items."""
+    text = Text()
+    text.append(guide.title + "\n", "bold")
+    text.append(guide.intro + "\n")
+    return text.append_text(sections_text(guide))
+
+
+def sections_text(guide: SafetyGuide) -> Text:
+    """A guide's sections: heading, intro and a bullet per item."""
+    text = Text()
+    for section in guide.sections:
+        text.append(f"\n{section.heading}\n", "bold underline")
+        text.append(section.intro + "\n")
+        for item in section.items:
+            text.append(f" • {item}\n")
+    return text
+
+
+def setup_config(
+    base: Config,
+    *,
+    start: str,
+    end: str,
+    workdays: str,
+    micro_every: str,
+    movement_every: str,
+    path: Path,
+) -> tuple[Config | None, list[ConfigProblem]]:
+    """`base` with the set-up's answers, checked by the config loader (so it always loads)."""
+    values = config_values(base)
+    if workdays != _KEEP_DAYS:
+        days = WORKDAY_PRESETS[workdays]
+        values["hours"] = {day: [f"{start}-{end}"] if day in days else [] for day in WEEKDAYS}
+    values["breaks"]["micro_every"] = micro_every.strip()
+    values["breaks"]["movement_every"] = movement_every.strip()
+    return parse_config_text(tomli_w.dumps(values), path)
+
+
+def _workday_preset(config: Config) -> tuple[str, str, str]:
+    """(preset, start, end) for the config's hours: a preset when every working day has the same
+    single range on preset days, else "as-now" (the set-up then leaves the hours alone)."""
+    worked = tuple(day for day, ranges in zip(WEEKDAYS, config.hours.days, strict=True) if ranges)
+    day_ranges = {ranges for ranges in config.hours.days if ranges}
+    if len(day_ranges) == 1:
+        [ranges] = day_ranges
+        if len(ranges) == 1:
+            start, end = str(ranges[0]).split("-")
+            for preset, days in WORKDAY_PRESETS.items():
+                if worked == days:
+                    return preset, start, end
+    return _KEEP_DAYS, "09:00", "18:00"
+
+
+class WelcomeScreen(Screen[WelcomeResult | None]):
+    """The first-run welcome; dismisses with what it wrote, or None when left halfway."""
+
+    DEFAULT_CSS = """
+    WelcomeScreen { align-horizontal: center; }
+    WelcomeScreen ContentSwitcher { max-width: 100; height: 1fr; }
+    WelcomeScreen .page { height: 1fr; padding: 0 1; }
+    WelcomeScreen .page-title { text-style: bold; margin-bottom: 1; }
+    WelcomeScreen .text { height: 1fr; }
+    WelcomeScreen .answers { height: auto; }
+    WelcomeScreen .prompt { margin-top: 1; text-style: bold; }
+    WelcomeScreen .answers Button { margin-right: 2; }
+    WelcomeScreen .row { height: 1; margin-top: 1; }
+    WelcomeScreen .row Label { width: 26; }
+    WelcomeScreen .row Input { width: 12; }
+    WelcomeScreen .row Select { width: 26; }
+    WelcomeScreen .hint { color: $text-muted; padding-left: 2; width: 1fr; }
+    WelcomeScreen #setup-problems { height: auto; margin-top: 1; }
+    WelcomeScreen #hold-note, WelcomeScreen #rewrite-note { height: auto; margin-top: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave (nothing saved)", id="welcome.leave"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        config_path: Path,
+        hold_path: Path,
+        config: Config | None = None,
+        safety: SafetyText | None = None,
+        save: Callable[[Config, Path], None] = save_config,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """`config`: the settings to start the set-up from (the defaults on a first run)."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock
+        self._config_path = config_path
+        self._hold_path = hold_path
+        self._base = config if config is not None else Config()
+        self._safety = safety if safety is not None else load_safety_text()
+        self._save = save
+        self._eye_only = False
+
+    @property
+    def page(self) -> str:
+        current = self.query_one(ContentSwitcher).current
+        assert current is not None
+        return current
+
+    def compose(self) -> ComposeResult:
+        red_flags = self._safety.red_flags
+        preset, start, end = _workday_preset(self._base)
+        with ContentSwitcher(initial="intro"):
+            with Vertical(id="intro", classes="page"):
+                yield Static(Text("Welcome to stretchbreak"), classes="page-title")
+                yield Static(Text(INTRO), classes="text")
+                with Horizontal(classes="answers"):
+                    yield Button("Continue", id="to-red-flags", variant="primary")
+            with Vertical(id="red-flags", classes="page"):
+                with VerticalScroll(classes="text"):
+                    yield Static(guide_text(red_flags.guide))
+                yield Static(
+                    Text("Read all three lists (scroll with ↓ or the mouse), then answer:"),
+                    classes="prompt",
+                )
+                with Horizontal(classes="answers"):
+                    yield Button(red_flags.none_answer, id="none", variant="primary")
+                    yield Button(red_flags.some_answer, id="some", variant="warning")
+            with Vertical(id="guidance", classes="page"):
+                yield Static(Text("Get help first"), classes="page-title")
+                with VerticalScroll(classes="text"):
+                    yield Static(Text(GUIDANCE))
+                    yield Static(sections_text(red_flags.guide))
+                    yield Static(Text(f"\n{red_flags.paused_message}"))
+                    yield Static(
+                        Text(
+                            f"\nEye-only breaks: for the next {red_flags.exercise_pause_days} "
+                            "days, breaks still come but only rest your eyes, with no neck or "
+                            "shoulder exercises. The hold ends by itself."
+                        )
+                    )
+                with Horizontal(classes="answers"):
+                    yield Button(
+                        f"Eye-only breaks for {red_flags.exercise_pause_days} days",
+                        id="eye-only",
+                        variant="primary",
+                    )
+                    yield Button("Keep exercise breaks", id="keep-exercises")
+            with Vertical(id="stop-rules", classes="page"):
+                with VerticalScroll(classes="text"):
+                    yield Static(guide_text(self._safety.stop_rules))
+                with Horizontal(classes="answers"):
+                    yield Button("I will stop if I notice these", id="to-setup", variant="primary")
+            with Vertical(id="setup", classes="page"):
+                yield Static(Text("Your working hours and breaks"), classes="page-title")
+                yield Static(
+                    Text(
+                        "Breaks come only inside working hours, after this much working time. "
+                        "Everything else is in Settings (ctrl+p, then Settings)."
+                    )
+                )
+                with Horizontal(classes="row"):
+                    yield Label("Work days")
+                    options = [(label, key) for key, label in _PRESET_LABELS.items()]
+                    options.append(("Every day", "every-day"))
+                    if preset == _KEEP_DAYS:
+                        options.append(("As in my config", _KEEP_DAYS))
+                    yield Select(
+                        options, value=preset, allow_blank=False, id="workdays", compact=True
+                    )
+                with Horizontal(classes="row"):
+                    yield Label("Start work at")
+                    yield self._input(start, "start")
+                    yield Static(Text('24-hour clock, e.g. "08:30"'), classes="hint")
+                with Horizontal(classes="row"):
+                    yield Label("Finish work at")
+                    yield self._input(end, "end")
+                with Horizontal(classes="row"):
+                    yield Label("Eye + posture break every")
+                    yield self._input(self._duration("micro_every"), "micro-every")
+                    yield Static(Text('e.g. "20m", or "off"'), classes="hint")
+                with Horizontal(classes="row"):
+                    yield Label("Stretch break every")
+                    yield self._input(self._duration("movement_every"), "movement-every")
+                    yield Static(Text('e.g. "55m", "1h30m", or "off"'), classes="hint")
+                if self._config_path.exists():
+                    yield Static(
+                        Text(
+                            f"Finishing rewrites {self._config_path}; comments you added "
+                            "by hand are not kept. Esc leaves it as it is."
+                        ),
+                        id="rewrite-note",
+                    )
+                yield Static("", id="hold-note", markup=False)
+                yield Static("", id="setup-problems", markup=False)
+                with Horizontal(classes="answers"):
+                    yield Button("Finish and save", id="finish", variant="primary")
+        yield Footer()
+
+    def _input(self, value: str, widget_id: str) -> Input:
+        field = Input(value, id=widget_id, compact=True)
+        field.cursor_blink = False
+        return field
+
+    def _duration(self, key: str) -> str:
+        return str(config_values(self._base)["breaks"][key])
+
+    def on_mount(self) -> None:
+        self.query_one("#to-red-flags", Button).focus()
+
+    def show_page(self, page: str) -> None:
+        self.query_one(ContentSwitcher).current = page
+        if page == "setup":
+            self.query_one("#workdays", Select).focus()
+            self.check_setup()
+        elif page == "red-flags":
+            # reading comes first: Enter must not answer "none" before the lists were seen
+            self.query_one("#red-flags VerticalScroll").focus()
+        else:
+            self.query_one(f"#{page} Button", Button).focus()
+
+    @on(Button.Pressed, "#to-red-flags")
+    def _to_red_flags(self) -> None:
+        self.show_page("red-flags")
+
+    @on(Button.Pressed, "#none")
+    def _none(self) -> None:
+        self._eye_only = False
+        self.show_page("stop-rules")
+
+    @on(Button.Pressed, "#some")
+    def _some(self) -> None:
+        self.show_page("guidance")
+
+    @on(Button.Pressed, "#eye-only")
+    def _eye_only_chosen(self) -> None:
+        self._eye_only = True
+        self.show_page("stop-rules")
+
+    @on(Button.Pressed, "#keep-exercises")
+    def _keep_exercises(self) -> None:
+        self._eye_only = False
+        self.show_page("stop-rules")
+
+    @on(Button.Pressed, "#to-setup")
+    def _to_setup(self) -> None:
+        self.show_page("setup")
+
+    # --- set-up -------------------------------------------------------------------------------
+
+    def check_setup(self) -> Config | None:
+        """Check the set-up answers; show what is wrong. The Config when they are valid."""
+        workdays = self.query_one("#workdays", Select).value
+        for clock_field in self.query("#start, #end").results(Input):
+            clock_field.disabled = workdays == _KEEP_DAYS
+        config, problems = setup_config(
+            self._base,
+            start=self.query_one("#start", Input).value.strip(),
+            end=self.query_one("#end", Input).value.strip(),
+            workdays=str(workdays),
+            micro_every=self.query_one("#micro-every", Input).value,
+            movement_every=self.query_one("#movement-every", Input).value,
+            path=self._config_path,
+        )
+        lines = [f"✗ {self._problem_label(problem)}: {problem.message}" for problem in problems]
+        self.query_one("#setup-problems", Static).update("\n".join(lines))
+        self.query_one("#finish", Button).disabled = config is None
+        note = ""
+        if self._eye_only:
+            days = self._safety.red_flags.exercise_pause_days
+            note = (
+                f"For the next {days} days your breaks are eye-only; the stretch interval "
+                "applies after that."
+            )
+        self.query_one("#hold-note", Static).update(note)
+        return config
+
+    @staticmethod
+    def _problem_label(problem: ConfigProblem) -> str:
+        table, key = field_for_problem(problem)
+        if table == "hours":
+            return "working hours"
+        return {"micro_every": "eye + posture break", "movement_every": "stretch break"}.get(
+            key, problem.key_path or "settings"
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed, "#workdays")
+    def _setup_changed(self) -> None:
+        if self.is_mounted and self.query_one(ContentSwitcher).current == "setup":
+            self.check_setup()
+
+    @on(Button.Pressed, "#finish")
+    def finish(self) -> None:
+        config = self.check_setup()
+        if config is None:
+            return
+        hold = None
+        try:
+            self._save(config, self._config_path)
+            if self._eye_only:
+                hold = start_eye_only_hold(self._clock, self._safety.red_flags.exercise_pause_days)
+                save_eye_only_hold(hold, self._hold_path)
+        except OSError as error:
+            self.notify(f"Could not save: {error}", severity="error", markup=False)
+            return
+        self.dismiss(WelcomeResult(config, hold))
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
