@@ -1,9 +1,142 @@
-"""Placeholder: `stretchbreak start` (being written)."""
+"""`stretchbreak start [ROUTINE_ID]`: play a routine now, full-screen or as plain lines."""
+
+from __future__ import annotations
+
+import time
 
 import click
 
+from stretchbreak.core.clock import SystemClock
+from stretchbreak.core.config import Config, load_config
+from stretchbreak.core.loader import Catalog, load_catalog
+from stretchbreak.core.routine import Routine
+from stretchbreak.core.session import SessionOutcome
+
+EXIT_COMPLETED = 0
+EXIT_NOT_COMPLETED = 1
+EXIT_INTERRUPTED = 130
+
 
 @click.command()
-def start() -> None:
-    """Not written yet."""
-    raise click.ClickException("not written yet")
+@click.argument("routine_id", required=False, metavar="[ROUTINE_ID]")
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="No full-screen UI: print one line per phase and a countdown, and need no keys "
+    "(for screen readers, dumb terminals and logs).",
+)
+@click.option(
+    "--with-optional/--without-optional",
+    "with_optional",
+    default=None,
+    help="Play the routine's optional steps too (default: the `include_optional` setting).",
+)
+@click.pass_context
+def start(
+    ctx: click.Context, routine_id: str | None, plain: bool, with_optional: bool | None
+) -> None:
+    """Play a routine now. With no ROUTINE_ID, choose one from a list.
+
+    Keys: space pause/resume, n or → skip, p or ← back, r restart the step, Enter to finish a
+    self-paced set, q or Esc quit (asks first; what you did is saved as a partial session).
+
+    \b
+    Exit codes: 0 completed; 1 stopped early or no routine chosen; 2 unknown routine id or bad
+    usage; 130 interrupted with Ctrl-C (--plain), saved as a partial session.
+    """
+    from stretchbreak.logs import configure_file_logging
+
+    configure_file_logging()
+    config = _config()
+    include_optional = config.player.include_optional if with_optional is None else with_optional
+    catalog = load_catalog()
+    if routine_id is None:
+        if plain:
+            raise click.UsageError("--plain needs a ROUTINE_ID (`stretchbreak routines list`).")
+        ctx.exit(_run_full_screen(catalog, None, config, include_optional))
+    routine = _find_routine(catalog, routine_id)
+    if not routine.played_steps(include_optional):
+        raise click.UsageError(f"every step of {routine_id} is optional; add --with-optional.")
+    if plain:
+        ctx.exit(_run_plain(routine, config, include_optional))
+    ctx.exit(_run_full_screen(catalog, routine, config, include_optional))
+
+
+def _config() -> Config:
+    config, problems = load_config()
+    for problem in problems:
+        click.echo(f"config: {problem} (using the default)", err=True)
+    return config
+
+
+def _find_routine(catalog: Catalog, routine_id: str) -> Routine:
+    """The routine, or exit 2: a broken file is reported as such, else did-you-mean ids."""
+    from stretchbreak.cli.routines import UnknownRoutineError
+
+    routine = catalog.routines.get(routine_id)
+    if routine is not None:
+        return routine
+    broken = [problem for problem in catalog.problems if problem.path.stem == routine_id]
+    for problem in broken:
+        click.echo(str(problem), err=True)
+    if broken:
+        raise click.ClickException(
+            f"the routine {routine_id} cannot be played until these are fixed."
+        )
+    raise UnknownRoutineError(routine_id, catalog.routines)
+
+
+def _run_plain(routine: Routine, config: Config, include_optional: bool) -> int:
+    from stretchbreak.plain_player import PlainPlayer
+    from stretchbreak.ui.recorder import StoreRecorder
+
+    clock = SystemClock()
+    recorder = StoreRecorder(clock, config.streak)
+    player = PlainPlayer(
+        routine,
+        clock=clock,
+        sleep=time.sleep,
+        recorder=recorder,
+        echo=click.echo,
+        include_optional=include_optional,
+    )
+    try:
+        outcome = player.run()
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    finally:
+        recorder.close()
+    return _exit_code(outcome)
+
+
+def _run_full_screen(
+    catalog: Catalog, routine: Routine | None, config: Config, include_optional: bool
+) -> int:
+    from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
+    from stretchbreak.ui.recorder import HistoryWriter, StoreRecorder
+
+    clock = SystemClock()
+    history = HistoryWriter(StoreRecorder(clock, config.streak))
+    settings = PlayerSettings(
+        bell=config.player.bell, include_optional=include_optional, keys=config.keys
+    )
+    playable = [r for r in catalog.routines.values() if r.played_steps(include_optional)]
+    app = PlayerApp(
+        playable,
+        clock=clock,
+        history=history,
+        start_with=routine,
+        settings=settings,
+        problem_count=len({problem.path for problem in catalog.problems}),
+    )
+    try:
+        outcome = app.run()
+    finally:
+        history.close()
+    return _exit_code(outcome)
+
+
+def _exit_code(outcome: SessionOutcome | None) -> int:
+    """0 only for a completed run; a stopped, abandoned or never-chosen one is 1."""
+    completed = outcome is not None and outcome.status == "completed"
+    return EXIT_COMPLETED if completed else EXIT_NOT_COMPLETED

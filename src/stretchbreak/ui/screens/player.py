@@ -1,0 +1,355 @@
+"""The player screen: one routine, phase by phase, with a big countdown.
+
+It owns a `core.session.Session` and one timer. The timer runs only while the session is running,
+not paused, and the screen is visible; each tick asks the engine where the clock has got to and
+touches a widget only when its text changes. Routine text (names, cues, cautions) comes from
+files anyone can write, so it is always shown as literal text, never as markup.
+
+The screen takes everything it needs in its constructor and ends with `dismiss(PlayerResult)`,
+so any app (the `stretchbreak start` app, the dashboard) can push it.
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Button, Digits, Footer, Static
+
+from stretchbreak.core.clock import Clock
+from stretchbreak.core.display import format_duration, printable
+from stretchbreak.core.routine import Routine
+from stretchbreak.core.session import (
+    PhaseStarted,
+    Session,
+    SessionEvent,
+    SessionFinished,
+    SessionOutcome,
+    SessionView,
+)
+from stretchbreak.core.store import Trigger
+from stretchbreak.ui.recorder import HistoryWriter, RunRecord
+from stretchbreak.ui.widgets.quiet_progress import QuietProgressBar
+
+DEFAULT_TICK_SECONDS = 0.25
+"""4 Hz: the countdown turns over within a quarter second of the true second."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerResult:
+    """How a run ended, handed to whoever pushed the player (usually on to the finish screen)."""
+
+    routine: Routine
+    outcome: SessionOutcome
+    record: RunRecord
+    saved: Future[bool]
+    """Completes once the outcome is written: False when history could not be saved."""
+
+
+class ConfirmStopScreen(ModalScreen[bool]):
+    """ "Stop this routine?" — True to stop (keeping what was done), False to carry on."""
+
+    DEFAULT_CSS = """
+    ConfirmStopScreen { align: center middle; }
+    ConfirmStopScreen > Vertical {
+        width: 52; height: auto; padding: 1 2; border: thick $warning; background: $surface;
+    }
+    ConfirmStopScreen #question { text-style: bold; }
+    ConfirmStopScreen Horizontal { height: auto; margin-top: 1; }
+    ConfirmStopScreen Button { margin-right: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,q", "answer(True)", "Stop", id="player.confirm_stop"),
+        Binding("n,escape", "answer(False)", "Keep going", id="player.keep_going"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Stop this routine?", id="question")
+            yield Static("What you have done so far is saved as a partial session.")
+            with Horizontal():
+                yield Button("Stop (y)", id="stop", variant="warning")
+                yield Button("Keep going (n)", id="keep-going", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "stop")
+
+    def action_answer(self, stop: bool) -> None:
+        self.dismiss(stop)
+
+
+class PlayerScreen(Screen[PlayerResult]):
+    """Plays one routine; dismisses with a `PlayerResult` when it ends (or is stopped)."""
+
+    DEFAULT_CSS = """
+    PlayerScreen { align-horizontal: center; }
+    PlayerScreen #player { max-width: 100; height: 1fr; padding: 0 1; }
+    PlayerScreen #title { color: $text-muted; }
+    PlayerScreen #exercise { text-style: bold; color: $accent; }
+    PlayerScreen #phase { text-style: bold; text-align: center; margin-top: 1; color: $primary; }
+    PlayerScreen #countdown-row { height: auto; }
+    PlayerScreen #countdown { width: auto; }
+    PlayerScreen #state { text-style: bold; color: $warning; text-align: center; }
+    PlayerScreen #details { height: 1fr; margin-top: 1; overflow-y: auto; }
+    PlayerScreen #caution { color: $warning; margin-top: 1; }
+    PlayerScreen .bar-row { height: 1; }
+    PlayerScreen .bar-label { width: 9; }
+    PlayerScreen .bar-left { width: 14; text-align: right; }
+    PlayerScreen QuietProgressBar { width: 1fr; }
+    PlayerScreen QuietProgressBar Bar { width: 1fr; }
+    PlayerScreen #next { margin-top: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "Pause/resume", id="player.pause"),
+        Binding("enter", "done", "Set done", id="player.done"),
+        Binding("n,right", "skip", "Skip", id="player.skip"),
+        Binding("p,left", "back", "Back", id="player.back"),
+        Binding("r", "restart", "Restart step", id="player.restart"),
+        Binding("q,escape", "stop", "Quit", id="player.quit"),
+    ]
+
+    END_BELL_GAP = 0.3
+    """Seconds between the two bells that mark the end (one bell marks a phase change)."""
+
+    def __init__(
+        self,
+        routine: Routine,
+        *,
+        clock: Clock,
+        history: HistoryWriter,
+        trigger: Trigger = "on_demand",
+        include_optional: bool = False,
+        bell: bool = True,
+        tick_seconds: float | None = DEFAULT_TICK_SECONDS,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """Raises `core.session.NothingToPlay` when no step would be played.
+
+        `tick_seconds=None` creates no timer: tests advance a FakeClock and call `tick()`.
+        """
+        super().__init__(name=name, id=id, classes=classes)
+        if tick_seconds is not None and tick_seconds < 0.25:
+            raise ValueError("the player ticks at most 4 times a second")
+        self.session = Session(routine, clock, include_optional=include_optional)
+        self._history = history
+        self._trigger: Trigger = trigger
+        self._bell = bell
+        self._tick_seconds = tick_seconds
+        self._timer: Timer | None = None
+        self._ticking = False
+        self._on_top = False
+        """Between ScreenResume and ScreenSuspend: no other screen covers the player."""
+        self._record: RunRecord | None = None
+        self._shown: dict[str, object] = {}
+        """What each widget shows now, so unchanged text is never re-rendered."""
+
+    @property
+    def ticking(self) -> bool:
+        """Whether the timer runs now (only while the run goes on, unpaused, on screen)."""
+        return self._ticking
+
+    def compose(self) -> ComposeResult:
+        timeline = self.session.timeline
+        with Vertical(id="player"):
+            yield Static(id="title", markup=False)
+            yield Static(id="exercise", markup=False)
+            yield Static(id="phase", markup=False)
+            with Center(id="countdown-row"):
+                yield Digits(id="countdown")
+            yield Static(id="state", markup=False)
+            with Vertical(id="details"):
+                yield Static(id="cues", markup=False)
+                yield Static(id="caution", markup=False)
+            with Horizontal(classes="bar-row"):
+                yield Static("Step", classes="bar-label")
+                yield QuietProgressBar(total=timeline.steps[0].seconds, id="step-bar")
+                yield Static(id="step-left", classes="bar-left", markup=False)
+            with Horizontal(classes="bar-row"):
+                yield Static("Routine", classes="bar-label")
+                yield QuietProgressBar(total=timeline.total_seconds, id="routine-bar")
+                yield Static(id="routine-left", classes="bar-left", markup=False)
+            yield Static(id="next", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        routine = self.session.routine
+        self._record = self._history.begin(routine.id, self._trigger, self.session.planned_seconds)
+        if self._tick_seconds is not None:
+            self._timer = self.set_interval(self._tick_seconds, self.tick, pause=True)
+        self.session.start()
+        self._handle([])  # no bell for the first phase: the player has only just opened
+
+    def on_screen_resume(self) -> None:
+        self._on_top = True
+        self.tick()
+
+    def on_screen_suspend(self) -> None:
+        self._on_top = False
+        self._sync_timer()
+
+    def on_unmount(self) -> None:
+        """Closing the app mid-run still records the run, as aborted."""
+        if not self.session.finished:
+            for event in self.session.abort():
+                if isinstance(event, SessionFinished):
+                    self._record_outcome(event.outcome)
+
+    def tick(self) -> None:
+        """Bring the session up to the clock and redraw what changed (the timer calls this)."""
+        self._handle(self.session.update())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.session.finished:
+            return False
+        if action == "done":
+            return self.session.view().waiting_for_user
+        return True
+
+    def action_toggle_pause(self) -> None:
+        self.session.toggle_pause()
+        self._handle([])
+
+    def action_done(self) -> None:
+        self._handle(self.session.confirm())
+
+    def action_skip(self) -> None:
+        self._handle(self.session.skip_step())
+
+    def action_back(self) -> None:
+        self._handle(self.session.back_step())
+
+    def action_restart(self) -> None:
+        self._handle(self.session.restart_step())
+
+    def action_stop(self) -> None:
+        """Ask before stopping; the run is paused while the question is up."""
+        was_paused = self.session.paused
+        self.session.pause()
+        self._handle([])
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self._handle(self.session.finish_early())
+            elif not was_paused:
+                self.session.resume()
+                self._handle([])
+
+        self.app.push_screen(ConfirmStopScreen(), answered)
+
+    def _handle(self, events: list[SessionEvent]) -> None:
+        """React to what the engine reported: bells, the end, then the display and the timer."""
+        phase_bell = any(isinstance(e, PhaseStarted) and not e.by_user for e in events)
+        for event in events:
+            if isinstance(event, SessionFinished):
+                self._end(event.outcome, natural=event.outcome.status == "completed")
+                return
+        if phase_bell:
+            self._ring()
+        self._show(self.session.view())
+        self._sync_timer()
+
+    def _end(self, outcome: SessionOutcome, natural: bool) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._ticking = False
+        if natural:
+            self._ring()
+            if self._bell:
+                self.app.set_timer(self.END_BELL_GAP, self.app.bell)
+        result = PlayerResult(
+            self.session.routine, outcome, self._require_record(), self._record_outcome(outcome)
+        )
+        self.dismiss(result)
+
+    def _record_outcome(self, outcome: SessionOutcome) -> Future[bool]:
+        return self._require_record().finish(outcome)
+
+    def _require_record(self) -> RunRecord:
+        assert self._record is not None, "the record is created on mount"
+        return self._record
+
+    def _ring(self) -> None:
+        if self._bell:
+            self.app.bell()
+
+    def _sync_timer(self) -> None:
+        """Run the timer only while the session runs, unpaused, with no screen over it."""
+        if self._timer is None:
+            return
+        session = self.session
+        running = session.started and not session.finished and not session.paused
+        self._ticking = running and self._on_top
+        if self._ticking:
+            self._timer.resume()
+        else:
+            self._timer.pause()
+
+    def _show(self, view: SessionView) -> None:
+        step_count = view.step_count
+        routine_name = printable(view.routine.name)
+        self._put("title", f"{routine_name} · Step {view.step_number} of {step_count}")
+        self._put("exercise", printable(view.step.name))
+        self._put("phase", " · ".join((view.phase.label, *view.phase.indicators())))
+        self._put_digits(format_duration(view.phase_remaining))
+        self._put("state", _state_text(view))
+        self._put("cues", "\n".join(f"• {printable(cue)}" for cue in view.step.cues))
+        self._put("caution", f"⚠ {printable(view.caution)}" if view.caution else "")
+        span = self.session.timeline.steps[view.step_number - 1]
+        self._put_bar("step-bar", span.seconds, view.step_progress * span.seconds)
+        self._put("step-left", f"{format_duration(view.step_remaining)} left")
+        total = self.session.timeline.total_seconds
+        self._put_bar("routine-bar", total, view.routine_progress * total)
+        self._put("routine-left", f"{format_duration(view.routine_remaining)} left")
+        self._put("next", _next_text(view, self.session.routine.transition_seconds))
+        if self._shown.get("bindings") != (view.waiting_for_user, view.finished):
+            self._shown["bindings"] = (view.waiting_for_user, view.finished)
+            self.refresh_bindings()
+
+    def _put(self, widget_id: str, text: str) -> None:
+        if self._shown.get(widget_id) == text:
+            return
+        self._shown[widget_id] = text
+        widget = self.query_one(f"#{widget_id}", Static)
+        widget.update(Content(text))
+        widget.display = bool(text)
+
+    def _put_digits(self, text: str) -> None:
+        if self._shown.get("countdown") != text:
+            self._shown["countdown"] = text
+            self.query_one("#countdown", Digits).update(text)
+
+    def _put_bar(self, widget_id: str, total: int, progress: float) -> None:
+        """Move a bar in whole seconds, so it redraws at most once a second."""
+        value = (total, math.floor(progress))
+        if self._shown.get(widget_id) != value:
+            self._shown[widget_id] = value
+            self.query_one(f"#{widget_id}", QuietProgressBar).update(total=total, progress=value[1])
+
+
+def _state_text(view: SessionView) -> str:
+    if view.paused:
+        return "Paused · press space to resume"
+    if view.waiting_for_user:
+        if view.phase_remaining > 0:
+            return "At your own pace · press Enter when the set is done"
+        return "Take your time · press Enter when the set is done"
+    return ""
+
+
+def _next_text(view: SessionView, transition_seconds: int) -> str:
+    if view.next_step is None:
+        return "Next: finish"
+    length = format_duration(view.next_step.total_seconds + transition_seconds)
+    return f"Next: {printable(view.next_step.name)} · {length}"
