@@ -341,3 +341,12 @@ def test_any_document_gives_a_config_or_problems_never_an_exception(
     assert (config is None) == bool(problems)
     if config is not None:
         assert parse_config_text(config_to_toml(config), Path("c.toml")) == (config, [])
+
+
+def test_key_remaps_may_use_dotted_binding_ids_unquoted(tmp_path: Path) -> None:
+    """`dashboard.snooze = "z"` is what people type; TOML makes it a nested table."""
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\ndashboard.snooze = "z"\n"app.help" = "f1"\n')
+    config, problems = load_config(path)
+    assert problems == []
+    assert dict(config.keys) == {"dashboard.snooze": "z", "app.help": "f1"}

@@ -400,7 +400,7 @@ _TABLE_DOCS = {
     "streak": "What a day needs to count toward your streak.",
     "player": "Routine player.",
     "idle": "Idle and suspend.",
-    "keys": 'Remap keys: binding id = "key", for example  snooze = "z"  (see the help screen).',
+    "keys": 'Remap keys: binding id = "key", e.g.  dashboard.snooze = "z"  (ids: help screen).',
 }
 _ALL_TABLES = (*_TABLES, "keys")
 
@@ -455,12 +455,22 @@ class _Reader:
             self.problem(("keys",), f"must be a table [keys], not {_type_name(raw)}")
             return {}
         bindings: dict[str, str] = {}
-        for binding, value in raw.items():
-            try:
-                bindings[binding] = _read_key_binding(value)
-            except _Invalid as error:
-                self.problem(("keys", binding), str(error))
+        self._read_bindings(raw, ("keys",), bindings)
         return bindings
+
+    def _read_bindings(
+        self, table: Mapping[str, object], path: tuple[str, ...], into: dict[str, str]
+    ) -> None:
+        """Binding ids contain dots, so `dashboard.snooze = "z"` arrives as a nested table."""
+        for name, value in table.items():
+            if isinstance(value, dict):
+                self._read_bindings(value, (*path, name), into)
+                continue
+            binding = ".".join((*path[1:], name))
+            try:
+                into[binding] = _read_key_binding(value)
+            except _Invalid as error:
+                self.problem((*path, name), str(error))
 
 
 def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigProblem]]:

@@ -71,7 +71,4 @@ def _unknown_id_message(binding_id: str, known_ids: Collection[str]) -> str:
     if suggestions:
         quoted = " or ".join(f'"{suggestion}"' for suggestion in suggestions)
         message += f" (did you mean {quoted}?)"
-    return (
-        message + ". The help screen lists every binding id; an id with a dot is written in "
-        'quotes: "dashboard.snooze" = "z"'
-    )
+    return message + ". The help screen lists every binding id."
