@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from stretchbreak.adapters.scheduler import BreakScheduler
+from stretchbreak.core.hours import WorkingHours, parse_day
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -30,23 +31,35 @@ async def test_rearming_replaces_moves_and_drops_one_shot_jobs() -> None:
         scheduler.shutdown()
 
 
-async def test_working_hours_get_cron_anchors_without_one_for_midnight_end() -> None:
+async def test_working_hours_get_cron_anchors_only_at_real_edges() -> None:
     async def on_fire(key: str) -> None:
         return None
 
+    hours = WorkingHours(
+        (
+            parse_day(["09:00-12:30", "13:00-18:00"]),
+            (),
+            (),
+            (),
+            parse_day(["20:00-24:00"]),
+            parse_day(["00:00-24:00"]),
+            (),
+        )
+    )
     scheduler = BreakScheduler(BERLIN, on_fire)
     scheduler.start()
     try:
-        scheduler.set_hours_anchors(
-            {"mon": [(9, 0, 12, 30), (13, 0, 18, 0)], "sat": [(0, 0, 24, 0)]}
-        )
+        scheduler.set_hours_anchors(hours.cron_anchors())
         assert scheduler.job_ids() == [
+            "anchor:fri:2000:start",
             "anchor:mon:0900:start",
             "anchor:mon:1230:end",
             "anchor:mon:1300:start",
             "anchor:mon:1800:end",
-            "anchor:sat:0000:start",
+            "anchor:sun:0000:end",
         ]
+        scheduler.set_hours_anchors(WorkingHours((parse_day(["00:00-24:00"]),) * 7).cron_anchors())
+        assert scheduler.job_ids() == []
     finally:
         scheduler.shutdown()
 

@@ -22,6 +22,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
+from stretchbreak.core.hours import CronAnchor
+
 log = logging.getLogger(__name__)
 
 OnFire = Callable[[str], Awaitable[None]]
@@ -75,29 +77,32 @@ class BreakScheduler:
             self._armed[key] = when
         log.debug("armed %s", {key: when.isoformat() for key, when in self._armed.items()})
 
-    def set_hours_anchors(self, hours: dict[str, list[tuple[int, int, int, int]]]) -> None:
-        """Cron anchors at each working-hours start and end: weekday -> [(h0, m0, h1, m1)].
+    def set_hours_anchors(self, anchors: Iterable[CronAnchor]) -> None:
+        """Cron jobs at each local working-hours start and end (`WorkingHours.cron_anchors()`).
 
-        An end of 24:00 is the next day's midnight and needs no anchor of its own.
+        A start and an end at the same weekday and time are two ranges that touch (or a whole
+        day running into the next): no edge there, so neither gets a job. Always-on hours need
+        no anchors at all.
         """
         for job in self._scheduler.get_jobs():
             if job.id.startswith(_ANCHOR_PREFIX):
                 job.remove()
+        edges = {(a.weekday, a.hour, a.minute, a.edge) for a in anchors}
+        touching = {(w, h, m) for w, h, m, edge in edges if edge == "start"} & {
+            (w, h, m) for w, h, m, edge in edges if edge == "end"
+        }
         zone = self._scheduler.timezone
-        for day, ranges in hours.items():
-            index = _WEEKDAYS.index(day)
-            for start_h, start_m, end_h, end_m in ranges:
-                edges = [("start", index, start_h, start_m)]
-                if end_h < 24:
-                    edges.append(("end", index, end_h, end_m))
-                for edge, weekday, hour, minute in edges:
-                    self._scheduler.add_job(
-                        self._on_fire,
-                        CronTrigger(day_of_week=weekday, hour=hour, minute=minute, timezone=zone),
-                        args=[f"hours_{edge}"],
-                        id=f"{_ANCHOR_PREFIX}{day}:{hour:02d}{minute:02d}:{edge}",
-                        replace_existing=True,
-                    )
+        for weekday, hour, minute, edge in sorted(edges):
+            if (weekday, hour, minute) in touching:
+                continue
+            day = _WEEKDAYS[weekday]
+            self._scheduler.add_job(
+                self._on_fire,
+                CronTrigger(day_of_week=weekday, hour=hour, minute=minute, timezone=zone),
+                args=[f"hours_{edge}"],
+                id=f"{_ANCHOR_PREFIX}{day}:{hour:02d}{minute:02d}:{edge}",
+                replace_existing=True,
+            )
 
     def job_ids(self) -> list[str]:
         """What is armed, for `doctor` and tests."""
