@@ -1,5 +1,5 @@
-"""`python -m stretchbreak` runs the same CLI as the `stretchbreak` command."""
+"""`python -m stretchbreak` runs the same command as `stretchbreak`."""
 
-from stretchbreak.cli import main
+from stretchbreak.launcher import run
 
-main()
+run()
