@@ -6,7 +6,7 @@ scheduler is a recording fake, and a test moves the FakeClock and calls `app.tic
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +27,7 @@ from stretchbreak.core.routine import Routine, Step
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.ui.app import StretchbreakApp
 from stretchbreak.ui.recorder import StoreRecorder
+from stretchbreak.ui.routine_files import RoutineFolders
 from stretchbreak.ui.screens.dashboard import DashboardScreen
 from stretchbreak.ui.screens.player import PlayerScreen
 from stretchbreak.ui.services import Services
@@ -117,7 +118,13 @@ class Harness:
         idle: IdleSource | None = None,
         guard: InstanceGuard | None = None,
         environ: Mapping[str, str] | None = None,
+        show_welcome: bool = False,
+        watch_paths: Sequence[Path] = (),
+        load_catalog: Callable[[], Catalog] | None = None,
+        routine_folders: Callable[[], RoutineFolders] | None = None,
     ) -> None:
+        """`watch_paths`: start the real file watcher on these (none by default);
+        `load_catalog`: read routines some other way than from `routines` (e.g. real files)."""
         self.clock = clock if clock is not None else FakeClock(MONDAY_10, BERLIN)
         self.config = config if config is not None else sample_config()
         self.notifier = RecordingNotifier(backend="dbus")
@@ -127,12 +134,15 @@ class Harness:
         self.status_path = tmp_path / "status.json"
         self.catalog_calls = 0
         self._routines = dict(routines)
+        self._load_files = load_catalog
+        self.config_path = tmp_path / "config" / "config.toml"
+        self.hold_path = tmp_path / "data" / "eye-only-hold.json"
         day_start = self.config.streak.day_start
         clock_now = self.clock
         self.services = Services(
             clock=self.clock,
             config=self.config,
-            config_path=tmp_path / "config" / "config.toml",
+            config_path=self.config_path,
             config_problems=problems,
             load_catalog=self._load_catalog,
             open_store=lambda: HistoryStore.open_default(clock_now, day_start=day_start),
@@ -145,10 +155,16 @@ class Harness:
             scheduler_factory=self._scheduler,
             environ=dict(environ or {"TERM": "xterm-256color"}),
             tick_seconds=None,
+            show_welcome=show_welcome,
+            hold_path=self.hold_path,
+            watch_paths=tuple(watch_paths),
+            routine_folders=routine_folders,
         )
 
     def _load_catalog(self) -> Catalog:
         self.catalog_calls += 1
+        if self._load_files is not None:
+            return self._load_files()
         return Catalog(routines=dict(self._routines))
 
     def _scheduler(self, zone: object, on_fire: OnFire) -> RecordingScheduler:

@@ -12,6 +12,10 @@ only this app's handlers change the policy and the screens. Every policy event t
 
 Only one dashboard schedules: the first takes the instance lock; a second one shows the first
 one's status, read-only, and takes over if the first goes away.
+
+Settings reach the running app three ways, all through `apply_config`: the first-run welcome,
+the settings screen, and config.toml or a routine file changing on disk (a watcher thread; a
+broken edit keeps what is in use and says what is wrong).
 """
 
 from __future__ import annotations
@@ -21,10 +25,15 @@ import contextlib
 import logging
 import math
 import os
+import subprocess
+import sys
+import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events, on, work
@@ -34,10 +43,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
+from stretchbreak.adapters.file_watch import watch_for_changes
 from stretchbreak.adapters.idle import IdleSource, NoIdleSource
 from stretchbreak.adapters.terminal import osc_notification
-from stretchbreak.core.config import ConfigProblem
+from stretchbreak.core.catalog_reload import keep_last_good
+from stretchbreak.core.config import Config, ConfigProblem, load_config
 from stretchbreak.core.display import printable
+from stretchbreak.core.first_run import apply_eye_only_hold, eye_only_hold_file, load_eye_only_hold
 from stretchbreak.core.gaps import GapDetector
 from stretchbreak.core.keymap import binding_ids_of, validate_keymap
 from stretchbreak.core.loader import Catalog
@@ -49,9 +61,9 @@ from stretchbreak.core.policy import (
     PolicyState,
     WarningStarted,
 )
-from stretchbreak.core.routine import Routine
 from stretchbreak.core.status import StatusSnapshot
 from stretchbreak.core.store import Trigger
+from stretchbreak.ui.commands import StretchbreakCommands
 from stretchbreak.ui.dashboard_io import BreakRecord, DashboardIO, HistoryRead, break_record
 from stretchbreak.ui.dashboard_view import (
     DashboardView,
@@ -62,6 +74,9 @@ from stretchbreak.ui.dashboard_view import (
     status_snapshot,
 )
 from stretchbreak.ui.messages import (
+    ConfigReloaded,
+    FilesChanged,
+    FolderOpenFailed,
     HistoryLoaded,
     HistoryProblem,
     IdleMeasured,
@@ -86,9 +101,12 @@ from stretchbreak.ui.wording import (
 )
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from stretchbreak.ui.recorder import HistoryWriter
     from stretchbreak.ui.screens.finish import FinishAnswers
     from stretchbreak.ui.screens.player import PlayerResult
+    from stretchbreak.ui.screens.welcome import WelcomeResult
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +116,8 @@ TAKEOVER_RETRY_SECONDS = 10.0
 IDLE_POLL_SECONDS = 10.0
 """How often idle time is read: precise enough to credit a 1-minute micro break."""
 STATUS_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+OPEN_FOLDER_TIMEOUT_SECONDS = 10.0
+"""The platform opener (xdg-open, open) normally returns at once; one that hangs is given up on."""
 _SCHEDULE_ACTIONS = ("break_now", "snooze", "skip", "pause_menu", "away")
 _T = TypeVar("_T")
 
@@ -106,10 +126,14 @@ class StretchbreakApp(App[int]):
     """The always-on dashboard. Public methods are the commands (keys, command palette)."""
 
     TITLE = "stretchbreak"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        StretchbreakCommands
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "routines", "Routines", id="app.routines"),
         Binding("h", "stats", "Stats", id="app.stats"),
+        Binding("comma", "settings", "Settings", id="app.settings", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -118,7 +142,16 @@ class StretchbreakApp(App[int]):
         super().__init__()
         self.services = services
         self._clock = services.clock
-        self._config = services.config
+        self._user_config = services.config
+        """The settings as the person wrote them (what the settings screen edits)."""
+        self._hold = services.eye_only_hold
+        self._config = apply_eye_only_hold(services.config, self._hold, services.clock.now())
+        """The settings in use: the user's, with an eye-only hold applied while it lasts."""
+        self._config_problems = list(services.config_problems)
+        """Problems of the config.toml read at start-up (the defaults are in use)."""
+        self._reload_problems: list[ConfigProblem] = []
+        """Problems of a config.toml changed while running (the settings before stay in use)."""
+        self._watch_stop = threading.Event()
         self._dashboard = DashboardScreen()
         self._io = DashboardIO(
             services.open_store, services.clock, services.config.streak, services.status_path
@@ -160,12 +193,17 @@ class StretchbreakApp(App[int]):
         if self.services.tick_seconds is not None:
             self.set_interval(self.services.tick_seconds, self._check_gap, name="gap-check")
         self._show_view()
+        if self.services.show_welcome:
+            self.show_welcome()
+        if self.services.watch_paths:
+            self._watch_files()
         self._starting = True
         # After the first frame: reading routines and history in a thread still competes for
         # the GIL, and the person should see the dashboard at once.
         self.call_after_refresh(self._start_up)
 
     def on_unmount(self) -> None:
+        self._watch_stop.set()
         if self._scheduler is not None:
             self._scheduler.shutdown()
         close = getattr(self._idle_source, "close", None)
@@ -179,9 +217,14 @@ class StretchbreakApp(App[int]):
             self.services.instance_guard.release()
 
     async def wait_for_background(self) -> None:
-        """Wait for queued history/status I/O and running workers (tests; orderly exits)."""
+        """Wait for queued history/status I/O and running workers (tests; orderly exits).
+
+        The file watcher runs until unmount, so it is not waited for.
+        """
         await asyncio.wrap_future(self._io.flush())
-        await self.workers.wait_for_complete()
+        finite = [worker for worker in self.workers if worker.group != "watch"]
+        if finite:  # (an empty list would mean "all workers" to Textual)
+            await self.workers.wait_for_complete(finite)
         await asyncio.wrap_future(self._io.flush())
 
     @work(thread=True, exit_on_error=False, group="startup")
@@ -196,11 +239,12 @@ class StretchbreakApp(App[int]):
             log.exception("loading the routines failed")
             catalog = Catalog()
         history = self._io.read_history().result()
-        self.post_message(StartedUp(primary, holder, catalog, history, self._check_keymap()))
+        key_problems = self._check_keymap(self._user_config)
+        self.post_message(StartedUp(primary, holder, catalog, history, key_problems))
 
-    def _check_keymap(self) -> list[ConfigProblem]:
+    def _check_keymap(self, config: Config) -> list[ConfigProblem]:
         """Problems for `[keys]` ids that name no binding (with line numbers: reads the file)."""
-        keys = self._config.keys
+        keys = config.keys
         if not keys:
             return []
         path = self.services.config_path
@@ -592,9 +636,16 @@ class StretchbreakApp(App[int]):
         self._show_view()
 
     def _notes(self) -> list[str]:
-        return dashboard_notes(
+        notes = []
+        if self._reload_problems:
+            notes.append(
+                f"{self.services.config_path} has problems, so the settings loaded before stay "
+                "in use (the file was not changed):"
+            )
+            notes.extend(f"  {problem}" for problem in self._reload_problems)
+        return notes + dashboard_notes(
             config_path=self.services.config_path,
-            config_problems=self.services.config_problems,
+            config_problems=self._config_problems,
             key_problems=self._key_problems,
             catalog=self._catalog if self._catalog_loaded else None,
             breaks=self._config.breaks,
@@ -617,10 +668,6 @@ class StretchbreakApp(App[int]):
             for routine_id, routine in self._catalog.routines.items()
         }
 
-    def _playable(self) -> list[Routine]:
-        include = self._config.player.include_optional
-        return [r for r in self._catalog.routines.values() if r.played_steps(include)]
-
     def reload_routines(self) -> None:
         """Read the routine files again (after editing one); the schedule keeps running."""
         self._reload_catalog()
@@ -629,16 +676,181 @@ class StretchbreakApp(App[int]):
     def _reload_catalog(self) -> None:
         self.post_message(RoutinesReloaded(self.services.load_catalog()))
 
+    @property
+    def catalog(self) -> Catalog:
+        """The routines in use (the command palette offers each one)."""
+        return self._catalog
+
     @on(RoutinesReloaded)
     def _routines_reloaded(self, message: RoutinesReloaded) -> None:
-        self._set_catalog(message.catalog)
-        count = len(message.catalog.routines)
-        broken = len({problem.path for problem in message.catalog.problems})
-        text = f"Routines reloaded: {count} routine{'s' if count != 1 else ''}"
+        """Use the fresh routines, except that a routine whose file broke keeps its last good
+        version (a half-finished edit must not drop it from the rotation)."""
+        reloaded = keep_last_good(self._catalog, message.catalog)
+        self._set_catalog(reloaded.catalog)
+        count = len(reloaded.catalog.routines)
+        broken = len({problem.path for problem in reloaded.catalog.problems})
+        lines = [f"Routines reloaded: {count} routine{'s' if count != 1 else ''}"]
         if broken:
-            text += f", {broken} file{'s' if broken != 1 else ''} with problems"
-        self._toast(text + ".", "warning" if broken else "information")
+            lines[0] += f", {broken} file{'s' if broken != 1 else ''} with problems"
+        lines[0] += "."
+        for routine_id, problems in reloaded.kept.items():
+            name = printable(reloaded.catalog.routines[routine_id].name)
+            lines.append(f"{name} keeps its last good version until its file loads again:")
+            lines.extend(printable(str(problem)) for problem in problems[:3])
+        self.notify(
+            "\n".join(lines),
+            markup=False,
+            severity="warning" if broken else "information",
+            timeout=15 if broken else None,
+        )
         self._sync()
+
+    # --- settings: first run, the settings screen, changes on disk ----------------------------
+
+    def apply_config(self, config: Config, key_problems: list[ConfigProblem] | None = None) -> None:
+        """Run on `config` from now on (the user's settings; an eye-only hold still applies).
+
+        The break timers keep running; the schedule, working-hours anchors, keys and dashboard
+        follow the new settings at once. `key_problems`: `[keys]` checked with line numbers
+        (from a worker that read the file); None checks them here, without line numbers.
+        """
+        polled_idle = self._polls_idle()
+        self._user_config = config
+        self._config = apply_eye_only_hold(config, self._hold, self._clock.now())
+        usable, problems = validate_keymap(
+            config.keys, known_binding_ids(), self.services.config_path
+        )
+        self._key_problems = problems if key_problems is None else key_problems
+        self.set_keymap(usable)
+        if self._policy is not None:
+            self._policy.apply_config(self._config)
+            self._policy.apply_routines(self._routine_seconds())
+        if self._scheduler is not None:
+            self._scheduler.set_hours_anchors(self._config.hours.cron_anchors())
+        if not polled_idle and self._polls_idle():
+            self.set_timer(IDLE_POLL_SECONDS, self.poll_idle, name="idle-poll")
+        if self._policy is not None:
+            self.tick()  # a new interval or new hours may make a break due now
+        else:
+            self._sync()
+
+    def show_welcome(self) -> None:
+        """The welcome and safety screens, then the set-up of hours and breaks."""
+        from stretchbreak.ui.screens.welcome import WelcomeScreen
+
+        if isinstance(self.screen, WelcomeScreen):
+            return
+        welcome = WelcomeScreen(
+            clock=self._clock,
+            config_path=self.services.config_path,
+            hold_path=self._hold_path(),
+            config=self._user_config,
+            safety=self.services.safety,
+        )
+        self.push_screen(welcome, self._welcome_closed)
+
+    def _hold_path(self) -> Path:
+        return self.services.hold_path or eye_only_hold_file()
+
+    def _welcome_closed(self, result: WelcomeResult | None) -> None:
+        if result is None:
+            return  # left halfway: nothing was written, the defaults stay in use
+        if result.eye_only_hold is not None:
+            self._hold = result.eye_only_hold
+        self._config_problems = []
+        self._reload_problems = []
+        self.apply_config(result.config)
+
+    def show_settings(self) -> None:
+        """Every setting, checked as you type; saving applies it at once."""
+        from stretchbreak.ui.screens.settings import SettingsScreen
+
+        if isinstance(self.screen, SettingsScreen):
+            return
+        settings = SettingsScreen(
+            self._user_config,
+            self.services.config_path,
+            binding_ids=sorted(known_binding_ids()),
+        )
+        self.push_screen(settings, self._settings_closed)
+
+    def _settings_closed(self, config: Config | None) -> None:
+        if config is not None:
+            self._config_problems = []
+            self._reload_problems = []
+            self.apply_config(config)
+
+    @work(thread=True, exit_on_error=False, group="watch")
+    def _watch_files(self) -> None:
+        """Runs until unmount: the OS reports changes, so nothing polls the files."""
+
+        def changed(paths: set[Path]) -> None:
+            self.post_message(FilesChanged(paths))
+
+        watch_for_changes(self.services.watch_paths, changed, self._watch_stop)
+
+    @on(FilesChanged)
+    def _files_changed(self, message: FilesChanged) -> None:
+        config_path = self.services.config_path.absolute()
+        changed = {path.absolute() for path in message.changed}
+        if config_path in changed:
+            self._reload_config()
+        if changed - {config_path}:
+            self.reload_routines()
+
+    @work(thread=True, exit_on_error=False, group="config", exclusive=True)
+    def _reload_config(self) -> None:
+        config, problems = load_config(self.services.config_path)
+        key_problems = [] if problems else self._check_keymap(config)
+        hold = load_eye_only_hold(self._hold_path())
+        self.post_message(ConfigReloaded(config, problems, key_problems, hold))
+
+    @on(ConfigReloaded)
+    def _config_reloaded(self, message: ConfigReloaded) -> None:
+        path = self.services.config_path
+        if message.problems:
+            count = len(message.problems)
+            if self._config_problems:
+                self._config_problems = message.problems  # still on the defaults
+            else:
+                self._reload_problems = message.problems
+            lines = [f"{path.name} has {count} problem{'s' if count != 1 else ''}; "]
+            lines[0] += "the settings in use stay as they were:"
+            lines.extend(printable(str(problem)) for problem in message.problems[:3])
+            self.notify("\n".join(lines), markup=False, severity="error", timeout=15)
+            self._sync()
+            return
+        unchanged = (
+            message.config == self._user_config
+            and message.hold == self._hold
+            and not (self._config_problems or self._reload_problems)
+        )
+        self._config_problems = []
+        self._reload_problems = []
+        self._hold = message.hold
+        if unchanged:
+            return  # the app's own save (settings, welcome) coming back from the watcher
+        self.apply_config(message.config, message.key_problems)
+        self._toast(f"Settings reloaded from {path.name}.")
+
+    def open_config_folder(self) -> None:
+        """Open the folder with config.toml and the routines in the desktop's file manager."""
+        self._open_folder(self.services.config_path.parent)
+
+    @work(thread=True, exit_on_error=False, group="open-folder")
+    def _open_folder(self, folder: Path) -> None:
+        reason = open_in_file_manager(folder)
+        if reason is not None:
+            self.post_message(FolderOpenFailed(folder, reason))
+
+    @on(FolderOpenFailed)
+    def _folder_open_failed(self, message: FolderOpenFailed) -> None:
+        self.notify(
+            f"Could not open a file manager ({message.reason}). The folder is:\n{message.folder}",
+            markup=False,
+            severity="warning",
+            timeout=20,
+        )
 
     # --- commands (keys and the command palette call these) ---------------------------------
 
@@ -715,27 +927,37 @@ class StretchbreakApp(App[int]):
         self.push_screen(StatsScreen(self._clock, self._config.streak, self.services.open_store))
 
     def show_routines(self) -> None:
-        """Choose a routine to play now."""
-        from stretchbreak.ui.screens.picker import PickerScreen
+        """The routine browser: filter, preview, copy, edit; Enter plays the routine."""
+        from stretchbreak.ui.routine_files import RoutineFolders
+        from stretchbreak.ui.screens.browser import RoutineBrowserScreen
 
-        problems = len({problem.path for problem in self._catalog.problems})
-        picker = PickerScreen(
-            self._playable(),
+        if isinstance(self.screen, RoutineBrowserScreen):
+            return
+        make_folders = self.services.routine_folders or RoutineFolders.default
+        opened_with = self._catalog
+        browser = RoutineBrowserScreen(
+            make_folders(),
+            catalog=opened_with,
             include_optional=self._config.player.include_optional,
-            problem_count=problems,
         )
-        self.push_screen(picker, self._routine_picked)
 
-    def _routine_picked(self, routine: Routine | None) -> None:
-        if routine is not None:
-            self.start_routine(routine.id)
+        def closed(routine_id: str | None) -> None:
+            if browser.catalog is not opened_with:  # the browser reloaded after an edit
+                self._set_catalog(browser.catalog)
+                self._sync()
+            if routine_id is not None:
+                self.start_routine(routine_id)
+
+        self.push_screen(browser, closed)
 
     def show_help(self) -> None:
-        """Show (or hide) the panel listing the keys of the current screen."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """Show (or close) the keys of the current screen, with the ids `[keys]` remaps."""
+        from stretchbreak.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen, self.services.config_path))
 
     # --- playing a routine ------------------------------------------------------------------
 
@@ -818,7 +1040,7 @@ class StretchbreakApp(App[int]):
             if self._primary is None:
                 return None  # starting up: shown, not usable yet
             return self._primary
-        if action in ("routines", "stats", "quit"):
+        if action in ("routines", "stats", "settings", "quit"):
             return isinstance(self.screen, DashboardScreen | BreakDueScreen)
         return True
 
@@ -846,13 +1068,19 @@ class StretchbreakApp(App[int]):
     def action_help(self) -> None:
         self.show_help()
 
+    def action_settings(self) -> None:
+        self.show_settings()
+
 
 def known_binding_ids() -> set[str]:
     """Every binding id a `[keys]` entry may remap (the dashboard and the screens it opens)."""
+    from stretchbreak.ui.screens.browser import RoutineBrowserScreen, RoutineIdScreen
     from stretchbreak.ui.screens.finish import FinishScreen
-    from stretchbreak.ui.screens.picker import PickerScreen
+    from stretchbreak.ui.screens.help import HelpScreen
     from stretchbreak.ui.screens.player import ConfirmStopScreen, PlayerScreen
+    from stretchbreak.ui.screens.settings import DiscardScreen, SettingsScreen
     from stretchbreak.ui.screens.stats import StatsScreen
+    from stretchbreak.ui.screens.welcome import WelcomeScreen
 
     return binding_ids_of(
         (
@@ -863,7 +1091,53 @@ def known_binding_ids() -> set[str]:
             PlayerScreen,
             ConfirmStopScreen,
             FinishScreen,
-            PickerScreen,
             StatsScreen,
+            RoutineBrowserScreen,
+            RoutineIdScreen,
+            SettingsScreen,
+            DiscardScreen,
+            HelpScreen,
+            WelcomeScreen,
         )
     )
+
+
+def open_in_file_manager(folder: Path) -> str | None:
+    """Open `folder` with the platform's opener; None when it worked, else why not.
+
+    Blocking (run it in a worker). The opener's output goes to a temporary file rather than a
+    pipe: a file manager it starts may keep the pipe open long after the opener has returned.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"cannot create it: {error.strerror}"
+    if sys.platform == "win32":
+        try:
+            os.startfile(folder)
+        except OSError as error:
+            return str(error)
+        return None
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    with tempfile.TemporaryFile() as output:
+        try:
+            result = subprocess.run(
+                [opener, str(folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
+                timeout=OPEN_FOLDER_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except FileNotFoundError:
+            return f"{opener} is not installed"
+        except subprocess.TimeoutExpired:
+            return f"{opener} did not finish within {OPEN_FOLDER_TIMEOUT_SECONDS:.0f} s"
+        except OSError as error:
+            return f"{opener} could not run: {error.strerror}"
+        if result.returncode == 0:
+            return None
+        output.seek(0)
+        said = output.read(4000).decode("utf-8", errors="replace").strip().splitlines()
+    last_line = printable(said[-1].strip())[:160] if said else ""  # openers end with the reason
+    return last_line or f"{opener} exited with status {result.returncode}"

@@ -16,7 +16,8 @@ from stretchbreak.adapters.idle import choose_idle_source
 from stretchbreak.adapters.instance import InstanceGuard
 from stretchbreak.adapters.notify import build_notifier
 from stretchbreak.core.clock import SystemClock
-from stretchbreak.core.config import load_config, write_default_config
+from stretchbreak.core.config import load_config
+from stretchbreak.core.first_run import eye_only_hold_file, load_eye_only_hold, should_show_welcome
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.logs import configure_file_logging
@@ -40,15 +41,22 @@ def _scheduler(zone: tzinfo, on_fire: OnFire) -> Scheduler:
 def build_services() -> Services:
     """The dashboard's real dependencies: system clock, SQLite history, notifier chain, APScheduler.
 
-    Writes the documented default config.toml on first run (never over an existing file).
+    Writes no file (it only creates the empty config and routines folders): with no config.toml
+    yet the app greets with the welcome, which writes it when the person finishes the set-up
+    (leaving halfway runs on the defaults and greets again next time).
     """
     config_path = paths.config_file()
-    try:
-        if write_default_config(config_path):
-            log.info("wrote the default config to %s", config_path)
-    except OSError:
-        log.exception("could not write the default config to %s", config_path)
+    show_welcome = should_show_welcome(config_path)
     config, problems = load_config(config_path)
+    hold_path = eye_only_hold_file()
+    routines_dir = paths.user_routines_dir()
+    try:
+        # Empty folders only, so the file watcher can watch exactly them: watched through a
+        # missing folder's parent it would cover a whole ~/.config, and would miss the first
+        # file written into a folder created later.
+        routines_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        log.exception("could not create %s", routines_dir)
     for problem in problems:
         log.warning("config: %s", problem)
     clock = SystemClock()
@@ -69,6 +77,10 @@ def build_services() -> Services:
         status_path=paths.status_file(),
         scheduler_factory=_scheduler,
         environ=dict(os.environ),
+        show_welcome=show_welcome,
+        hold_path=hold_path,
+        eye_only_hold=load_eye_only_hold(hold_path),
+        watch_paths=(config_path, routines_dir),
     )
 
 

@@ -7,6 +7,7 @@ Workers and the I/O thread never touch widgets or the break policy: they do thei
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -18,6 +19,8 @@ from stretchbreak.core.status import StatusSnapshot
 if TYPE_CHECKING:
     from stretchbreak.adapters.idle import IdleSource
     from stretchbreak.adapters.notify import DeliveryResult
+    from stretchbreak.core.config import Config
+    from stretchbreak.core.first_run import EyeOnlyHold
     from stretchbreak.ui.dashboard_io import HistoryRead
     from stretchbreak.ui.wording import Notice
 
@@ -80,3 +83,29 @@ class OtherDashboardStatus(Message):
     """Read-only mode: what the dashboard that holds the lock says it is doing."""
 
     snapshot: StatusSnapshot
+
+
+@dataclass
+class FilesChanged(Message):
+    """The file watcher saw config.toml or routine files change on disk."""
+
+    changed: set[Path]
+
+
+@dataclass
+class ConfigReloaded(Message):
+    """config.toml was read again after a change: the user's config, or its problems."""
+
+    config: Config
+    problems: list[ConfigProblem]
+    """Non-empty: the file is broken and the settings in use stay as they are."""
+    key_problems: list[ConfigProblem]
+    hold: EyeOnlyHold | None
+
+
+@dataclass
+class FolderOpenFailed(Message):
+    """The platform's file manager could not open the config folder."""
+
+    folder: Path
+    reason: str

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
     from stretchbreak.adapters.instance import InstanceGuard
     from stretchbreak.adapters.notify import Notifier
     from stretchbreak.adapters.scheduler import OnFire
+    from stretchbreak.core.first_run import EyeOnlyHold
     from stretchbreak.core.safety import SafetyText
     from stretchbreak.ui.recorder import SessionRecorder
+    from stretchbreak.ui.routine_files import RoutineFolders
 
 GAP_CHECK_SECONDS = 5.0
 """How often the dashboard compares wall and monotonic time (suspend, clock changes)."""
@@ -77,3 +79,14 @@ class Services:
     tick_seconds: float | None = GAP_CHECK_SECONDS
     """The gap-check interval. None: no timers at all; tests advance a FakeClock and call
     `app.tick()` (and `app.poll_idle()`) themselves."""
+    show_welcome: bool = False
+    """First run (no config.toml yet): greet with the welcome and safety screens on start."""
+    hold_path: Path | None = None
+    """The eye-only hold file (app state, see `core.first_run`); None: no hold is kept."""
+    eye_only_hold: EyeOnlyHold | None = None
+    """The hold read at start-up; applied on top of `config` while it lasts."""
+    watch_paths: Sequence[Path] = ()
+    """Files and folders reloaded when they change on disk (config.toml, the user's routines);
+    empty: no file watcher (most tests)."""
+    routine_folders: Callable[[], RoutineFolders] | None = None
+    """Where the routine browser reads and writes routines (None: the default folders)."""
