@@ -22,7 +22,6 @@ from stretchbreak.core.config import (
     load_config,
     parse_config_text,
     save_config,
-    write_default_config,
 )
 from stretchbreak.core.hours import WorkingHours, parse_day
 from stretchbreak.core.streaks import StreakGoal
@@ -35,8 +34,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_defaults_file_loads_back_to_the_defaults(tmp_path: Path) -> None:
-    path = tmp_path / "cfg" / "config.toml"
-    assert write_default_config(path)
+    path = tmp_path / "config.toml"
+    save_config(Config(), path)
     assert path.read_text(encoding="utf-8") == default_config_text()
     assert load_config(path) == (Config(), [])
 
@@ -94,13 +93,6 @@ def test_default_path_is_the_config_dir(isolated_dirs: tuple[Path, Path]) -> Non
     config, problems = load_config()
     assert problems == [] and config.breaks.micro_every is None
     assert paths.config_file() == config_dir / "config.toml"
-
-
-def test_write_default_never_overwrites(tmp_path: Path) -> None:
-    path = write(tmp_path, "# mine\n")
-    assert not write_default_config(path)
-    assert path.read_text(encoding="utf-8") == "# mine\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
 
 
 def test_partial_file_keeps_defaults_for_the_rest(tmp_path: Path) -> None:

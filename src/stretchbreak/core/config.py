@@ -626,22 +626,3 @@ def save_config(config: Config, path: Path) -> None:
         temp.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
-
-
-def write_default_config(path: Path) -> bool:
-    """Create the documented default file, only if there is none; True if it was written."""
-    if path.exists():
-        return False
-    temp = _temp_copy(path, default_config_text())
-    try:
-        os.link(temp, path)  # fails if the file appeared meanwhile: never overwrite
-    except FileExistsError:
-        return False
-    except OSError:  # filesystems without hard links
-        if path.exists():
-            return False
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-    _sync_folder(path.parent)
-    return True
