@@ -43,6 +43,11 @@ hold_per_rep = 1
 """
 
 
+ALL_WEEK_HOURS = "[hours]\n" + "".join(
+    f'{day} = ["00:00-24:00"]\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+)
+
+
 @pytest.fixture
 def env(isolated_dirs: tuple[Path, Path]) -> dict[str, str]:
     """The environment the command runs with: temporary config and data, the short routine."""
@@ -52,6 +57,8 @@ def env(isolated_dirs: tuple[Path, Path]) -> dict[str, str]:
     routines = config_dir / "routines"
     routines.mkdir(parents=True)
     (routines / "e2e-short.toml").write_text(SHORT_ROUTINE, encoding="utf-8")
+    # Every day a working day, so the streak the run prints does not depend on today's weekday.
+    (config_dir / "config.toml").write_text(ALL_WEEK_HOURS, encoding="utf-8")
     return {
         "STRETCHBREAK_CONFIG_DIR": str(config_dir),
         "STRETCHBREAK_DATA_DIR": str(data_dir),
