@@ -45,6 +45,7 @@ from textual.timer import Timer
 
 from stretchbreak.adapters.file_watch import watch_for_changes
 from stretchbreak.adapters.idle import IdleSource, NoIdleSource
+from stretchbreak.adapters.memory import release_free_memory
 from stretchbreak.adapters.terminal import osc_notification
 from stretchbreak.core.catalog_reload import keep_last_good
 from stretchbreak.core.config import Config, ConfigProblem, load_config
@@ -113,6 +114,8 @@ log = logging.getLogger(__name__)
 TAKEOVER_RETRY_SECONDS = 10.0
 """A read-only dashboard tries to take the lock at most this often once the other one is gone
 (its status file can be missing for a moment while it starts, so one miss is not proof)."""
+MEMORY_RELEASE_DELAY_SECONDS = 10.0
+"""After start-up settles (first history read, scheduler armed), free heap goes back to the OS."""
 IDLE_POLL_SECONDS = 10.0
 """How often idle time is read: precise enough to credit a 1-minute micro break."""
 STATUS_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -282,6 +285,8 @@ class StretchbreakApp(App[int]):
             self._read_other_status()
         self.refresh_bindings()
         self._sync()
+        if self.services.tick_seconds is not None:
+            self.set_timer(MEMORY_RELEASE_DELAY_SECONDS, release_free_memory)
 
     async def _scheduled_wakeup(self, key: str) -> None:
         """An APScheduler job fired: a warning, a due break, a snooze or pause end, an hour edge."""
