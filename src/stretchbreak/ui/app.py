@@ -114,7 +114,7 @@ log = logging.getLogger(__name__)
 TAKEOVER_RETRY_SECONDS = 10.0
 """A read-only dashboard tries to take the lock at most this often once the other one is gone
 (its status file can be missing for a moment while it starts, so one miss is not proof)."""
-MEMORY_RELEASE_DELAY_SECONDS = 10.0
+MEMORY_RELEASE_DELAY_SECONDS = 2.0
 """After start-up settles (first history read, scheduler armed), free heap goes back to the OS."""
 IDLE_POLL_SECONDS = 10.0
 """How often idle time is read: precise enough to credit a 1-minute micro break."""
