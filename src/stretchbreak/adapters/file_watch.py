@@ -22,7 +22,7 @@ from watchfiles import Change, watch
 
 DEBOUNCE_MS = 400
 """Changes arriving together (an editor's write + rename) are reported once."""
-STEP_MS = 200
+STEP_MS = 500
 """How often the watcher thread wakes to check the stop event; also the quiet gap that ends a
 burst of changes. Changes are reported within about STEP_MS to DEBOUNCE_MS."""
 WATCHED_SUFFIX = ".toml"
