@@ -151,7 +151,7 @@ def _check_config(report: Report) -> None:
     report.section("Config")
     path = paths.config_file()
     if not path.exists():
-        report.ok(f"{path}: not written yet, the defaults apply (the dashboard creates it)")
+        report.ok(f"{path}: not written yet, the defaults apply (the first-run welcome writes it)")
         return
     _config, problems = load_config(path)
     if not problems:
