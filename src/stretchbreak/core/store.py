@@ -55,6 +55,8 @@ TAKEN_BREAK_KINDS: tuple[str, ...] = ("started", "natural_break")
 BUSY_TIMEOUT_SECONDS = 5.0
 STALE_LOCK_SECONDS = 60.0
 """An owner lock file this old, and not held, belongs to a process that is gone."""
+SETUP_LOCK_SECONDS = 30.0
+"""How long a process waits for another to finish creating or upgrading the history file."""
 DEFAULT_DAY_START: time = StreakGoal().day_start
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -464,14 +466,29 @@ class HistoryStore:
                         " writable."
                     )
                 return
-            if self._conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
-            if version < SCHEMA_VERSION:
-                self._migrate()
+            if version < SCHEMA_VERSION or not self._in_wal_mode():
+                # Switching a new file to WAL and migrating take locks that SQLite's busy
+                # handler does not always wait for, so processes opening it together take turns.
+                with FileLock(self._setup_lock_path(), timeout=SETUP_LOCK_SECONDS):
+                    if not self._in_wal_mode():
+                        self._conn.execute("PRAGMA journal_mode=WAL")
+                    self._migrate()
         except sqlite3.Error as exc:
             raise store_error(exc, self.path) from exc
+        except Timeout as exc:
+            raise StoreBusy(
+                f"The history file {self.path} is being set up by another stretchbreak process"
+                f" that did not finish within {SETUP_LOCK_SECONDS:.0f} s; try again in a moment."
+            ) from exc
         self._mark_abandoned_sessions()
+
+    def _in_wal_mode(self) -> bool:
+        with self._lock:
+            return bool(self._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal")
+
+    def _setup_lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + "-setup.lock")
 
     def _newer_schema(self, version: int) -> StoreNewerSchema:
         return StoreNewerSchema(
