@@ -25,9 +25,6 @@ import contextlib
 import logging
 import math
 import os
-import subprocess
-import sys
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -44,6 +41,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from stretchbreak.adapters.file_watch import watch_for_changes
+from stretchbreak.adapters.folder_opener import open_in_file_manager
 from stretchbreak.adapters.idle import IdleSource, NoIdleSource
 from stretchbreak.adapters.memory import release_free_memory
 from stretchbreak.adapters.terminal import osc_notification
@@ -119,8 +117,6 @@ MEMORY_RELEASE_DELAY_SECONDS = 2.0
 IDLE_POLL_SECONDS = 10.0
 """How often idle time is read: precise enough to credit a 1-minute micro break."""
 STATUS_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-OPEN_FOLDER_TIMEOUT_SECONDS = 10.0
-"""The platform opener (xdg-open, open) normally returns at once; one that hangs is given up on."""
 _SCHEDULE_ACTIONS = ("break_now", "snooze", "skip", "pause_menu", "away")
 _T = TypeVar("_T")
 
@@ -1105,44 +1101,3 @@ def known_binding_ids() -> set[str]:
             WelcomeScreen,
         )
     )
-
-
-def open_in_file_manager(folder: Path) -> str | None:
-    """Open `folder` with the platform's opener; None when it worked, else why not.
-
-    Blocking (run it in a worker). The opener's output goes to a temporary file rather than a
-    pipe: a file manager it starts may keep the pipe open long after the opener has returned.
-    """
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        return f"cannot create it: {error.strerror}"
-    if sys.platform == "win32":
-        try:
-            os.startfile(folder)
-        except OSError as error:
-            return str(error)
-        return None
-    opener = "open" if sys.platform == "darwin" else "xdg-open"
-    with tempfile.TemporaryFile() as output:
-        try:
-            result = subprocess.run(
-                [opener, str(folder)],
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=output,
-                timeout=OPEN_FOLDER_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except FileNotFoundError:
-            return f"{opener} is not installed"
-        except subprocess.TimeoutExpired:
-            return f"{opener} did not finish within {OPEN_FOLDER_TIMEOUT_SECONDS:.0f} s"
-        except OSError as error:
-            return f"{opener} could not run: {error.strerror}"
-        if result.returncode == 0:
-            return None
-        output.seek(0)
-        said = output.read(4000).decode("utf-8", errors="replace").strip().splitlines()
-    last_line = printable(said[-1].strip())[:160] if said else ""  # openers end with the reason
-    return last_line or f"{opener} exited with status {result.returncode}"
