@@ -1,73 +1,124 @@
-"""The dashboard's state as other programs see it (`stretchbreak status`, tmux, waybar, starship).
+"""The engine's state as other programs see it (`stretchbreak status`, tmux, waybar, i3blocks).
 
-The running dashboard writes a snapshot whenever its state changes; `stretchbreak status` reads
-it. The JSON keys are a public contract: `state` is one of STATES, times are ISO 8601 with a UTC
-offset (the dashboard writes local times) or null, `next_routine` is a routine id.
+Whoever hosts the break engine (the headless service or a dashboard running alone) builds a
+snapshot whenever its state changes and answers `status` requests on the control channel with
+it. The JSON keys are a public contract (`FORMAT_VERSION` 2): `state` is one of STATES, times are
+UTC ISO 8601 with a `Z` (`2026-03-02T09:25:00Z`) or null, `next_routine` is a routine id.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal, TypeVar, cast
 
-StatusState = Literal["working", "break_due", "in_break", "paused", "off_hours", "not_running"]
-STATES: tuple[StatusState, ...] = (
+StatusState = Literal[
     "working",
+    "warning",
     "break_due",
+    "snoozed",
     "in_break",
     "paused",
+    "away",
+    "off_hours",
+    "not_running",
+]
+STATES: tuple[StatusState, ...] = (
+    "working",
+    "warning",
+    "break_due",
+    "snoozed",
+    "in_break",
+    "paused",
+    "away",
     "off_hours",
     "not_running",
 )
-FORMAT_VERSION = 1
+BreakKindName = Literal["micro", "movement"]
+FORMAT_VERSION = 2
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _T = TypeVar("_T")
+_TIME_FIELDS = (
+    "updated_at",
+    "next_break_at",
+    "interval_started_at",
+    "missed_at",
+    "snoozed_until",
+    "paused_until",
+    "break_started_at",
+    "break_ends_at",
+    "away_since",
+    "hours_change_at",
+)
 
 
 class StatusFormatError(ValueError):
-    """A status file that is not what the dashboard writes (damaged, or from another version)."""
+    """A status reply that is not what the engine writes (damaged, or from another version)."""
 
 
 @dataclass(frozen=True, slots=True)
 class StatusSnapshot:
-    """What the dashboard is doing, as of `updated_at`."""
+    """What the break engine is doing, as of `updated_at` (every time timezone-aware)."""
 
     state: StatusState
     updated_at: datetime
     pid: int | None = None
-    """The dashboard process that wrote it; readers treat a dead pid as not running."""
+    """The process that hosts the engine (the service, or a dashboard running alone)."""
+    host: Literal["service", "dashboard"] | None = None
     next_break_at: datetime | None = None
+    """When the next break is due (while break_due: since when; while snoozed: the snooze end)."""
+    next_break_kind: BreakKindName | None = None
     next_routine: str | None = None
     """Routine id of the next (or, while break_due/in_break, the current) break."""
     next_routine_name: str | None = None
-    streak_days: int | None = None
+    interval_started_at: datetime | None = None
+    """When the work interval that ends at `next_break_at` began (for a bar's percentage)."""
+    missed_at: datetime | None = None
+    """While break_due: when the break will be recorded as missed (None: never)."""
+    snoozed_until: datetime | None = None
+    snoozes_left: int | None = None
     paused_until: datetime | None = None
-    """End of a timed pause; None while paused "until I resume"."""
+    """End of a timed pause; None while paused "indefinitely"."""
+    break_routine: str | None = None
+    """While in_break: the routine being played (id)."""
+    break_routine_name: str | None = None
+    break_started_at: datetime | None = None
+    break_ends_at: datetime | None = None
+    """While in_break: when the routine ends if played straight through."""
+    away_since: datetime | None = None
+    hours_change_at: datetime | None = None
+    """When working hours next end (inside them) or start (outside them)."""
+    streak_days: int | None = None
+    breaks_today: int | None = None
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
             raise ValueError(f"unknown status state {self.state!r}")
-        for name in ("updated_at", "next_break_at", "paused_until"):
+        for name in _TIME_FIELDS:
             value = getattr(self, name)
             if value is not None and value.utcoffset() is None:
                 raise ValueError(f"{name} must be timezone-aware")
 
+    def percentage(self, now: datetime) -> int | None:
+        """How much of the current work interval is gone, 0-100 (None when not counting down)."""
+        start, end = self.interval_started_at, self.next_break_at
+        if self.state not in ("working", "warning") or start is None or end is None:
+            return None
+        total = (end - start).total_seconds()
+        if total <= 0:
+            return 100
+        gone = (now - start).total_seconds() / total
+        return max(0, min(100, round(gone * 100)))
+
     def to_json(self) -> dict[str, object]:
         """The public JSON shape (key order is stable, for people reading it)."""
-        return {
-            "version": FORMAT_VERSION,
-            "state": self.state,
-            "next_break_at": _iso(self.next_break_at),
-            "next_routine": self.next_routine,
-            "next_routine_name": self.next_routine_name,
-            "streak_days": self.streak_days,
-            "paused_until": _iso(self.paused_until),
-            "updated_at": _iso(self.updated_at),
-            "pid": self.pid,
-        }
+        data: dict[str, object] = {"version": FORMAT_VERSION}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            data[field.name] = _iso(value) if field.name in _TIME_FIELDS else value
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> StatusSnapshot:
@@ -82,23 +133,32 @@ class StatusSnapshot:
         updated_at = _parse_time(data, "updated_at")
         if updated_at is None:
             raise StatusFormatError("updated_at is missing")
+        host = data.get("host")
+        if host not in (None, "service", "dashboard"):
+            raise StatusFormatError(f"unknown host {host!r}")
+        kind = data.get("next_break_kind")
+        if kind not in (None, "micro", "movement"):
+            raise StatusFormatError(f"unknown next_break_kind {kind!r}")
+        values: dict[str, object] = {}
+        for name in _TIME_FIELDS:
+            values[name] = _parse_time(data, name)
+        for name in ("next_routine", "next_routine_name", "break_routine", "break_routine_name"):
+            values[name] = _optional(data, name, str)
+        for name in ("pid", "snoozes_left", "streak_days", "breaks_today"):
+            values[name] = _optional(data, name, int)
         try:
             return cls(
                 state=cast(StatusState, state),
-                updated_at=updated_at,
-                pid=_optional(data, "pid", int),
-                next_break_at=_parse_time(data, "next_break_at"),
-                next_routine=_optional(data, "next_routine", str),
-                next_routine_name=_optional(data, "next_routine_name", str),
-                streak_days=_optional(data, "streak_days", int),
-                paused_until=_parse_time(data, "paused_until"),
+                host=cast(Literal["service", "dashboard"] | None, host),
+                next_break_kind=cast(BreakKindName | None, kind),
+                **values,  # type: ignore[arg-type]
             )
         except ValueError as error:
             raise StatusFormatError(str(error)) from error
 
 
 def not_running(now: datetime) -> StatusSnapshot:
-    """The snapshot for "no dashboard is running": nothing is scheduled, nothing else known."""
+    """The snapshot for "no engine is running": nothing is scheduled, nothing else known."""
     return StatusSnapshot(state="not_running", updated_at=now)
 
 
@@ -160,7 +220,10 @@ def _clean(text: str) -> str:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat(timespec="seconds")
+    """UTC with a `Z`, to the second: `2026-03-02T09:25:00Z`."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_time(data: Mapping[str, object], key: str) -> datetime | None:
@@ -170,7 +233,7 @@ def _parse_time(data: Mapping[str, object], key: str) -> datetime | None:
     if not isinstance(value, str):
         raise StatusFormatError(f"{key} must be an ISO 8601 string or null, not {value!r}")
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)  # accepts the `Z` (Python 3.11)
     except ValueError as error:
         raise StatusFormatError(f"{key}: {error}") from error
     if moment.utcoffset() is None:
