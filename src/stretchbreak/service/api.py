@@ -91,6 +91,10 @@ class EngineCommands(Protocol):
         """The state now (cheap: no I/O)."""
         ...
 
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Receive every event from now on; call the returned function to stop."""
+    def subscribe(self, listener: Listener, *, plays_routines: bool = False) -> Callable[[], None]:
+        """Receive every event from now on; call the returned function to stop.
+
+        `plays_routines`: this front end opens the player on `PlayRoutine` (a dashboard). With
+        none subscribed, `break_now` answers `not_applicable` (nothing could play the break).
+        """
         ...
