@@ -1,0 +1,208 @@
+"""Issue 15 hardening of files, folders and permissions: private modes, ownership, symlinks,
+special files, deep nesting, invisible text.
+
+Tests that need a second user run as root (as .ci/run does) and use uid 65534 (`nobody`), either
+by chowning a folder to it or by running a real process under it with setpriv.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stretchbreak.core.safe_files import (
+    UnsafeFile,
+    UnsafeFolder,
+    atomic_write,
+    ensure_private_dir,
+    folder_problem,
+)
+
+NOBODY = 65534
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+needs_root = pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="a second user needs root (as in .ci/run) and setpriv",
+)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A folder that another user can traverse (pytest's tmp_path is 0700, root only)."""
+    folder = Path(tempfile.mkdtemp(prefix="sb-hardening-"))
+    folder.chmod(0o711)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def as_nobody(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+# --- safe_files itself -------------------------------------------------------------------------
+
+
+@posix_only
+def test_ensure_private_dir_creates_every_missing_level_0700(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        ensure_private_dir(tmp_path / "a" / "b" / "c")
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert _mode(folder) == 0o700, folder
+
+
+@posix_only
+def test_ensure_private_dir_refuses_a_world_writable_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o777)
+    with pytest.raises(UnsafeFolder, match=r"writable by everyone.*chmod 700"):
+        ensure_private_dir(folder)
+
+
+@posix_only
+def test_ensure_private_dir_refuses_a_group_writable_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "group"
+    folder.mkdir()
+    folder.chmod(0o770)
+    with pytest.raises(UnsafeFolder, match="writable by its group"):
+        ensure_private_dir(folder)
+
+
+@posix_only
+def test_ensure_private_dir_warns_but_uses_a_readable_folder(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "old-install"
+    folder.mkdir()
+    folder.chmod(0o755)
+    ensure_private_dir(folder)
+    assert "can be read by other users" in caplog.text
+    assert "chmod 700" in caplog.text
+    assert _mode(folder) == 0o755  # not changed behind the person's back
+    problem = folder_problem(folder)
+    assert problem is not None and "chmod 700" in problem
+
+
+def test_ensure_private_dir_refuses_a_file_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("x")
+    with pytest.raises(UnsafeFolder, match="should be a folder"):
+        ensure_private_dir(tmp_path / "data")
+
+
+@needs_root
+def test_ensure_private_dir_refuses_a_folder_owned_by_another_user(tmp_path: Path) -> None:
+    folder = tmp_path / "theirs"
+    folder.mkdir(mode=0o700)
+    os.chown(folder, NOBODY, NOBODY)
+    with pytest.raises(UnsafeFolder, match=r"belongs to nobody.*chown"):
+        ensure_private_dir(folder)
+
+
+@posix_only
+def test_atomic_write_creates_a_private_file(tmp_path: Path) -> None:
+    target = tmp_path / "f.txt"
+    atomic_write(target, b"hello")
+    assert target.read_bytes() == b"hello"
+    assert _mode(target) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]  # no temporary left
+
+
+@posix_only
+def test_atomic_write_tightens_an_existing_loose_file(tmp_path: Path) -> None:
+    target = tmp_path / "f.txt"
+    target.write_text("old")
+    target.chmod(0o644)
+    atomic_write(target, b"new")
+    assert target.read_text() == "new"
+    assert _mode(target) == 0o600
+
+
+def test_atomic_write_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "config.toml"
+    real.write_text("old")
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    atomic_write(link, b"new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_atomic_write_through_a_dangling_symlink_creates_the_target(tmp_path: Path) -> None:
+    (tmp_path / "dotfiles").mkdir()
+    link = tmp_path / "config.toml"
+    link.symlink_to(tmp_path / "dotfiles" / "config.toml")
+    atomic_write(link, b"made")
+    assert link.is_symlink()
+    assert (tmp_path / "dotfiles" / "config.toml").read_text() == "made"
+
+
+def test_atomic_write_refuses_a_symlink_loop(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(UnsafeFile, match="loop"):
+        atomic_write(tmp_path / "a", b"x")
+
+
+@posix_only
+def test_atomic_write_refuses_a_fifo_and_leaves_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(UnsafeFile, match=r"named pipe .*not a regular file"):
+        atomic_write(fifo, b"x")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_atomic_write_refuses_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(UnsafeFile, match="it is a folder"):
+        atomic_write(tmp_path / "dir", b"x")
+    assert (tmp_path / "dir").is_dir()
+
+
+@posix_only
+def test_atomic_write_refuses_a_link_to_a_device(tmp_path: Path) -> None:
+    link = tmp_path / "out"
+    link.symlink_to("/dev/null")
+    with pytest.raises(UnsafeFile, match=r"a device \(the link .* points to /dev/null\)"):
+        atomic_write(link, b"x")
+    assert link.is_symlink()
+
+
+def test_atomic_write_failure_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "f.txt"
+    target.write_text("precious")
+
+    def full_disk(descriptor: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        atomic_write(target, b"new")
+    monkeypatch.undo()
+    assert target.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
