@@ -128,13 +128,24 @@ def test_atomic_write_creates_a_private_file(tmp_path: Path) -> None:
 
 
 @posix_only
-def test_atomic_write_tightens_an_existing_loose_file(tmp_path: Path) -> None:
+def test_atomic_write_keeps_an_existing_files_mode(tmp_path: Path) -> None:
     target = tmp_path / "f.txt"
     target.write_text("old")
-    target.chmod(0o644)
+    target.chmod(0o640)
     atomic_write(target, b"new")
     assert target.read_text() == "new"
-    assert _mode(target) == 0o600
+    assert _mode(target) == 0o640
+
+
+def test_atomic_write_can_replace_a_link_itself(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "someone-elses"
+    elsewhere.write_text("theirs")
+    link = tmp_path / "dashboard.lock.pid"
+    link.symlink_to(elsewhere)
+    atomic_write(link, b"123", follow_symlinks=False)
+    assert not link.is_symlink()
+    assert link.read_text() == "123"
+    assert elsewhere.read_text() == "theirs"
 
 
 def test_atomic_write_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
@@ -206,3 +217,64 @@ def test_atomic_write_failure_leaves_the_old_file_and_no_temporary(
     monkeypatch.undo()
     assert target.read_text() == "precious"
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+# --- class 11: saving settings keeps a symlinked config.toml (dotfiles managers) --------------
+
+
+def test_saving_settings_writes_through_a_symlinked_config(tmp_path: Path) -> None:
+    from stretchbreak.core.config import Config, load_config, save_config
+
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "config.toml"
+    real.write_text("[breaks]\nmax_snoozes = 1\n", encoding="utf-8")
+    config_dir = tmp_path / "config"
+    config_dir.mkdir(mode=0o700)
+    link = config_dir / "config.toml"
+    link.symlink_to(real)
+    loaded, problems = load_config(link)
+    assert problems == [] and loaded.breaks.max_snoozes == 1
+    changed = Config()
+    save_config(changed, link)
+    assert link.is_symlink(), "the dotfiles link was replaced by a plain file"
+    assert link.resolve() == real.resolve()
+    assert "# stretchbreak settings" in real.read_text(encoding="utf-8")
+    assert load_config(link) == (changed, [])
+    assert sorted(p.name for p in dotfiles.iterdir()) == ["config.toml"]
+    assert sorted(p.name for p in config_dir.iterdir()) == ["config.toml"]
+
+
+def test_saving_settings_refuses_a_config_path_that_is_a_fifo(tmp_path: Path) -> None:
+    from stretchbreak.core.config import Config, save_config
+
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(UnsafeFile, match="named pipe"):
+        save_config(Config(), fifo)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+# --- class 6: private folders and files ---------------------------------------------------------
+
+
+@posix_only
+def test_a_new_config_and_hold_are_private_in_private_folders(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from stretchbreak.core.config import Config, save_config
+    from stretchbreak.core.first_run import EyeOnlyHold, save_eye_only_hold
+
+    old = os.umask(0o022)
+    try:
+        config = tmp_path / "home" / ".config" / "stretchbreak" / "config.toml"
+        save_config(Config(), config)
+        hold = tmp_path / "home" / ".local" / "share" / "stretchbreak" / "eye-only-hold.json"
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        save_eye_only_hold(EyeOnlyHold(now, now + timedelta(days=3)), hold)
+    finally:
+        os.umask(old)
+    assert _mode(config) == 0o600
+    assert _mode(config.parent) == 0o700
+    assert _mode(hold) == 0o600
+    assert _mode(hold.parent) == 0o700

@@ -16,8 +16,11 @@ Rules (issue 15, classes 6, 11 and 12):
   the path is a symlink (dotfiles managers), the write goes THROUGH the link to its resolved target,
   atomically, and the link stays. A target that exists but is not a regular file (folder, FIFO,
   device, socket) is refused with `UnsafeFile`: replacing it would destroy something that is not
-  ours to replace. The written file always ends with exactly `mode` (private by default); as root
-  it keeps the previous owner, so `sudo` does not take a person's file away from them.
+  ours to replace. A new file gets exactly `mode` (0600 by default, whatever the umask); a file
+  that already exists keeps its permission bits (the person may have chosen them; `file_problem`
+  tells `doctor` when they let others read it) and, as root, its owner, so `sudo` does not take a
+  person's file away from them. `follow_symlinks=False` replaces a link itself instead (for the
+  app's own state files, which must never write into a file a link points to).
 """
 
 from __future__ import annotations
@@ -236,14 +239,19 @@ def sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> None:
+def atomic_write(
+    path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE, follow_symlinks: bool = True
+) -> None:
     """Replace `path` with `data` atomically (see the module doc); the folder must exist.
 
     Raises UnsafeFile for a target that is not a regular file, OSError for I/O trouble (disk
     full, read-only folder…); the temporary file is removed on any failure.
     """
-    target = _resolve_target(path)
-    previous = _check_replaceable(target, path)
+    target = _resolve_target(path) if follow_symlinks else path
+    if not follow_symlinks and path.is_symlink():
+        previous = None  # the link itself is replaced; its target is never opened
+    else:
+        previous = _check_replaceable(target, path)
     folder = target.parent
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -259,7 +267,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> N
     try:
         try:
             if _checks_apply():
-                os.fchmod(descriptor, mode)  # exact, whatever the umask
+                keep = stat.S_IMODE(previous.st_mode) if previous is not None else mode
+                os.fchmod(descriptor, keep)  # exact, whatever the umask
                 if previous is not None and os.geteuid() == 0 and previous.st_uid != 0:
                     os.fchown(descriptor, previous.st_uid, previous.st_gid)
             _write_all(descriptor, data)
