@@ -11,12 +11,14 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from stretchbreak.adapters.instance import InstanceGuard, InstanceLockError
 from stretchbreak.core.safe_files import (
     UnsafeFile,
     UnsafeFolder,
@@ -278,3 +280,203 @@ def test_a_new_config_and_hold_are_private_in_private_folders(tmp_path: Path) ->
     assert _mode(config.parent) == 0o700
     assert _mode(hold) == 0o600
     assert _mode(hold.parent) == 0o700
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+@needs_root
+def test_another_user_cannot_read_the_log_or_its_rotations(
+    shared_tmp: Path, monkeypatch: pytest.MonkeyPatch, restore_logging: None
+) -> None:
+    import logging
+    import logging.handlers
+
+    from stretchbreak import paths
+    from stretchbreak.logs import configure_file_logging
+
+    monkeypatch.setenv("STRETCHBREAK_DATA_DIR", str(shared_tmp / "data"))
+    old = os.umask(0o022)
+    try:
+        configure_file_logging()
+        logging.getLogger("test").warning("comfort 2, tingling yes")
+        [handler] = [
+            h
+            for h in logging.getLogger().handlers
+            if isinstance(h, logging.handlers.RotatingFileHandler)
+        ]
+        handler.doRollover()
+        logging.getLogger("test").warning("after rotation")
+        handler.flush()
+    finally:
+        os.umask(old)
+    log = paths.log_file()
+    rotated = log.with_name(log.name + ".1")
+    assert "tingling" in rotated.read_text(encoding="utf-8")
+    for file in (log, rotated):
+        assert _mode(file) == 0o600, file
+    for folder in (log.parent, paths.data_dir()):
+        assert _mode(folder) == 0o700, folder
+    # a real second user: shared_tmp lets it in, the data folder must not
+    for file in (log, rotated):
+        result = as_nobody("cat", str(file))
+        assert result.returncode != 0 and "tingling" not in result.stdout
+
+
+# --- class 12: a data folder another user owns or can write ------------------------------------
+
+
+@needs_root
+def test_a_data_folder_owned_by_another_user_is_refused(shared_tmp: Path) -> None:
+    from stretchbreak import paths
+
+    data = shared_tmp / "data"
+    data.mkdir(mode=0o700)
+    os.chown(data, NOBODY, NOBODY)
+    os.environ["STRETCHBREAK_DATA_DIR"] = str(data)  # restored by the autouse fixture
+    with pytest.raises(UnsafeFolder, match="belongs to nobody") as raised:
+        paths.ensure_data_dir()
+    assert "chown" in str(raised.value)
+    assert any("belongs to nobody" in problem for problem in paths.folder_problems())
+
+
+@needs_root
+def test_a_lock_planted_by_another_user_in_a_world_writable_folder_is_refused(
+    shared_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = shared_tmp / "data"
+    data.mkdir()
+    data.chmod(0o777)
+    monkeypatch.setenv("STRETCHBREAK_DATA_DIR", str(data))
+    # another user pre-creates the lock and a pid file naming a live process (its own shell)
+    planted = as_nobody(
+        "sh", "-c", f"echo 1 > '{data}/dashboard.lock.pid'; : > '{data}/dashboard.lock'"
+    )
+    assert planted.returncode == 0, planted.stderr
+    assert (data / "dashboard.lock").stat().st_uid == NOBODY
+    guard = InstanceGuard()
+    with pytest.raises(InstanceLockError, match=r"writable by everyone.*chmod 700"):
+        guard.acquire()
+    assert not guard.held
+    assert guard.holder_pid() is None  # the planted pid 1 is not trusted
+
+
+@needs_root
+def test_a_lock_file_owned_by_another_user_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    lock = data / "dashboard.lock"
+    lock.write_text("")
+    os.chown(lock, NOBODY, NOBODY)
+    guard = InstanceGuard(lock)
+    with pytest.raises(InstanceLockError, match=r"belongs to nobody"):
+        guard.acquire()
+    assert not guard.held
+
+
+# --- class 2 (the lock part): a lock that is a link or a folder, a full disk --------------------
+
+
+def _guard_in(tmp_path: Path) -> tuple[Path, InstanceGuard]:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700, exist_ok=True)
+    return data, InstanceGuard(data / "dashboard.lock")
+
+
+@pytest.mark.parametrize("kind", ["symlink", "dangling", "folder"])
+def test_an_unusable_lock_file_is_a_clear_error_not_a_hang(tmp_path: Path, kind: str) -> None:
+    import time
+
+    data, guard = _guard_in(tmp_path)
+    victim = tmp_path / "someone-elses-file"
+    victim.write_text("theirs")
+    lock = data / "dashboard.lock"
+    if kind == "symlink":
+        lock.symlink_to(victim)
+    elif kind == "dangling":
+        lock.symlink_to(tmp_path / "nowhere")
+    else:
+        lock.mkdir()
+    started = time.monotonic()
+    with pytest.raises(InstanceLockError) as raised:
+        guard.acquire()
+    assert time.monotonic() - started < 5
+    message = str(raised.value)
+    assert str(lock) in message
+    assert "symbolic link" in message if kind != "folder" else "not a regular file" in message
+    assert "remove it" in message.lower() or "move it aside" in message
+    assert not guard.held
+    assert guard.holder_pid() is None  # status: not running, no traceback
+    assert victim.read_text() == "theirs"
+    # once the person removes it, the dashboard starts normally
+    lock.rmdir() if kind == "folder" else lock.unlink()
+    assert guard.acquire()
+    guard.release()
+
+
+def test_a_full_disk_while_writing_the_pid_file_releases_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    data, guard = _guard_in(tmp_path)
+    real_write = os.write
+
+    def full_disk(descriptor: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(InstanceLockError, match=r"dashboard.lock.pid: No space left.*disk space"):
+        guard.acquire()
+    monkeypatch.setattr(os, "write", real_write)
+    assert not guard.held
+    # another dashboard can take it at once: the failed start kept nothing
+    other = FileLock(str(data / "dashboard.lock"), thread_local=False)
+    other.acquire(timeout=0)
+    other.release()
+    assert sorted(p.name for p in data.iterdir()) == ["dashboard.lock"]
+
+
+def test_holder_pid_never_follows_a_symlinked_pid_file(tmp_path: Path) -> None:
+    data, guard = _guard_in(tmp_path)
+    elsewhere = tmp_path / "elsewhere.pid"
+    elsewhere.write_text(str(os.getpid()))
+    (data / "dashboard.lock").write_text("")
+    (data / "dashboard.lock.pid").symlink_to(elsewhere)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock;"
+            f"lock = FileLock({str(data / 'dashboard.lock')!r}); lock.acquire();"
+            "print('held', flush=True);"
+            "sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert guard.holder_pid() is None  # not our pid, read through the link
+        (data / "dashboard.lock.pid").unlink()
+        (data / "dashboard.lock.pid").write_text(str(holder.pid))
+        assert guard.holder_pid() == holder.pid  # the real pid file is believed
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=10)

@@ -95,6 +95,18 @@ def folder_problem(path: Path) -> str | None:
 
     For `doctor` and the dashboard; `ensure_private_dir` raises for the refusals.
     """
+    return _judge(path, warnings=True)
+
+
+def folder_refusal(path: Path) -> str | None:
+    """Why `ensure_private_dir` would refuse this existing folder; None if usable or absent.
+
+    For readers (e.g. `status`) that must not trust files in an unsafe folder but create nothing.
+    """
+    return _judge(path, warnings=False)
+
+
+def _judge(path: Path, *, warnings: bool) -> str | None:
     if not _checks_apply():
         return None
     try:
@@ -105,7 +117,10 @@ def folder_problem(path: Path) -> str | None:
         return f"the folder {path} cannot be checked: {error.strerror or error}"
     if not stat.S_ISDIR(info.st_mode):
         return f"{path} should be a folder but is not; move it aside"
-    return _refusal(path, info) or _warning(path, info)
+    refusal = _refusal(path, info)
+    if refusal is not None or not warnings:
+        return refusal
+    return _warning(path, info)
 
 
 def file_problem(path: Path) -> str | None:
