@@ -480,3 +480,116 @@ def test_holder_pid_never_follows_a_symlinked_pid_file(tmp_path: Path) -> None:
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=10)
+
+
+# --- class 10 (config part): nesting thousands of levels deep -----------------------------------
+
+DEEP = 10_000
+DEEP_CONFIGS = {
+    "nested arrays": "[breaks]\nmax_snoozes = 2\n[hours]\nmon = " + "[" * DEEP + "]" * DEEP + "\n",
+    "nested inline tables": "[breaks]\nmax_snoozes = 2\n\nx = " + "{a=" * DEEP + "1" + "}" * DEEP,
+    "dotted key in [keys]": '[keys]\ndashboard.snooze = "z"\n' + ".".join(["a"] * DEEP) + ' = "z"',
+    "dotted value of a known key": "[notify]\nbell." + ".".join(["a"] * DEEP) + " = true\n",
+    "dotted table header": "[breaks]\n[" + ".".join(["keys"] + ["a"] * DEEP) + "]\nb = 1\n",
+    "array-of-tables header": "\n[[" + ".".join(["keys"] + ["a"] * DEEP) + "]]\n",
+}
+
+
+@pytest.mark.parametrize("name", list(DEEP_CONFIGS))
+def test_a_config_nested_thousands_deep_is_a_problem_not_a_crash(tmp_path: Path, name: str) -> None:
+    from stretchbreak.core.config import Config, load_config
+
+    text = DEEP_CONFIGS[name]
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(text, encoding="utf-8")
+    config, problems = load_config(config_file)  # the dashboard reads it this way
+    assert config == Config()  # it runs on the defaults
+    [problem] = problems
+    assert "nested too deeply" in problem.message
+    expected_line = next(
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.count(".") + line.count("[") + line.count("{") > 16
+    )
+    assert problem.line == expected_line
+    assert len(str(problem)) < 400  # the message does not echo the ten thousand levels
+    assert config_file.read_text(encoding="utf-8") == text  # never rewritten
+
+
+def test_a_config_nested_thousands_deep_runs_the_service_check_in_a_worker_thread(
+    tmp_path: Path,
+) -> None:
+    """Threads have the same recursion limit but a smaller stack: still a problem, no crash."""
+    import threading
+
+    from stretchbreak.core.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(DEEP_CONFIGS["nested arrays"], encoding="utf-8")
+    results: list[object] = []
+    worker = threading.Thread(target=lambda: results.append(load_config(config_file)))
+    worker.start()
+    worker.join(timeout=30)
+    [(_config, problems)] = results
+    assert isinstance(problems, list) and "nested too deeply" in str(problems[0])
+
+
+def test_a_huge_dotted_key_is_refused_quickly_not_after_minutes(tmp_path: Path) -> None:
+    """tomllib takes time quadratic in the parts of one dotted key (2.7 s for 10,000 parts, so
+    minutes for a 256 KB file); the nesting check refuses it before tomllib sees it."""
+    import time
+
+    from stretchbreak.core.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text("[keys]\n" + ".".join(["a"] * 60_000) + ' = "z"\n', encoding="utf-8")
+    started = time.monotonic()
+    _config, [problem] = load_config(config_file)
+    assert time.monotonic() - started < 2
+    assert problem.line == 2 and "nested too deeply" in problem.message
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "zz = " + "[" * DEEP + "]" * DEEP,
+        ".".join(["zz"] * DEEP) + " = 1",
+        "[" + ".".join(["zz"] * DEEP) + "]",
+        "[[steps]]\n" + "cues." + ".".join(["zz"] * DEEP) + ' = "x"',
+    ],
+    ids=["arrays", "dotted key", "table header", "inside a step"],
+)
+def test_a_routine_nested_thousands_deep_is_a_routine_problem(tail: str) -> None:
+    import time
+
+    from stretchbreak import paths
+    from stretchbreak.core.loader import RoutineError, parse_routine
+
+    source = paths.bundled_routines_dir() / "neck-reset.toml"
+    text = source.read_text(encoding="utf-8") + "\n" + tail + "\n"
+    started = time.monotonic()
+    with pytest.raises(RoutineError) as raised:
+        parse_routine(text, source, {}, "bundled")
+    assert time.monotonic() - started < 2
+    [problem] = raised.value.problems
+    assert "nested too deeply" in problem.message
+    assert problem.line == len(text.splitlines())
+
+
+def test_the_nesting_check_accepts_every_real_file() -> None:
+    """No false alarms: bundled routines and library, the default config, many decimals, and
+    dotted strings, dates and comments on one line."""
+    from stretchbreak import paths
+    from stretchbreak.core.config import default_config_text
+    from stretchbreak.core.toml_lines import deep_nesting_line
+
+    texts = [p.read_text(encoding="utf-8") for p in paths.bundled_routines_dir().rglob("*.toml")]
+    texts.append(default_config_text())
+    decimals = ", ".join(f"{n}.5" for n in range(40))
+    texts.append(f"x = [{decimals}]\ny = {{ a = 1.5, b = 2.5, c = [{decimals}] }}\n")
+    texts.append('name = "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r"  # s.t.u.v.w.x.y.z.a.b.c.d.e.f.g\n')
+    texts.append("when = 1979-05-27T07:32:00.999999Z\n" + "[a.b.c]\n" * 20)
+    texts.append('text = """\n' + "[{" * 40 + '\n"""\nz = 1\n')
+    assert len(texts) > 10
+    for text in texts:
+        assert deep_nesting_line(text) is None, text[:200]

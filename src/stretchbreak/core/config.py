@@ -32,7 +32,13 @@ from stretchbreak.core.hours import RANGE_EXAMPLE, WEEKDAYS, HoursError, Working
 from stretchbreak.core.safe_files import atomic_write, ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal
 from stretchbreak.core.suggest import closest
-from stretchbreak.core.toml_lines import KeyPath, SourceLines, format_key_path
+from stretchbreak.core.toml_lines import (
+    MAX_NESTING,
+    KeyPath,
+    SourceLines,
+    deep_nesting_line,
+    format_key_path,
+)
 
 MAX_CONFIG_BYTES = 256 * 1024
 MIN_DURATION = timedelta(seconds=10)
@@ -472,8 +478,33 @@ class _Reader:
                 self.problem((*path, name), str(error))
 
 
+def _too_deep(data: Mapping[str, object]) -> KeyPath | None:
+    """The first key path nested deeper than MAX_NESTING (walked without recursion), or None."""
+    stack: list[tuple[object, KeyPath]] = [(data, ())]
+    while stack:
+        value, where = stack.pop()
+        if len(where) > MAX_NESTING:
+            return where
+        if isinstance(value, dict):
+            stack.extend((item, (*where, str(key))) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, (*where, index + 1)) for index, item in enumerate(value))
+    return None
+
+
+def _nesting_problem(path: Path, line: int | None, where: str = "") -> ConfigProblem:
+    message = (
+        f"tables or arrays are nested too deeply (more than {MAX_NESTING} levels); "
+        "config.toml needs at most 3: remove the extra levels"
+    )
+    return ConfigProblem(path, line, where, message)
+
+
 def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigProblem]]:
     """Validate config text (e.g. as the user types); a Config only when there is no problem."""
+    deep_line = deep_nesting_line(text)
+    if deep_line is not None:  # before tomllib: it would recurse, or take minutes
+        return None, [_nesting_problem(path, deep_line)]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -481,7 +512,13 @@ def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[Config
         line = int(match[1]) if match else None
         message = f"not valid TOML: {error}"
         return None, [ConfigProblem(path, line, "", message)]
+    except RecursionError:  # not expected after the check above; never a crash all the same
+        return None, [_nesting_problem(path, None)]
     reader = _Reader(text, path)
+    deep = _too_deep(data)  # headers and dotted keys on separate lines add up
+    if deep is not None:
+        line = reader.lines.line_of(deep[: MAX_NESTING + 1])
+        return None, [_nesting_problem(path, line, format_key_path(deep[:3]) + "…")]
     for unknown in data.keys() - set(_ALL_TABLES):
         reader.problem((unknown,), _unknown(unknown, _ALL_TABLES, "table"))
     values = {name: reader.table(data, name, keys) for name, keys in _TABLES.items()}

@@ -160,3 +160,60 @@ def _split_key(dotted: str) -> KeyPath:
         part = match.group(0)
         parts.append(part[1:-1] if part[0] in "\"'" else part)
     return tuple(parts)
+
+
+MAX_NESTING = 16
+"""How deep tables and arrays may nest in a stretchbreak TOML file (config.toml needs 3, a
+routine 4). Deeper text is refused before tomllib sees it: tomllib recurses once per nested
+array or inline table, and takes time quadratic in the parts of one dotted key (issue 15)."""
+
+
+def deep_nesting_line(text: str, limit: int = MAX_NESTING) -> int | None:
+    """The first line (from 1) where nesting passes `limit`, or None if it never does.
+
+    Counts open `[`/`{` plus the dots of the dotted key (or table name) being read, skipping
+    strings and comments; values such as 1.5 are not keys, so their dots do not count. A quick
+    scan, not a parser: a text it passes may still be invalid TOML.
+    """
+    if text.count(".") + text.count("[") + text.count("{") <= limit:
+        return None
+    stack: list[str] = []
+    number, dots, at_key, header = 1, 0, True, False
+    position, end = 0, len(text)
+    while position < end:
+        char = text[position]
+        if char in "\"'":
+            position, number = _skip_string(text, position, number)
+            continue
+        if char == "#":
+            position = _line_end(text, position)
+            continue
+        if char == "\n":
+            number += 1
+            header = False
+            if not stack:
+                dots, at_key = 0, True
+        elif char == "=":
+            dots, at_key = 0, False
+        elif char == "{" or char == "[":
+            if char == "[" and at_key and (header or not stack):
+                header = True  # `[table]` or `[[array]]` at the start of a line: a name follows
+            else:  # an inline table (keys follow) or an array value
+                at_key, dots = char == "{", 0
+            stack.append(char)
+            if len(stack) + dots > limit:
+                return number
+        elif char in "]}":
+            if stack:
+                stack.pop()
+            at_key = False
+        elif char == ",":
+            at_key = bool(stack) and stack[-1] == "{"
+            dots = 0
+        elif char == "." and at_key:
+            dots += 1
+            if len(stack) + dots > limit:
+                return number
+        position += 1
+    return None
+
