@@ -593,3 +593,136 @@ def test_the_nesting_check_accepts_every_real_file() -> None:
     assert len(texts) > 10
     for text in texts:
         assert deep_nesting_line(text) is None, text[:200]
+
+
+# --- class 13: invisible and direction-changing text, Unicode digits, huge numbers --------------
+
+
+def _routine_with(name: str = "Neck reset", summary: str = "Short.", cue: str = "Slowly.") -> str:
+    from stretchbreak.core.problems import show_value
+
+    return (
+        "schema_version = 1\n"
+        'id = "neck-reset"\n'
+        f"name = {show_value(name)}\n"
+        f"summary = {show_value(summary)}\n"
+        'areas = ["neck"]\n'
+        "\n[[steps]]\n"
+        'name = "Chin tuck"\n'
+        'kind = "hold"\n'
+        "seconds = 20\n"
+        f"cues = [{show_value(cue)}]\n"
+    )
+
+
+def _routine_problems(text: str) -> list[str]:
+    from stretchbreak import paths
+    from stretchbreak.core.loader import RoutineError, parse_routine
+
+    try:
+        parse_routine(text, paths.bundled_routines_dir() / "neck-reset.toml", {}, "user")
+    except RoutineError as error:
+        return [str(problem) for problem in error.problems]
+    return []
+
+
+def test_the_test_routine_is_valid() -> None:
+    assert _routine_problems(_routine_with()) == []
+
+
+INVISIBLE = {
+    "three zero-width spaces": "\u200b\u200b\u200b",
+    "a word joiner and a BOM": "\u2060\ufeff",
+    "a Hangul filler": "\u3164",
+    "a braille blank and a space": "\u2800 ",
+}
+
+
+@pytest.mark.parametrize("field", ["name", "summary", "cue"])
+@pytest.mark.parametrize("text", list(INVISIBLE.values()), ids=list(INVISIBLE))
+def test_text_made_only_of_invisible_characters_is_refused(field: str, text: str) -> None:
+    [problem] = _routine_problems(_routine_with(**{field: text}))
+    assert "visible" in problem
+    assert "\\u" in problem  # the invisible characters are shown as escapes, not as nothing
+    assert all(char not in problem for char in text if char != " ")
+
+
+FORMAT_CHARACTERS = [
+    *[chr(code) for code in range(0x202A, 0x202F)],  # embeddings and overrides
+    *[chr(code) for code in range(0x2066, 0x206A)],  # isolates
+    "\u200e",  # left-to-right mark
+    "\u061c",  # Arabic letter mark
+    "\u2028",  # line separator
+    "\u2029",  # paragraph separator
+    "\u200b",  # zero-width space, inside a word
+    "\u00ad",  # soft hyphen
+    "\U000e0041",  # a tag character (hidden text)
+]
+
+
+@pytest.mark.parametrize("field", ["name", "summary", "cue"])
+@pytest.mark.parametrize(
+    "char", FORMAT_CHARACTERS, ids=[f"U+{ord(c):04X}" for c in FORMAT_CHARACTERS]
+)
+def test_direction_and_format_characters_are_refused(field: str, char: str) -> None:
+    [problem] = _routine_problems(_routine_with(**{field: f"Neck{char} reset"}))
+    assert f"U+{ord(char):04X}" in problem
+    assert char not in problem  # the message itself cannot reorder or hide text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Épaule et nuque",
+        "首と肩のストレッチ",
+        "Family 👨\u200d👩\u200d👧 stretch",  # zero-width joiners inside an emoji
+        "می\u200cخواهم",  # a zero-width non-joiner inside a Persian word
+        "Flag 🇫🇷 and 1️⃣",  # regional indicators and a variation selector
+        "שלום עולם",  # right-to-left letters, with no override
+    ],
+)
+def test_ordinary_text_in_any_script_is_accepted(text: str) -> None:
+    assert _routine_problems(_routine_with(name=text, summary=text, cue=text)) == []
+
+
+@pytest.mark.parametrize("text", ["１０m", "٣٠s", "1h３0m", "๒m", "10ｍ"])
+def test_durations_take_ascii_digits_only(text: str) -> None:
+    from stretchbreak.core.durations import DurationError, parse_duration
+
+    with pytest.raises(DurationError, match="is not a duration"):
+        parse_duration(text)
+
+
+def test_unicode_digits_in_config_durations_and_times_are_problems() -> None:
+    from stretchbreak.core.config import parse_config_text
+
+    text = '[breaks]\nmicro_every = "２０m"\n[streak]\nday_start = "０５:30"\n'
+    config, problems = parse_config_text(text, Path("config.toml"))
+    assert config is None
+    assert [(p.line, p.key_path) for p in problems] == [
+        (2, "breaks.micro_every"),
+        (4, "streak.day_start"),
+    ]
+
+
+def test_a_number_too_long_for_python_says_so_plainly() -> None:
+    from stretchbreak.core.config import parse_config_text
+
+    digits = "9" * 4400
+    text = f'[breaks]\nmax_snoozes = 2\nmicro_every = "{digits}m"\nmovement_every = {digits}\n'
+    config, problems = parse_config_text(text, Path("config.toml"))  # no ValueError
+    assert config is None
+    assert problems
+    shown = "\n".join(str(problem) for problem in problems)
+    assert "number too long" in shown
+    assert "set_int_max_str_digits" not in shown
+    assert len(shown) < 1000  # the 4400 digits are not echoed back
+    assert any(problem.line == 4 for problem in problems)
+
+
+def test_a_routine_number_too_long_says_so_plainly() -> None:
+    digits = "9" * 4400
+    [problem] = _routine_problems(_routine_with().replace("seconds = 20", f"seconds = {digits}"))
+    assert "number too long" in problem
+    assert "set_int_max_str_digits" not in problem
+    assert ":10:" in problem  # its line

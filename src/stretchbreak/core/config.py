@@ -38,6 +38,8 @@ from stretchbreak.core.toml_lines import (
     SourceLines,
     deep_nesting_line,
     format_key_path,
+    long_number_line,
+    number_too_long_message,
 )
 
 MAX_CONFIG_BYTES = 256 * 1024
@@ -51,7 +53,7 @@ DEFAULT_MOVEMENT_ROUTINES = (
 )
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CLOCK = re.compile(r"(\d{2}):(\d{2})")
+_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})")
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -514,6 +516,14 @@ def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[Config
         return None, [ConfigProblem(path, line, "", message)]
     except RecursionError:  # not expected after the check above; never a crash all the same
         return None, [_nesting_problem(path, None)]
+    except ValueError as error:  # a decimal integer beyond Python's int-to-text limit
+        line = long_number_line(text)
+        message = (
+            number_too_long_message()
+            if line is not None or "digits" in str(error)
+            else f"a value cannot be read: {error}"
+        )
+        return None, [ConfigProblem(path, line, "", message)]
     reader = _Reader(text, path)
     deep = _too_deep(data)  # headers and dotted keys on separate lines add up
     if deep is not None:

@@ -10,6 +10,7 @@ item or table that was found.
 from __future__ import annotations
 
 import re
+import sys
 
 from .problems import show_value
 
@@ -217,3 +218,25 @@ def deep_nesting_line(text: str, limit: int = MAX_NESTING) -> int | None:
         position += 1
     return None
 
+
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+_DIGIT_RUN = re.compile(r"[0-9][0-9_]*")
+
+
+def long_number_line(text: str) -> int | None:
+    """The first line holding a decimal number longer than Python converts (4300 digits by
+    default), outside one-line strings; None if there is none. tomllib then raises a ValueError
+    with no position and a hint meant for programmers (`sys.set_int_max_str_digits`)."""
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        for run in _DIGIT_RUN.findall(_QUOTED.sub("", line)):
+            if len(run.replace("_", "")) > limit:
+                return number
+    return None
+
+
+def number_too_long_message() -> str:
+    limit = sys.get_int_max_str_digits()
+    return f"number too long (more than {limit} digits); use a value in the allowed range"

@@ -15,7 +15,12 @@ from typing import Any
 
 from .problems import RoutineError, RoutineProblem
 from .routine_format import MAX_FILE_BYTES
-from .toml_lines import MAX_NESTING, deep_nesting_line
+from .toml_lines import (
+    MAX_NESTING,
+    deep_nesting_line,
+    long_number_line,
+    number_too_long_message,
+)
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
@@ -67,6 +72,9 @@ def parse_document(text: str | bytes, path: Path) -> TomlDocument:
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(path, decoded, str(error)) from None
     except ValueError as error:
+        long_line = long_number_line(decoded)
+        if long_line is not None or "digits" in str(error):
+            raise _error(path, long_line, number_too_long_message()) from None
         raise _error(path, None, f"TOML value cannot be read: {error}") from None
     except RecursionError:
         raise _error(path, None, "TOML syntax error: arrays or tables nested too deeply") from None
