@@ -48,9 +48,12 @@ def shared_tmp() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+AS_NOBODY = ("setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups")
+
+
 def as_nobody(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command],
+        [*AS_NOBODY, *command],
         capture_output=True,
         text=True,
         timeout=30,
@@ -726,3 +729,49 @@ def test_a_routine_number_too_long_says_so_plainly() -> None:
     assert "number too long" in problem
     assert "set_int_max_str_digits" not in problem
     assert ":10:" in problem  # its line
+
+
+@needs_root
+def test_a_status_file_planted_by_another_user_is_not_trusted(
+    shared_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another user holds the lock in a world-writable data folder and writes "streak 999"."""
+    import json
+    from datetime import UTC, datetime
+
+    from stretchbreak.adapters.status_file import read_status
+    from stretchbreak.core.status import StatusSnapshot
+
+    data = shared_tmp / "data"
+    data.mkdir()
+    data.chmod(0o777)
+    monkeypatch.setenv("STRETCHBREAK_DATA_DIR", str(data))
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    script = (
+        "import json, os, sys\n"
+        "from filelock import FileLock\n"
+        f"lock = FileLock({str(data / 'dashboard.lock')!r}); lock.acquire()\n"
+        f"open({str(data / 'dashboard.lock.pid')!r}, 'w').write(str(os.getpid()))\n"
+        f"snapshot = json.loads(sys.argv[1]); snapshot['pid'] = os.getpid()\n"
+        f"open({str(data / 'status.json')!r}, 'w').write(json.dumps(snapshot))\n"
+        "print('ready', flush=True); sys.stdin.read()\n"
+    )
+    forged = StatusSnapshot(state="working", updated_at=now, streak_days=999).to_json()
+    intruder = subprocess.Popen(
+        [*AS_NOBODY, sys.executable, "-c", script, json.dumps(forged)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        assert intruder.stdout is not None
+        assert intruder.stdout.readline() == "ready\n"
+        assert (data / "status.json").stat().st_uid == NOBODY
+        shown = read_status(now)
+        assert shown.state == "not_running"
+        assert shown.streak_days is None
+    finally:
+        assert intruder.stdin is not None
+        intruder.stdin.close()
+        intruder.wait(timeout=10)
