@@ -775,3 +775,26 @@ def test_a_status_file_planted_by_another_user_is_not_trusted(
         assert intruder.stdin is not None
         intruder.stdin.close()
         intruder.wait(timeout=10)
+
+
+@posix_only
+def test_folder_problems_lists_readable_folders_and_files_with_the_fix(
+    isolated_dirs: tuple[Path, Path],
+) -> None:
+    from stretchbreak import paths
+
+    config, data = isolated_dirs
+    assert paths.folder_problems() == []  # nothing created yet: nothing to say
+    for folder in (paths.ensure_user_routines_dir(), paths.ensure_log_dir()):
+        assert _mode(folder) == 0o700
+    assert _mode(config) == 0o700 and _mode(data) == 0o700
+    assert paths.folder_problems() == []
+    data.chmod(0o755)  # an older version's folder
+    history = paths.database_file()
+    history.write_text("x")
+    history.chmod(0o644)
+    problems = paths.folder_problems()
+    assert len(problems) == 2
+    assert f"chmod 700 '{data}'" in problems[0]
+    assert f"chmod 600 '{history}'" in problems[1]
+    paths.ensure_data_dir()  # readable only: a warning, still usable
