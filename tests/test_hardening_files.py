@@ -84,13 +84,27 @@ def test_ensure_private_dir_refuses_a_world_writable_folder(tmp_path: Path) -> N
         ensure_private_dir(folder)
 
 
-@posix_only
-def test_ensure_private_dir_refuses_a_group_writable_folder(tmp_path: Path) -> None:
+@needs_root
+def test_ensure_private_dir_refuses_a_folder_writable_by_a_shared_group(tmp_path: Path) -> None:
     folder = tmp_path / "group"
     folder.mkdir()
+    os.chown(folder, -1, NOBODY)  # nogroup: not root's own group
     folder.chmod(0o770)
     with pytest.raises(UnsafeFolder, match="writable by its group"):
         ensure_private_dir(folder)
+
+
+@needs_root
+def test_group_write_for_the_owners_private_group_is_only_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """umask 002 with user-private groups (Debian, Ubuntu) made older folders 0775."""
+    folder = tmp_path / "upg"
+    folder.mkdir()
+    os.chown(folder, 0, 0)  # root's own group "root", no other members
+    folder.chmod(0o775)
+    ensure_private_dir(folder)
+    assert "can be read by other users" in caplog.text
 
 
 @posix_only
