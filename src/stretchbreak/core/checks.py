@@ -319,7 +319,7 @@ def hidden_text_problem(text: str) -> str | None:
                 f"contains U+{ord(char):04X} ({name}), an invisible character that can hide or "
                 "reorder text; remove it"
             )
-    if text and not any(_visible(char) for char in text):
+    if text.strip() and not any(_visible(char) for char in text):  # blank: checked elsewhere
         return "has no visible character; write text people can read"
     return None
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -294,7 +293,7 @@ def atomic_write(
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     for _attempt in range(100):
-        temp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        temp = folder / f".{target.name}.{os.urandom(6).hex()}.tmp"
         try:
             descriptor = os.open(temp, flags, mode)
             break
