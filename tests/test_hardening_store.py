@@ -366,7 +366,7 @@ def test_export_force_refuses_a_fifo(fixed_history: Path, tmp_path: Path) -> Non
     os.mkfifo(fifo)
     result = _export_to(fifo)
     assert result.exit_code == 1
-    assert f"{fifo} is a named pipe (FIFO)" in result.output
+    assert f"refusing to write {fifo}: it is a named pipe (FIFO)" in result.output
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
@@ -378,7 +378,7 @@ def test_export_force_refuses_a_device_node(fixed_history: Path, tmp_path: Path)
         device.symlink_to("/dev/null")
     result = _export_to(device)
     assert result.exit_code == 1
-    assert "is a character device" in result.output
+    assert "it is a device" in result.output
     assert stat.S_ISCHR(device.stat().st_mode)
     assert _export_to(Path("/dev/null")).exit_code == 1
 
@@ -388,7 +388,7 @@ def test_export_force_refuses_a_socket_and_a_folder(fixed_history: Path, tmp_pat
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(sock_path))
         result = _export_to(sock_path)
-        assert result.exit_code == 1 and "is a socket" in result.output
+        assert result.exit_code == 1 and "it is a socket" in result.output
         assert stat.S_ISSOCK(sock_path.lstat().st_mode)
     folder_link = tmp_path / "folder-link"
     folder_link.symlink_to(tmp_path)

@@ -9,11 +9,10 @@ skipped and named on stderr.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
-import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -229,6 +228,7 @@ def history(limit: int) -> None:
 def export(export_format: str, output: Path | None, force: bool) -> None:
     """Export every session and break event (nothing stays trapped in the database)."""
     from stretchbreak.core.export import write_export
+    from stretchbreak.core.safe_files import UnsafeFile
     from stretchbreak.core.store import StoreError
 
     target = None if output is None else _export_target(output, force)
@@ -236,16 +236,18 @@ def export(export_format: str, output: Path | None, force: bool) -> None:
     clock = clock_factory()
     store = _open_store(clock, _load_goal())
     try:
-        if target is None:
+        if output is None:
             if sys.stdout is None:  # started with standard output closed
                 raise SystemExit(1)
             with _writing_stdout():
                 write_export(store, sys.stdout, fmt, clock.now())
             _report_unreadable(store)
             return
-        sessions, events = _export_to_file(store, target, fmt, clock)
+        sessions, events = _export_to_file(store, output, fmt, clock)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
+    except UnsafeFile as error:
+        raise click.ClickException(printable(str(error))) from error
     except OSError as error:
         reason = error.strerror or str(error)
         raise click.ClickException(f"could not write {printable(str(output))}: {reason}") from error
@@ -253,70 +255,37 @@ def export(export_format: str, output: Path | None, force: bool) -> None:
         store.close()
     _report_unreadable(store)
     shown = printable(str(output))
-    if target != output:
+    if target != output.absolute():
         shown += f" (through the link, to {printable(str(target))})"
     click.echo(f"Exported {sessions} sessions and {events} break events to {shown}.", err=True)
 
 
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
 def _export_target(output: Path, force: bool) -> Path:
-    """The file an export to `output` really writes, checked before anything is read.
+    """The file an export to `output` really writes (a link's target), checked for --force.
 
-    Only a regular file (with --force) or a new path is written. A symbolic link is followed:
-    the export replaces the file the link points to, atomically, and the link itself stays (a
-    dotfiles-style link keeps working). Anything else (a FIFO, a device, a folder, a socket,
-    also behind a link) is refused with what it is, so `--force` can never replace it.
+    `safe_files.atomic_write` does the rest: a link is written through (the link stays), and a
+    FIFO, device, folder or socket is refused with what it is, with or without --force.
     """
-    target = Path(os.path.realpath(output))
-    try:
-        mode = target.lstat().st_mode
-    except FileNotFoundError:
-        return target  # a new file (also where a dangling link points)
-    except OSError as error:
-        raise click.ClickException(
-            f"cannot export to {printable(str(output))}: {error.strerror or error}"
-        ) from error
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
-        via = "" if target == output else f" (the link points to {printable(str(target))})"
-        raise click.ClickException(
-            f"{printable(str(output))} is {kind}{via}; an export is written only to a regular"
-            " file or a new path."
-        )
-    if not force:
+    if output.exists() and not force:
         raise click.ClickException(
             f"{printable(str(output))} already exists; add --force to replace it."
         )
-    return target
+    return Path(os.path.realpath(output))
 
 
 def _export_to_file(
-    store: HistoryStore, target: Path, fmt: ExportFormat, clock: Clock
+    store: HistoryStore, output: Path, fmt: ExportFormat, clock: Clock
 ) -> tuple[int, int]:
-    """Write next to the target, then rename: a failed export never leaves half a file.
+    """Build the export, then replace the file in one step: never half a file.
 
-    The new file is private (0600), like the history it comes from.
+    New files are private (0600), like the history they come from.
     """
     from stretchbreak.core.export import write_export
+    from stretchbreak.core.safe_files import atomic_write
 
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            counts = write_export(store, out, fmt, clock.now())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    buffer = io.StringIO(newline="")
+    counts = write_export(store, buffer, fmt, clock.now())
+    atomic_write(output, buffer.getvalue().encode("utf-8"))
     return counts
 
 

@@ -40,6 +40,7 @@ from filelock import FileLock, Timeout
 
 from stretchbreak import paths
 from stretchbreak.core.clock import Clock
+from stretchbreak.core.safe_files import ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal, streak_day
 
 Trigger = Literal["scheduled", "on_demand"]
@@ -499,12 +500,15 @@ def classify_error(exc: sqlite3.Error | OSError) -> ErrorClass:
 
 
 def create_private_file(path: Path) -> None:
-    """Create `path` empty with mode 0600 if it does not exist (its folder 0700 if new).
+    """Create `path` empty with mode 0600 if it does not exist, in a private folder.
+
+    The folder is created 0700, or checked, by `safe_files.ensure_private_dir` (which raises
+    `UnsafeFolder`, an OSError, for a folder owned or writable by someone else).
 
     SQLite gives the -wal and -shm files the mode of the database file, so making the file
     here, before SQLite touches it, keeps all three private whatever the umask.
     """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_private_dir(path.parent)
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
