@@ -443,3 +443,33 @@ def test_history_files_are_created_private_whatever_the_umask(tmp_path: Path) ->
     assert modes["history.sqlite3-owners"] == 0o700
     lock_files = [name for name in modes if name.endswith(".lock")]
     assert lock_files and all(modes[name] == 0o600 for name in lock_files)
+
+
+# -- fault injection: SIGKILL the writers while stats reads ---------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.realtime
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="the dashboard runs in a tmux pane")
+def test_ten_random_sigkills_lose_no_committed_session() -> None:
+    """The short version of benchmarks/fault_injection.py (which runs 100 kills)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fault_injection", HERE.parent / "benchmarks" / "fault_injection.py"
+    )
+    assert spec is not None and spec.loader is not None
+    fault_injection = importlib.util.module_from_spec(spec)
+    sys.modules["fault_injection"] = fault_injection
+    spec.loader.exec_module(fault_injection)
+    command = [sys.executable, "-m", "stretchbreak"]
+    figures = fault_injection.run(10, 7, command, command, True, max_wait=5.0)
+    assert figures.kills == 10
+    assert figures.target_alive_at_kill == figures.target_kills == 3
+    assert figures.integrity == "ok"
+    assert figures.lost == 0
+    assert figures.interrupted_not_abandoned == 0 and figures.left_running == 0
+    assert figures.stats_reads_failed == 0, figures.stats_failures
+    assert figures.stats_reads_ok > 0
+    assert figures.next_start_exit_code == 0 and figures.next_start_recorded
+    assert figures.passed
