@@ -18,6 +18,12 @@ Why it is built this way (see tech-notes §5):
   so the stats read a few thousand rows however long the history grows.
 * The schema is versioned with `PRAGMA user_version`; `MIGRATIONS[n]` upgrades version n to n+1.
   A database from a newer release is refused, never downgraded.
+* Errors are sorted by SQLite's result code (`classify_error`): only real corruption is called
+  damage and leads to `db recover`; a lock held by another program is "in use", a full disk,
+  a failing disk and a read-only file each get their own message.
+* The file is created 0600 before SQLite opens it (its -wal and -shm inherit that mode); reading
+  commands open it read-only (`open_read_only`). A row another program wrote with values the
+  app cannot use is skipped by reads and kept in `unreadable_rows`, never a crash.
 """
 
 from __future__ import annotations
