@@ -18,6 +18,7 @@ from stretchbreak.core.store import (
     BREAK_KINDS,
     SCHEMA_VERSION,
     TAKEN_BREAK_KINDS,
+    UNTAKEN_BREAK_KINDS,
     DailyActivity,
     HistoryStore,
     StoreCorrupt,
@@ -229,6 +230,7 @@ def recount(db: Path) -> tuple[dict[date, tuple[int, ...]], dict[str, int]]:
     """Per-day totals and status counts straight from the raw rows, the slow way."""
     connection = raw(db)
     taken = ", ".join(f"'{kind}'" for kind in TAKEN_BREAK_KINDS)
+    untaken = ", ".join(f"'{kind}'" for kind in UNTAKEN_BREAK_KINDS)
     days: dict[date, list[int]] = {}
     for day, done, seconds in connection.execute(
         "SELECT local_date, SUM(status = 'completed'),"
@@ -237,7 +239,8 @@ def recount(db: Path) -> tuple[dict[date, tuple[int, ...]], dict[str, int]]:
     ):
         days[date.fromisoformat(day)] = [done, seconds, 0, 0, 0, 0]
     for day, *counts in connection.execute(
-        f"SELECT local_date, SUM(kind IN ({taken})), SUM(kind = 'snoozed'),"
+        f"SELECT local_date, SUM(kind IN ({taken})) - SUM(kind IN ({untaken})),"
+        " SUM(kind = 'snoozed'),"
         " SUM(kind = 'skipped'), SUM(kind = 'missed') FROM break_events GROUP BY local_date"
     ):
         days.setdefault(date.fromisoformat(day), [0] * 6)[2:] = counts
@@ -255,7 +258,10 @@ def test_running_totals_match_a_full_recount_after_every_kind_of_write(
         for n in range(40):
             session_id = history.start_session(f"routine-{n % 4}", "scheduled", 60)
             ids.append(session_id)
-            history.record_break_event(BREAK_KINDS[n % len(BREAK_KINDS)], clock.now())
+            kind = BREAK_KINDS[n % len(BREAK_KINDS)]
+            if kind in UNTAKEN_BREAK_KINDS:  # an abandoned break was started first
+                history.record_break_event("started", clock.now())
+            history.record_break_event(kind, clock.now())
             if n % 5:
                 status = ("completed", "partial", "aborted")[n % 3]
                 history.finish_session(session_id, status, 3, 1, 30 + n)

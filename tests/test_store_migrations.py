@@ -121,3 +121,72 @@ def test_an_empty_file_is_treated_as_version_zero(tmp_path: Path) -> None:
     db.touch()
     with HistoryStore(db, clock()) as history:
         assert history.schema_version() == SCHEMA_VERSION
+
+
+def schema_objects(path: Path) -> dict[str, str]:
+    """Every index and trigger, by name, with its SQL (whitespace normalised)."""
+    connection = sqlite3.connect(path)
+    objects = {
+        name: " ".join(sql.split())
+        for name, sql in connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            " AND sql IS NOT NULL"
+        )
+    }
+    connection.close()
+    return objects
+
+
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION))
+def test_migrated_files_get_the_same_indexes_and_triggers_as_a_fresh_one(
+    tmp_path: Path, version: int
+) -> None:
+    old = tmp_path / "old.sqlite3"
+    build_database(old, version)
+    fresh = tmp_path / "fresh.sqlite3"
+    HistoryStore(fresh, clock()).close()
+    HistoryStore(old, clock()).close()
+    assert schema_objects(old) == schema_objects(fresh)
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_an_abandoned_break_takes_its_start_back_after_migrating(
+    tmp_path: Path, version: int
+) -> None:
+    db = tmp_path / "old.sqlite3"
+    build_database(db, version)
+    with HistoryStore(db, clock()) as history:
+        before = {d.local_date: d.breaks_taken for d in history.tallies(date(2025, 1, 1)).days}
+        assert before[date(2025, 11, 3)] == 1  # the v1 `started` row
+        history.record_break_event(
+            "abandoned", datetime(2025, 11, 3, 8, 1, tzinfo=UTC), "neck-reset", "at 20%"
+        )
+        history.record_break_event("started", datetime(2025, 11, 4, 9, 0, tzinfo=UTC))
+        after = {d.local_date: d.breaks_taken for d in history.tallies(date(2025, 1, 1)).days}
+        events = [(e.id, e.kind) for e in history.iter_break_events()]
+    assert after[date(2025, 11, 3)] == 0
+    assert after[date(2025, 11, 4)] == 1
+    assert events[:3] == [(1, "due"), (2, "started"), (3, "snoozed")]  # ids kept by the rebuild
+    assert events[3][1] == "abandoned"
+
+
+def test_abandoned_is_refused_by_a_v3_file_and_accepted_after_the_upgrade(tmp_path: Path) -> None:
+    db = tmp_path / "v3.sqlite3"
+    build_database(db, 3)
+    connection = sqlite3.connect(db)
+    with pytest.raises(sqlite3.IntegrityError):
+        connection.execute(
+            "INSERT INTO break_events (kind, at_utc, local_date) VALUES ('abandoned', 'x', 'y')"
+        )
+    connection.close()
+    HistoryStore(db, clock()).close()
+    connection = sqlite3.connect(db)
+    connection.execute(
+        "INSERT INTO break_events (kind, at_utc, local_date)"
+        " VALUES ('abandoned', '2026-03-02T09:00:00+00:00', '2026-03-02')"
+    )
+    assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert connection.execute(
+        "SELECT breaks_taken FROM day_totals WHERE local_date = '2026-03-02'"
+    ).fetchone() == (-1,)
+    connection.close()

@@ -198,8 +198,10 @@ def _check_history(report: Report) -> None:
 
     report.section("History database")
     health = check_database(paths.database_file())
-    if not health.exists:
+    if health.state in ("missing", "empty"):
         report.ok(f"{health.path}: no history yet (created on the first break)")
+    elif health.state in ("in_use", "unreadable"):
+        report.warn(f"{health.path} could not be checked: {health.error}")
     elif health.damaged:
         report.fail(
             f"{health.path} is damaged; `stretchbreak db recover` keeps what can be read",

@@ -1,16 +1,20 @@
 """`stretchbreak stats | history | export | db`: reading, exporting and repairing the history.
 
 Errors from the store are already worded for the user; they go to stderr with exit code 1 and
-never as a traceback.
+never as a traceback. The reading commands (stats, history, export) open the history read-only,
+so they work in a read-only data folder and never change the file; rows they cannot read are
+skipped and named on stderr.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +22,7 @@ import click
 
 from stretchbreak import paths
 from stretchbreak.core.clock import Clock, SystemClock
+from stretchbreak.core.display import printable
 
 if TYPE_CHECKING:
     from stretchbreak.core.export import ExportFormat
@@ -43,7 +48,11 @@ def _load_goal() -> StreakGoal:
 
 
 def _open_store(clock: Clock, goal: StreakGoal) -> HistoryStore:
-    """Open the history for reading; a read-only file is still readable."""
+    """Open the history for reading: read-only when it exists, so nothing is written.
+
+    A file in an older layout is opened writable once to upgrade it; a missing one is created
+    (the stats of a fresh install are zeros). A read-only folder still reads.
+    """
     from stretchbreak.core.store import (
         HistoryStore,
         StoreCorrupt,
@@ -52,17 +61,70 @@ def _open_store(clock: Clock, goal: StreakGoal) -> HistoryStore:
         StoreUnavailable,
     )
 
+    path = paths.database_file()
     try:
-        return HistoryStore.open_default(clock, day_start=goal.day_start)
-    except (StoreNewerSchema, StoreCorrupt) as error:
-        raise click.ClickException(str(error)) from error
-    except StoreUnavailable as error:
-        try:
-            return HistoryStore.open_default(clock, day_start=goal.day_start, read_only=True)
-        except StoreError:
-            raise click.ClickException(str(error)) from error
+        exists = path.stat().st_size > 0
+    except OSError:
+        exists = False
+    try:
+        if exists:
+            try:
+                return HistoryStore(path, clock, day_start=goal.day_start, read_only=True)
+            except (StoreNewerSchema, StoreCorrupt):
+                raise
+            except StoreUnavailable as error:
+                try:  # an older layout: upgrade it if the folder allows
+                    return HistoryStore(path, clock, day_start=goal.day_start)
+                except StoreError:
+                    raise error from None
+        return HistoryStore(path, clock, day_start=goal.day_start)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _report_unreadable(store: HistoryStore) -> None:
+    """Name the rows a read had to skip (on stderr, so exports and JSON stay clean)."""
+    rows = store.unreadable_rows
+    if not rows:
+        return
+    shown = "; ".join(printable(row.describe()) for row in rows[:5])
+    more = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
+    noun = "row" if len(rows) == 1 else "rows"
+    click.echo(
+        f"warning: {len(rows)} {noun} could not be read: {shown}{more}. They were skipped;"
+        " `stretchbreak db check` lists them all.",
+        err=True,
+    )
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so Python's final flush cannot fail again."""
+    with suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+@contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """Turn a failed write to standard output into a message, never a traceback.
+
+    A closed pipe (`| head`) ends quietly with 141, like other tools killed by SIGPIPE; a closed
+    standard output ends quietly with 1; anything else (`> /dev/full`) names the reason.
+    """
+    try:
+        yield
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise SystemExit(141) from None
+    except OSError as error:
+        _quiet_stdout()
+        if error.errno == errno.EBADF:
+            raise SystemExit(1) from None
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise click.ClickException(f"could not write to standard output: {reason}") from None
 
 
 @click.command()
@@ -82,12 +144,14 @@ def stats(as_json: bool) -> None:
         raise click.ClickException(str(error)) from error
     finally:
         store.close()
-    if as_json:
-        click.echo(json.dumps(summary.to_json(), indent=2))
-        return
-    colour = False if os.environ.get("NO_COLOR") else None
-    for line in render_stats(summary):
-        click.echo(line, color=colour)
+    _report_unreadable(store)
+    with _writing_stdout():
+        if as_json:
+            click.echo(json.dumps(summary.to_json(), indent=2))
+            return
+        colour = False if os.environ.get("NO_COLOR") else None
+        for line in render_stats(summary):
+            click.echo(line, color=colour)
 
 
 def _duration(seconds: int) -> str:
@@ -104,7 +168,7 @@ def _history_line(record: SessionRecord, clock: Clock) -> str:
     if record.worse:
         comfort += " worse"
     return (
-        f"{record.id:>6}  {started}  {record.routine_id:<24} {record.status:<10}"
+        f"{record.id:>6}  {started}  {printable(record.routine_id):<24} {record.status:<10}"
         f" {record.trigger:<9} {length:>6}  {steps:>5}  {comfort}"
     )
 
@@ -116,7 +180,7 @@ def _history_line(record: SessionRecord, clock: Clock) -> str:
     default=20,
     show_default=True,
     type=click.IntRange(min=1),
-    help="How many sessions to list.",
+    help="How many sessions to list (more than the history holds lists them all).",
 )
 def history(limit: int) -> None:
     """List the most recent routine sessions, newest first (times in your local zone).
@@ -133,15 +197,17 @@ def history(limit: int) -> None:
         raise click.ClickException(str(error)) from error
     finally:
         store.close()
-    if not records:
-        click.echo("No sessions recorded yet. Start one with `stretchbreak start`.")
-        return
-    click.echo(
-        f"{'ID':>6}  {'STARTED':<16}  {'ROUTINE':<24} {'STATUS':<10} {'TRIGGER':<9}"
-        f" {'LENGTH':>6}  {'STEPS':>5}  COMFORT"
-    )
-    for record in records:
-        click.echo(_history_line(record, clock))
+    _report_unreadable(store)
+    with _writing_stdout():
+        if not records:
+            click.echo("No sessions recorded yet. Start one with `stretchbreak start`.")
+            return
+        click.echo(
+            f"{'ID':>6}  {'STARTED':<16}  {'ROUTINE':<24} {'STATUS':<10} {'TRIGGER':<9}"
+            f" {'LENGTH':>6}  {'STEPS':>5}  COMFORT"
+        )
+        for record in records:
+            click.echo(_history_line(record, clock))
 
 
 @click.command()
@@ -162,42 +228,64 @@ def history(limit: int) -> None:
 def export(export_format: str, output: Path | None, force: bool) -> None:
     """Export every session and break event (nothing stays trapped in the database)."""
     from stretchbreak.core.export import write_export
+    from stretchbreak.core.safe_files import UnsafeFile
     from stretchbreak.core.store import StoreError
 
-    if output is not None and output.exists() and not force:
-        raise click.ClickException(f"{output} already exists; add --force to replace it.")
+    target = None if output is None else _export_target(output, force)
     fmt: ExportFormat = "csv" if export_format == "csv" else "json"
     clock = clock_factory()
     store = _open_store(clock, _load_goal())
     try:
         if output is None:
-            write_export(store, sys.stdout, fmt, clock.now())
+            if sys.stdout is None:  # started with standard output closed
+                raise SystemExit(1)
+            with _writing_stdout():
+                write_export(store, sys.stdout, fmt, clock.now())
+            _report_unreadable(store)
             return
         sessions, events = _export_to_file(store, output, fmt, clock)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
+    except UnsafeFile as error:
+        raise click.ClickException(printable(str(error))) from error
     except OSError as error:
-        raise click.ClickException(f"could not write {output}: {error.strerror}") from error
+        reason = error.strerror or str(error)
+        raise click.ClickException(f"could not write {printable(str(output))}: {reason}") from error
     finally:
         store.close()
-    click.echo(f"Exported {sessions} sessions and {events} break events to {output}.", err=True)
+    _report_unreadable(store)
+    shown = printable(str(output))
+    if target != output.absolute():
+        shown += f" (through the link, to {printable(str(target))})"
+    click.echo(f"Exported {sessions} sessions and {events} break events to {shown}.", err=True)
+
+
+def _export_target(output: Path, force: bool) -> Path:
+    """The file an export to `output` really writes (a link's target), checked for --force.
+
+    `safe_files.atomic_write` does the rest: a link is written through (the link stays), and a
+    FIFO, device, folder or socket is refused with what it is, with or without --force.
+    """
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"{printable(str(output))} already exists; add --force to replace it."
+        )
+    return Path(os.path.realpath(output))
 
 
 def _export_to_file(
     store: HistoryStore, output: Path, fmt: ExportFormat, clock: Clock
 ) -> tuple[int, int]:
-    """Write next to the target, then rename: a failed export never leaves half a file."""
-    from stretchbreak.core.export import write_export
+    """Build the export, then replace the file in one step: never half a file.
 
-    folder = output.resolve().parent
-    handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            counts = write_export(store, out, fmt, clock.now())
-        os.replace(temp_name, output)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    New files are private (0600), like the history they come from.
+    """
+    from stretchbreak.core.export import write_export
+    from stretchbreak.core.safe_files import atomic_write
+
+    buffer = io.StringIO(newline="")
+    counts = write_export(store, buffer, fmt, clock.now())
+    atomic_write(output, buffer.getvalue().encode("utf-8"))
     return counts
 
 
@@ -212,68 +300,137 @@ def db() -> None:
     """
 
 
+EXIT_DAMAGED = 1
+"""`db check`: the file is damaged (or holds rows that cannot be read)."""
+EXIT_IN_USE = 3
+"""`db check` / `db recover`: another program holds the file; try again when it is closed."""
+EXIT_UNREADABLE = 4
+"""`db check`: the file could not be read at all (permissions, a failing disk)."""
+
+
+def _users_text(pids: tuple[int, ...]) -> str:
+    if not pids:
+        return ""
+    return " (pid " + ", ".join(str(pid) for pid in pids) + ")"
+
+
 @db.command("check")
 def db_check() -> None:
-    """Run SQLite's integrity check on the history file (read-only)."""
+    """Run SQLite's integrity check on the history file (read-only).
+
+    Exit codes: 0 ok or no history yet; 1 damaged, or rows that cannot be read; 3 in use by
+    another program (try again when it is closed); 4 the file cannot be read at all.
+    """
     from stretchbreak.core.store_recovery import check_database
 
     report = check_database(paths.database_file())
-    if not report.exists:
-        click.echo(f"No history yet at {report.path}.")
+    shown = printable(str(report.path))
+    if report.state == "missing":
+        click.echo(f"No history yet at {shown}.")
         return
+    if report.state == "empty":
+        click.echo(f"{shown} is an empty file (no history yet); it is set up on the first break.")
+        return
+    if report.state == "in_use":
+        click.echo(
+            f"{shown} is in use by another program{_users_text(report.users)} that holds it"
+            " locked — try again when it is closed. (It is not damaged.)",
+            err=True,
+        )
+        raise SystemExit(EXIT_IN_USE)
+    if report.state == "unreadable":
+        click.echo(f"{shown} could not be read: {printable(report.error)}.", err=True)
+        click.echo("Check the file's permissions and the disk; nothing was changed.", err=True)
+        raise SystemExit(EXIT_UNREADABLE)
     if report.damaged:
-        click.echo(f"{report.path} is damaged:")
+        click.echo(f"{shown} is damaged:")
         for problem in report.problems[:10]:
-            click.echo(f"  {problem}")
+            click.echo(f"  {printable(problem)}")
         click.echo("Run `stretchbreak db recover` to move it aside and keep what can be read.")
-        raise SystemExit(1)
+        raise SystemExit(EXIT_DAMAGED)
     if report.newer:
         raise click.ClickException(
-            f"{report.path} is intact but was written by a newer stretchbreak (layout"
+            f"{shown} is intact but was written by a newer stretchbreak (layout"
             f" v{report.schema_version}); upgrade stretchbreak to use it."
         )
     click.echo(
-        f"{report.path} is ok: layout v{report.schema_version}, {report.sessions} sessions,"
+        f"{shown} is ok: layout v{report.schema_version}, {report.sessions} sessions,"
         f" {report.break_events} break events."
     )
+    if report.unreadable_rows:
+        rows = report.unreadable_rows
+        noun = "row" if len(rows) == 1 else "rows"
+        click.echo(
+            f"But {len(rows)} {noun} could not be read (history, stats and export skip them):"
+        )
+        for row in rows[:20]:
+            click.echo(f"  {printable(row.describe())}")
+        if len(rows) > 20:
+            click.echo(f"  and {len(rows) - 20} more")
+        click.echo(
+            "They were written by hand or by another program; correct or delete them with the"
+            " sqlite3 tool (make a copy first). `stretchbreak export` saves everything else."
+        )
+        raise SystemExit(EXIT_DAMAGED)
 
 
 @db.command("recover")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 def db_recover(yes: bool) -> None:
-    """Move a damaged history file aside and start fresh with the rows still readable."""
+    """Move a damaged history file aside and start fresh with the rows still readable.
+
+    Only a damaged file is touched, and never while any program has it open (exit code 3).
+    """
     from stretchbreak.core.store import StoreError
-    from stretchbreak.core.store_recovery import check_database, recover_database
+    from stretchbreak.core.store_recovery import check_database, find_users, recover_database
 
     path = paths.database_file()
+    shown = printable(str(path))
     report = check_database(path)
-    if not report.exists:
-        click.echo(f"No history file at {path}; nothing to recover.")
+    if report.state in ("missing", "empty"):
+        click.echo(f"No history at {shown}; nothing to recover.")
         return
-    if not report.damaged:
-        click.echo(f"{path} is not damaged; nothing to do.")
-        return
-    if _history_in_use(path):
+    if report.state == "in_use":
+        _refuse_in_use(shown, report.users)
+    if report.state == "unreadable":
         raise click.ClickException(
-            "stretchbreak is running (the dashboard or a routine); close it, then run"
-            " `stretchbreak db recover` again."
+            f"{shown} could not be read ({printable(report.error)}), which is not damage:"
+            " nothing was moved. Check its permissions and the disk."
         )
+    if not report.damaged:
+        click.echo(f"{shown} is not damaged; nothing to do.")
+        return
+    in_use, pids = find_users(path)
+    if in_use or _history_in_use(path):
+        _refuse_in_use(shown, pids)
     clock = clock_factory()
     if not yes:
         click.confirm(
-            f"{path} is damaged. Move it aside (it is kept, renamed) and start a fresh"
+            f"{shown} is damaged. Move it aside (it is kept, renamed) and start a fresh"
             " history with every row that can still be read?",
             abort=True,
         )
+    in_use, pids = find_users(path)  # again: the question may have waited a long time
+    if in_use or _history_in_use(path):
+        _refuse_in_use(shown, pids)
     try:
         result = recover_database(path, clock)
     except (OSError, StoreError) as error:
         raise click.ClickException(f"recovery failed, nothing was lost: {error}") from error
-    click.echo(f"Moved the damaged file to {result.moved_to}.")
+    click.echo(f"Moved the damaged file to {printable(str(result.moved_to))}.")
     click.echo(
-        f"Started a fresh history at {path} with {result.sessions_saved} sessions and"
+        f"Started a fresh history at {shown} with {result.sessions_saved} sessions and"
         f" {result.break_events_saved} break events recovered."
     )
+
+
+def _refuse_in_use(shown: str, pids: tuple[int, ...]) -> None:
+    click.echo(
+        f"{shown} is in use by another program{_users_text(pids)} (stretchbreak, or an SQLite"
+        " browser); nothing was moved. Close it, then run `stretchbreak db recover` again.",
+        err=True,
+    )
+    raise SystemExit(EXIT_IN_USE)
 
 
 def _history_in_use(path: Path) -> bool:

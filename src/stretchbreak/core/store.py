@@ -18,10 +18,18 @@ Why it is built this way (see tech-notes §5):
   so the stats read a few thousand rows however long the history grows.
 * The schema is versioned with `PRAGMA user_version`; `MIGRATIONS[n]` upgrades version n to n+1.
   A database from a newer release is refused, never downgraded.
+* Errors are sorted by SQLite's result code (`classify_error`): only real corruption is called
+  damage and leads to `db recover`; a lock held by another program is "in use", a full disk,
+  a failing disk and a read-only file each get their own message.
+* The file is created 0600 before SQLite opens it (its -wal and -shm inherit that mode); reading
+  commands open it read-only (`open_read_only`). A row another program wrote with values the
+  app cannot use is skipped by reads and kept in `unreadable_rows`, never a crash.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 import threading
 import time as wall_time
@@ -38,12 +46,21 @@ from filelock import FileLock, Timeout
 
 from stretchbreak import paths
 from stretchbreak.core.clock import Clock
+from stretchbreak.core.safe_files import ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal, streak_day
 
 Trigger = Literal["scheduled", "on_demand"]
 FinalStatus = Literal["completed", "partial", "aborted"]
 BreakKind = Literal[
-    "due", "notified", "started", "snoozed", "skipped", "missed", "natural_break", "away"
+    "due",
+    "notified",
+    "started",
+    "snoozed",
+    "skipped",
+    "missed",
+    "natural_break",
+    "away",
+    "abandoned",
 ]
 
 TRIGGERS: tuple[str, ...] = get_args(Trigger)
@@ -51,6 +68,10 @@ FINAL_STATUSES: tuple[str, ...] = get_args(FinalStatus)
 BREAK_KINDS: tuple[str, ...] = get_args(BreakKind)
 TAKEN_BREAK_KINDS: tuple[str, ...] = ("started", "natural_break")
 """Break events that count as a break taken: one the user started, or a long-enough pause."""
+UNTAKEN_BREAK_KINDS: tuple[str, ...] = ("abandoned",)
+"""Break events that take back a `started` one: the break was stopped before half of its routine
+(recorded besides its `started` row, on the same day), so the day counts one break fewer."""
+SESSION_STATUSES: tuple[str, ...] = ("running", *FINAL_STATUSES, "abandoned")
 
 BUSY_TIMEOUT_SECONDS = 5.0
 STALE_LOCK_SECONDS = 60.0
@@ -58,6 +79,8 @@ STALE_LOCK_SECONDS = 60.0
 SETUP_LOCK_SECONDS = 30.0
 """How long a process waits for another to finish creating or upgrading the history file."""
 DEFAULT_DAY_START: time = StreakGoal().day_start
+MAX_READ_LIMIT = 1_000_000_000
+"""More rows than any history holds; larger limits are clamped (SQLite takes 64-bit integers)."""
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # v0 -> v1: sessions and break events.
@@ -233,6 +256,73 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         END
         """,
     ),
+    # v3 -> v4: the break-event kind `abandoned` (a started break stopped before half of its
+    # routine), which takes its day's `started` back out of `breaks_taken`. SQLite cannot alter
+    # a CHECK constraint, so `break_events` is rebuilt (rows and ids copied) and its index and
+    # triggers are created again; the migration runs in one transaction like every other.
+    (
+        """
+        CREATE TABLE break_events_v4 (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('due', 'notified', 'started', 'snoozed',
+                'skipped', 'missed', 'natural_break', 'away', 'abandoned')),
+            at_utc TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            routine_id TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        """
+        INSERT INTO break_events_v4 (id, kind, at_utc, local_date, routine_id, detail)
+        SELECT id, kind, at_utc, local_date, routine_id, detail FROM break_events
+        """,
+        "DROP TABLE break_events",
+        "ALTER TABLE break_events_v4 RENAME TO break_events",
+        "CREATE INDEX break_events_by_day ON break_events (local_date, kind)",
+        """
+        CREATE TRIGGER break_events_count_insert AFTER INSERT ON break_events BEGIN
+            INSERT OR IGNORE INTO day_totals (local_date) VALUES (new.local_date);
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken + (new.kind IN ('started', 'natural_break'))
+                    - (new.kind = 'abandoned'),
+                breaks_snoozed = breaks_snoozed + (new.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped + (new.kind = 'skipped'),
+                breaks_missed = breaks_missed + (new.kind = 'missed')
+                WHERE local_date = new.local_date;
+        END
+        """,
+        """
+        CREATE TRIGGER break_events_count_delete AFTER DELETE ON break_events BEGIN
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken - (old.kind IN ('started', 'natural_break'))
+                    + (old.kind = 'abandoned'),
+                breaks_snoozed = breaks_snoozed - (old.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped - (old.kind = 'skipped'),
+                breaks_missed = breaks_missed - (old.kind = 'missed')
+                WHERE local_date = old.local_date;
+        END
+        """,
+        """
+        CREATE TRIGGER break_events_count_update
+        AFTER UPDATE OF kind, local_date ON break_events BEGIN
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken - (old.kind IN ('started', 'natural_break'))
+                    + (old.kind = 'abandoned'),
+                breaks_snoozed = breaks_snoozed - (old.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped - (old.kind = 'skipped'),
+                breaks_missed = breaks_missed - (old.kind = 'missed')
+                WHERE local_date = old.local_date;
+            INSERT OR IGNORE INTO day_totals (local_date) VALUES (new.local_date);
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken + (new.kind IN ('started', 'natural_break'))
+                    - (new.kind = 'abandoned'),
+                breaks_snoozed = breaks_snoozed + (new.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped + (new.kind = 'skipped'),
+                breaks_missed = breaks_missed + (new.kind = 'missed')
+                WHERE local_date = new.local_date;
+        END
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -326,6 +416,29 @@ class HistoryTallies:
     status_counts: dict[str, int]
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadableRow:
+    """A stored row with a value the app cannot use (written by hand or by another program).
+
+    Reads skip it and report it, so one bad row never hides the rest of the history.
+    """
+
+    where: str
+    """Which row, e.g. "sessions id 7"."""
+    column: str
+    value: object
+
+    def describe(self) -> str:
+        return f"{self.where} ({self.column} {self.value!r})"
+
+
+class _BadValue(ValueError):
+    def __init__(self, column: str, value: object) -> None:
+        super().__init__(column)
+        self.column = column
+        self.value = value
+
+
 _SESSION_COLUMNS = (
     "id, routine_id, trigger, status, planned_seconds, started_utc, ended_utc, local_date,"
     " steps_done, steps_skipped, active_seconds, comfort, worse"
@@ -342,16 +455,115 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+ErrorClass = Literal["busy", "corrupt", "full", "io", "read_only", "other"]
+"""What went wrong with the file, which decides what the user is told (only `corrupt` leads to
+`db recover`): busy = another program holds a lock; full = no space; io = the disk failed;
+read_only = the file or its folder cannot be written (or opened)."""
+
+# Primary SQLite result codes (the low byte of an extended code), from sqlite3.h.
+_SQLITE_CLASSES: dict[int, ErrorClass] = {
+    3: "read_only",  # SQLITE_PERM
+    5: "busy",  # SQLITE_BUSY
+    6: "busy",  # SQLITE_LOCKED
+    8: "read_only",  # SQLITE_READONLY
+    10: "io",  # SQLITE_IOERR
+    11: "corrupt",  # SQLITE_CORRUPT
+    13: "full",  # SQLITE_FULL
+    14: "read_only",  # SQLITE_CANTOPEN: the file or its folder cannot be opened
+    23: "read_only",  # SQLITE_AUTH
+    26: "corrupt",  # SQLITE_NOTADB
+}
+# Errors raised by the sqlite3 module itself carry no code; their text is all there is.
+_MESSAGE_CLASSES: tuple[tuple[str, ErrorClass], ...] = (
+    ("database is locked", "busy"),
+    ("database table is locked", "busy"),
+    ("file is not a database", "corrupt"),
+    ("malformed", "corrupt"),
+    ("disk is full", "full"),
+    ("readonly", "read_only"),
+    ("read-only", "read_only"),
+    ("unable to open", "read_only"),
+    ("disk i/o error", "io"),
+)
+
+
+def classify_error(exc: sqlite3.Error | OSError) -> ErrorClass:
+    """Sort a low-level error into the few cases the user must be told apart."""
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return "full"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return "read_only"
+        return "io"
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _SQLITE_CLASSES:
+        return _SQLITE_CLASSES[code & 0xFF]
+    text = str(exc).lower()
+    for fragment, error_class in _MESSAGE_CLASSES:
+        if fragment in text:
+            return error_class
+    return "other"
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600 if it does not exist, in a private folder.
+
+    The folder is created 0700, or checked, by `safe_files.ensure_private_dir` (which raises
+    `UnsafeFolder`, an OSError, for a folder owned or writable by someone else).
+
+    SQLite gives the -wal and -shm files the mode of the database file, so making the file
+    here, before SQLite touches it, keeps all three private whatever the umask.
+    """
+    ensure_private_dir(path.parent)
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(handle)
+
+
+def open_read_only(
+    path: Path, timeout: float = BUSY_TIMEOUT_SECONDS, *, check_same_thread: bool = True
+) -> sqlite3.Connection:
+    """Open an existing history file for reading only: nothing is created or written.
+
+    A WAL file is read through its -shm index, which SQLite must be able to create; in a folder
+    this user cannot write, opening with `mode=ro` fails (SQLITE_READONLY_DIRECTORY or
+    SQLITE_CANTOPEN). Only then is the file opened `immutable=1` (no locks, no -shm, no -wal).
+    That is safe for a read: no stretchbreak of this user can be writing a history whose folder
+    it cannot write (writing needs the -wal, -shm and lock files next to it), and nothing is
+    ever written through this connection. The cost: a -wal left behind by a crash is not read,
+    so the newest rows may be missing from what is shown until the folder is writable again.
+    """
+    uri = path.resolve().as_uri()
+    connection = sqlite3.connect(
+        f"{uri}?mode=ro",
+        uri=True,
+        timeout=timeout,
+        isolation_level=None,
+        check_same_thread=check_same_thread,
+    )
+    try:
+        connection.execute("PRAGMA user_version").fetchone()  # opens the WAL index, if any
+        return connection
+    except sqlite3.Error as exc:
+        connection.close()
+        if classify_error(exc) != "read_only" or os.access(path.parent, os.W_OK):
+            raise
+    return sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1",
+        uri=True,
+        timeout=timeout,
+        isolation_level=None,
+        check_same_thread=check_same_thread,
+    )
+
+
 def _open_connection(path: Path, read_only: bool) -> sqlite3.Connection:
     """One connection, shared by this store's threads under its own lock; autocommit mode."""
     if read_only:
-        return sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro",
-            uri=True,
-            timeout=BUSY_TIMEOUT_SECONDS,
-            isolation_level=None,
-            check_same_thread=False,
-        )
+        return open_read_only(path, check_same_thread=False)
+    create_private_file(path)
     return sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
     )
@@ -359,35 +571,36 @@ def _open_connection(path: Path, read_only: bool) -> sqlite3.Connection:
 
 def store_error(exc: sqlite3.Error | OSError, path: Path) -> StoreError:
     """Turn a low-level error into one the user can act on."""
-    if isinstance(exc, OSError):
+    error_class = classify_error(exc)
+    if isinstance(exc, OSError) and error_class != "full":
         return StoreUnavailable(
             f"History cannot be saved: {path.parent} cannot be created or written"
             f" ({exc.strerror or exc}). Routines still run. Fix the folder's permissions or"
             " point STRETCHBREAK_DATA_DIR at a writable folder."
         )
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+    if error_class == "corrupt":
         return StoreCorrupt(
             f"The history file {path} is damaged ({exc}). Nothing was changed. Run"
             " `stretchbreak db recover` to move it aside, keep what can be read, and start"
             " a fresh history."
         )
-    if name.startswith("SQLITE_FULL"):
+    if error_class == "full":
         return StoreUnavailable(
             f"History cannot be saved: the disk holding {path} is full. Routines still run;"
             " free some space and history will be saved again."
         )
-    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "SQLITE_AUTH")):
+    if error_class == "read_only":
         return StoreUnavailable(
             f"History cannot be saved: {path} (or its folder) is read-only. Routines still"
             " run. Fix the permissions or point STRETCHBREAK_DATA_DIR at a writable folder."
         )
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    if error_class == "busy":
         return StoreBusy(
-            f"The history file {path} stayed locked by another stretchbreak process for"
-            f" {BUSY_TIMEOUT_SECONDS:g} s; try again in a moment."
+            f"The history file {path} is in use by another program (another stretchbreak, or"
+            f" an SQLite browser) that kept it locked for {BUSY_TIMEOUT_SECONDS:g} s; try again"
+            " when it is closed."
         )
-    if name.startswith("SQLITE_IOERR"):
+    if error_class == "io":
         return StoreUnavailable(
             f"History cannot be saved: reading or writing {path} failed ({exc}). Routines"
             " still run; check the disk."
@@ -419,11 +632,10 @@ class HistoryStore:
         self._lock = threading.RLock()
         self._owner = uuid.uuid4().hex
         self._owner_lock: FileLock | None = None
+        self._unreadable: dict[tuple[str, str], UnreadableRow] = {}
         if read_only and not path.exists():
             raise StoreUnavailable(f"There is no history file at {path} yet.")
         try:
-            if not read_only:
-                path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = _open_connection(path, read_only)
         except (sqlite3.Error, OSError) as exc:
             raise store_error(exc, path) from exc
@@ -470,7 +682,7 @@ class HistoryStore:
             if version < SCHEMA_VERSION or not self._in_wal_mode():
                 # Switching a new file to WAL and migrating take locks that SQLite's busy
                 # handler does not always wait for, so processes opening it together take turns.
-                with FileLock(self._setup_lock_path(), timeout=SETUP_LOCK_SECONDS):
+                with FileLock(self._setup_lock_path(), timeout=SETUP_LOCK_SECONDS, mode=0o600):
                     if not self._in_wal_mode():
                         self._conn.execute("PRAGMA journal_mode=WAL")
                     self._migrate()
@@ -539,9 +751,9 @@ class HistoryStore:
                 if lock_file.stat().st_mtime < stale_before
             }
         for owner in sorted((running | leftovers) - {self._owner}):
-            owner_lock = FileLock(self._owner_lock_path(owner), timeout=0)
+            owner_lock = FileLock(self._owner_lock_path(owner), timeout=0, mode=0o600)
             try:
-                self._owners_dir().mkdir(exist_ok=True)
+                self._owners_dir().mkdir(mode=0o700, exist_ok=True)
                 owner_lock.acquire()
             except Timeout:
                 continue  # that process is still alive; its session is really running
@@ -563,9 +775,9 @@ class HistoryStore:
         """Hold this store's owner lock for as long as it may have sessions running."""
         if self._owner_lock is not None:
             return
-        owner_lock = FileLock(self._owner_lock_path(self._owner), timeout=0)
+        owner_lock = FileLock(self._owner_lock_path(self._owner), timeout=0, mode=0o600)
         try:
-            self._owners_dir().mkdir(exist_ok=True)
+            self._owners_dir().mkdir(mode=0o700, exist_ok=True)
             owner_lock.acquire()
         except (OSError, Timeout) as exc:
             raise StoreUnavailable(
@@ -738,17 +950,48 @@ class HistoryStore:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @property
+    def unreadable_rows(self) -> tuple[UnreadableRow, ...]:
+        """Rows the reads so far had to skip, each once, in the order they were met."""
+        with self._lock:
+            return tuple(self._unreadable.values())
+
+    def _note_unreadable(self, row: UnreadableRow) -> None:
+        with self._lock:
+            self._unreadable.setdefault((row.where, row.column), row)
+
+    def _sessions(self, rows: list[tuple[Any, ...]]) -> list[SessionRecord]:
+        records = []
+        for row in rows:
+            record = read_session_row(row)
+            if isinstance(record, UnreadableRow):
+                self._note_unreadable(record)
+            else:
+                records.append(record)
+        return records
+
+    def _break_events(self, rows: list[tuple[Any, ...]]) -> list[BreakEventRecord]:
+        records = []
+        for row in rows:
+            record = read_break_event_row(row)
+            if isinstance(record, UnreadableRow):
+                self._note_unreadable(record)
+            else:
+                records.append(record)
+        return records
+
     def session(self, session_id: int) -> SessionRecord | None:
         rows = self._query(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,))
-        return _session_record(rows[0]) if rows else None
+        records = self._sessions(rows)
+        return records[0] if records else None
 
     def recent_sessions(self, limit: int) -> list[SessionRecord]:
-        """The most recently started sessions, newest first."""
+        """The most recently started sessions, newest first (unreadable rows are skipped)."""
         rows = self._query(
             f"SELECT {_SESSION_COLUMNS} FROM sessions ORDER BY started_utc DESC, id DESC LIMIT ?",
-            (limit,),
+            (max(0, min(limit, MAX_READ_LIMIT)),),
         )
-        return [_session_record(row) for row in rows]
+        return self._sessions(rows)
 
     def iter_sessions(self) -> Iterator[SessionRecord]:
         """Every session, oldest first, read in chunks so no lock is held between them."""
@@ -757,7 +1000,7 @@ class HistoryStore:
             f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id > ? ORDER BY id LIMIT ?",
             (last_id, _EXPORT_CHUNK),
         ):
-            yield from (_session_record(row) for row in rows)
+            yield from self._sessions(rows)
             last_id = int(rows[-1][0])
 
     def iter_break_events(self) -> Iterator[BreakEventRecord]:
@@ -767,7 +1010,7 @@ class HistoryStore:
             f"SELECT {_BREAK_COLUMNS} FROM break_events WHERE id > ? ORDER BY id LIMIT ?",
             (last_id, _EXPORT_CHUNK),
         ):
-            yield from (_break_record(row) for row in rows)
+            yield from self._break_events(rows)
             last_id = int(rows[-1][0])
 
     def tallies(self, comfort_since: date) -> HistoryTallies:
@@ -797,19 +1040,51 @@ class HistoryStore:
         completed: dict[str, int] = {}
         started: dict[str, int] = {}
         statuses: dict[str, int] = {}
-        for routine_id, status, count in routine_statuses:
+        for row in routine_statuses:
+            try:
+                routine_id, status, count = str(row[0]), str(row[1]), _integer("sessions", row[2])
+            except _BadValue as bad:
+                self._note_unreadable(
+                    UnreadableRow(f"routine_totals {row[0]!r}/{row[1]!r}", bad.column, bad.value)
+                )
+                continue
             started[routine_id] = started.get(routine_id, 0) + count
             statuses[status] = statuses.get(status, 0) + count
             if status == "completed":
                 completed[routine_id] = count
         routines = sorted(started, key=lambda r: (-completed.get(r, 0), -started[r], r))
+        activities = []
+        for row in days:
+            try:
+                activities.append(
+                    DailyActivity(
+                        _day("local_date", row[0]),
+                        # An `abandoned` event whose `started` fell on the previous streak day
+                        # leaves -1 taken on its own day: a day never shows fewer than none.
+                        *(
+                            max(0, _integer(name, n, minimum=-(2**63)))
+                            for name, n in zip(_DAY_COLUMNS, row[1:], strict=True)
+                        ),
+                    )
+                )
+            except _BadValue as bad:
+                self._note_unreadable(
+                    UnreadableRow(f"day_totals {row[0]!r}", bad.column, bad.value)
+                )
+        ratings = []
+        for day, comfort_value, worse in comfort:
+            try:
+                ratings.append(
+                    ComfortRating(
+                        _day("local_date", day), _comfort(comfort_value), _flag("worse", worse)
+                    )
+                )
+            except _BadValue as bad:
+                self._note_unreadable(UnreadableRow(f"sessions on {day!r}", bad.column, bad.value))
         return HistoryTallies(
-            days=tuple(
-                DailyActivity(date.fromisoformat(row[0]), *(int(n) for n in row[1:]))
-                for row in days
-            ),
+            days=tuple(activities),
             routines=tuple(RoutineActivity(r, completed.get(r, 0), started[r]) for r in routines),
-            comfort=tuple(ComfortRating(date.fromisoformat(d), c, bool(w)) for d, c, w in comfort),
+            comfort=tuple(ratings),
             status_counts=statuses,
         )
 
@@ -829,30 +1104,107 @@ def _insert_or_skip(conn: sqlite3.Connection, table: str, values: dict[str, Any]
     return 1
 
 
-def _session_record(row: tuple[Any, ...]) -> SessionRecord:
-    return SessionRecord(
-        id=int(row[0]),
-        routine_id=str(row[1]),
-        trigger=str(row[2]),
-        status=str(row[3]),
-        planned_seconds=int(row[4]),
-        started_utc=datetime.fromisoformat(row[5]),
-        ended_utc=datetime.fromisoformat(row[6]) if row[6] is not None else None,
-        local_date=date.fromisoformat(row[7]),
-        steps_done=int(row[8]),
-        steps_skipped=int(row[9]),
-        active_seconds=int(row[10]),
-        comfort=None if row[11] is None else int(row[11]),
-        worse=bool(row[12]),
-    )
+def _integer(column: str, value: object, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _BadValue(column, value)
+    return value
 
 
-def _break_record(row: tuple[Any, ...]) -> BreakEventRecord:
-    return BreakEventRecord(
-        id=int(row[0]),
-        kind=str(row[1]),
-        at_utc=datetime.fromisoformat(row[2]),
-        local_date=date.fromisoformat(row[3]),
-        routine_id=None if row[4] is None else str(row[4]),
-        detail=str(row[5]),
-    )
+def _text(column: str, value: object, allowed: tuple[str, ...] | None = None) -> str:
+    if not isinstance(value, str) or not value or (allowed is not None and value not in allowed):
+        raise _BadValue(column, value)
+    return value
+
+
+def _moment(column: str, value: object) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise _BadValue(column, value)
+    return moment
+
+
+def _day(column: str, value: object) -> date:
+    if isinstance(value, str):
+        with suppress(ValueError):
+            return date.fromisoformat(value)
+    raise _BadValue(column, value)
+
+
+def _comfort(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise _BadValue("comfort", value)
+    return value
+
+
+def _flag(column: str, value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in (0, 1):
+        raise _BadValue(column, value)
+    return bool(value)
+
+
+def _detail(value: object) -> str:
+    if not isinstance(value, str):
+        raise _BadValue("detail", value)
+    return value
+
+
+_DAY_COLUMNS = (
+    "sessions_completed",
+    "completed_seconds",
+    "breaks_taken",
+    "breaks_snoozed",
+    "breaks_skipped",
+    "breaks_missed",
+)
+
+
+def read_session_row(row: Sequence[Any]) -> SessionRecord | UnreadableRow:
+    """A `_SESSION_COLUMNS` row as a record, or what is wrong with it."""
+    try:
+        return SessionRecord(
+            id=_integer("id", row[0], minimum=-(2**63)),
+            routine_id=_text("routine_id", row[1]),
+            trigger=_text("trigger", row[2], TRIGGERS),
+            status=_text("status", row[3], SESSION_STATUSES),
+            planned_seconds=_integer("planned_seconds", row[4]),
+            started_utc=_moment("started_utc", row[5]),
+            ended_utc=None if row[6] is None else _moment("ended_utc", row[6]),
+            local_date=_day("local_date", row[7]),
+            steps_done=_integer("steps_done", row[8]),
+            steps_skipped=_integer("steps_skipped", row[9]),
+            active_seconds=_integer("active_seconds", row[10]),
+            comfort=_comfort(row[11]),
+            worse=_flag("worse", row[12]),
+        )
+    except _BadValue as bad:
+        return UnreadableRow(f"sessions id {row[0]}", bad.column, bad.value)
+
+
+def read_break_event_row(row: Sequence[Any]) -> BreakEventRecord | UnreadableRow:
+    """A `_BREAK_COLUMNS` row as a record, or what is wrong with it."""
+    try:
+        return BreakEventRecord(
+            id=_integer("id", row[0], minimum=-(2**63)),
+            kind=_text("kind", row[1], BREAK_KINDS),
+            at_utc=_moment("at_utc", row[2]),
+            local_date=_day("local_date", row[3]),
+            routine_id=None if row[4] is None else _text("routine_id", row[4]),
+            detail=_detail(row[5]),
+        )
+    except _BadValue as bad:
+        return UnreadableRow(f"break_events id {row[0]}", bad.column, bad.value)
+
+
+def find_unreadable_rows(connection: sqlite3.Connection) -> Iterator[UnreadableRow]:
+    """Every session and break event row that reads would skip (for `db check`)."""
+    for row in connection.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions ORDER BY id"):
+        if isinstance(bad_session := read_session_row(row), UnreadableRow):
+            yield bad_session
+    for row in connection.execute(f"SELECT {_BREAK_COLUMNS} FROM break_events ORDER BY id"):
+        if isinstance(bad_event := read_break_event_row(row), UnreadableRow):
+            yield bad_event
