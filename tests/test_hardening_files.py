@@ -48,9 +48,12 @@ def shared_tmp() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+AS_NOBODY = ("setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups")
+
+
 def as_nobody(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command],
+        [*AS_NOBODY, *command],
         capture_output=True,
         text=True,
         timeout=30,
@@ -81,13 +84,27 @@ def test_ensure_private_dir_refuses_a_world_writable_folder(tmp_path: Path) -> N
         ensure_private_dir(folder)
 
 
-@posix_only
-def test_ensure_private_dir_refuses_a_group_writable_folder(tmp_path: Path) -> None:
+@needs_root
+def test_ensure_private_dir_refuses_a_folder_writable_by_a_shared_group(tmp_path: Path) -> None:
     folder = tmp_path / "group"
     folder.mkdir()
+    os.chown(folder, -1, NOBODY)  # nogroup: not root's own group
     folder.chmod(0o770)
     with pytest.raises(UnsafeFolder, match="writable by its group"):
         ensure_private_dir(folder)
+
+
+@needs_root
+def test_group_write_for_the_owners_private_group_is_only_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """umask 002 with user-private groups (Debian, Ubuntu) made older folders 0775."""
+    folder = tmp_path / "upg"
+    folder.mkdir()
+    os.chown(folder, 0, 0)  # root's own group "root", no other members
+    folder.chmod(0o775)
+    ensure_private_dir(folder)
+    assert "can be read by other users" in caplog.text
 
 
 @posix_only
@@ -480,3 +497,318 @@ def test_holder_pid_never_follows_a_symlinked_pid_file(tmp_path: Path) -> None:
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=10)
+
+
+# --- class 10 (config part): nesting thousands of levels deep -----------------------------------
+
+DEEP = 10_000
+DEEP_CONFIGS = {
+    "nested arrays": "[breaks]\nmax_snoozes = 2\n[hours]\nmon = " + "[" * DEEP + "]" * DEEP + "\n",
+    "nested inline tables": "[breaks]\nmax_snoozes = 2\n\nx = " + "{a=" * DEEP + "1" + "}" * DEEP,
+    "dotted key in [keys]": '[keys]\ndashboard.snooze = "z"\n' + ".".join(["a"] * DEEP) + ' = "z"',
+    "dotted value of a known key": "[notify]\nbell." + ".".join(["a"] * DEEP) + " = true\n",
+    "dotted table header": "[breaks]\n[" + ".".join(["keys"] + ["a"] * DEEP) + "]\nb = 1\n",
+    "array-of-tables header": "\n[[" + ".".join(["keys"] + ["a"] * DEEP) + "]]\n",
+}
+
+
+@pytest.mark.parametrize("name", list(DEEP_CONFIGS))
+def test_a_config_nested_thousands_deep_is_a_problem_not_a_crash(tmp_path: Path, name: str) -> None:
+    from stretchbreak.core.config import Config, load_config
+
+    text = DEEP_CONFIGS[name]
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(text, encoding="utf-8")
+    config, problems = load_config(config_file)  # the dashboard reads it this way
+    assert config == Config()  # it runs on the defaults
+    [problem] = problems
+    assert "nested too deeply" in problem.message
+    expected_line = next(
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.count(".") + line.count("[") + line.count("{") > 16
+    )
+    assert problem.line == expected_line
+    assert len(str(problem)) < 400  # the message does not echo the ten thousand levels
+    assert config_file.read_text(encoding="utf-8") == text  # never rewritten
+
+
+def test_a_config_nested_thousands_deep_runs_the_service_check_in_a_worker_thread(
+    tmp_path: Path,
+) -> None:
+    """Threads have the same recursion limit but a smaller stack: still a problem, no crash."""
+    import threading
+
+    from stretchbreak.core.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(DEEP_CONFIGS["nested arrays"], encoding="utf-8")
+    results: list[object] = []
+    worker = threading.Thread(target=lambda: results.append(load_config(config_file)))
+    worker.start()
+    worker.join(timeout=30)
+    [(_config, problems)] = results
+    assert isinstance(problems, list) and "nested too deeply" in str(problems[0])
+
+
+def test_a_huge_dotted_key_is_refused_quickly_not_after_minutes(tmp_path: Path) -> None:
+    """tomllib takes time quadratic in the parts of one dotted key (2.7 s for 10,000 parts, so
+    minutes for a 256 KB file); the nesting check refuses it before tomllib sees it."""
+    import time
+
+    from stretchbreak.core.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text("[keys]\n" + ".".join(["a"] * 60_000) + ' = "z"\n', encoding="utf-8")
+    started = time.monotonic()
+    _config, [problem] = load_config(config_file)
+    assert time.monotonic() - started < 2
+    assert problem.line == 2 and "nested too deeply" in problem.message
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "zz = " + "[" * DEEP + "]" * DEEP,
+        ".".join(["zz"] * DEEP) + " = 1",
+        "[" + ".".join(["zz"] * DEEP) + "]",
+        "[[steps]]\n" + "cues." + ".".join(["zz"] * DEEP) + ' = "x"',
+    ],
+    ids=["arrays", "dotted key", "table header", "inside a step"],
+)
+def test_a_routine_nested_thousands_deep_is_a_routine_problem(tail: str) -> None:
+    import time
+
+    from stretchbreak import paths
+    from stretchbreak.core.loader import RoutineError, parse_routine
+
+    source = paths.bundled_routines_dir() / "neck-reset.toml"
+    text = source.read_text(encoding="utf-8") + "\n" + tail + "\n"
+    started = time.monotonic()
+    with pytest.raises(RoutineError) as raised:
+        parse_routine(text, source, {}, "bundled")
+    assert time.monotonic() - started < 2
+    [problem] = raised.value.problems
+    assert "nested too deeply" in problem.message
+    assert problem.line == len(text.splitlines())
+
+
+def test_the_nesting_check_accepts_every_real_file() -> None:
+    """No false alarms: bundled routines and library, the default config, many decimals, and
+    dotted strings, dates and comments on one line."""
+    from stretchbreak import paths
+    from stretchbreak.core.config import default_config_text
+    from stretchbreak.core.toml_lines import deep_nesting_line
+
+    texts = [p.read_text(encoding="utf-8") for p in paths.bundled_routines_dir().rglob("*.toml")]
+    texts.append(default_config_text())
+    decimals = ", ".join(f"{n}.5" for n in range(40))
+    texts.append(f"x = [{decimals}]\ny = {{ a = 1.5, b = 2.5, c = [{decimals}] }}\n")
+    texts.append('name = "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r"  # s.t.u.v.w.x.y.z.a.b.c.d.e.f.g\n')
+    texts.append("when = 1979-05-27T07:32:00.999999Z\n" + "[a.b.c]\n" * 20)
+    texts.append('text = """\n' + "[{" * 40 + '\n"""\nz = 1\n')
+    assert len(texts) > 10
+    for text in texts:
+        assert deep_nesting_line(text) is None, text[:200]
+
+
+# --- class 13: invisible and direction-changing text, Unicode digits, huge numbers --------------
+
+
+def _routine_with(name: str = "Neck reset", summary: str = "Short.", cue: str = "Slowly.") -> str:
+    from stretchbreak.core.problems import show_value
+
+    return (
+        "schema_version = 1\n"
+        'id = "neck-reset"\n'
+        f"name = {show_value(name)}\n"
+        f"summary = {show_value(summary)}\n"
+        'areas = ["neck"]\n'
+        "\n[[steps]]\n"
+        'name = "Chin tuck"\n'
+        'kind = "hold"\n'
+        "seconds = 20\n"
+        f"cues = [{show_value(cue)}]\n"
+    )
+
+
+def _routine_problems(text: str) -> list[str]:
+    from stretchbreak import paths
+    from stretchbreak.core.loader import RoutineError, parse_routine
+
+    try:
+        parse_routine(text, paths.bundled_routines_dir() / "neck-reset.toml", {}, "user")
+    except RoutineError as error:
+        return [str(problem) for problem in error.problems]
+    return []
+
+
+def test_the_test_routine_is_valid() -> None:
+    assert _routine_problems(_routine_with()) == []
+
+
+INVISIBLE = {
+    "three zero-width spaces": "\u200b\u200b\u200b",
+    "a word joiner and a BOM": "\u2060\ufeff",
+    "a Hangul filler": "\u3164",
+    "a braille blank and a space": "\u2800 ",
+}
+
+
+@pytest.mark.parametrize("field", ["name", "summary", "cue"])
+@pytest.mark.parametrize("text", list(INVISIBLE.values()), ids=list(INVISIBLE))
+def test_text_made_only_of_invisible_characters_is_refused(field: str, text: str) -> None:
+    [problem] = _routine_problems(_routine_with(**{field: text}))
+    assert "visible" in problem
+    assert "\\u" in problem  # the invisible characters are shown as escapes, not as nothing
+    assert all(char not in problem for char in text if char != " ")
+
+
+FORMAT_CHARACTERS = [
+    *[chr(code) for code in range(0x202A, 0x202F)],  # embeddings and overrides
+    *[chr(code) for code in range(0x2066, 0x206A)],  # isolates
+    "\u200e",  # left-to-right mark
+    "\u061c",  # Arabic letter mark
+    "\u2028",  # line separator
+    "\u2029",  # paragraph separator
+    "\u200b",  # zero-width space, inside a word
+    "\u00ad",  # soft hyphen
+    "\U000e0041",  # a tag character (hidden text)
+]
+
+
+@pytest.mark.parametrize("field", ["name", "summary", "cue"])
+@pytest.mark.parametrize(
+    "char", FORMAT_CHARACTERS, ids=[f"U+{ord(c):04X}" for c in FORMAT_CHARACTERS]
+)
+def test_direction_and_format_characters_are_refused(field: str, char: str) -> None:
+    [problem] = _routine_problems(_routine_with(**{field: f"Neck{char} reset"}))
+    assert f"U+{ord(char):04X}" in problem
+    assert char not in problem  # the message itself cannot reorder or hide text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Épaule et nuque",
+        "首と肩のストレッチ",
+        "Family 👨\u200d👩\u200d👧 stretch",  # zero-width joiners inside an emoji
+        "می\u200cخواهم",  # a zero-width non-joiner inside a Persian word
+        "Flag 🇫🇷 and 1️⃣",  # regional indicators and a variation selector
+        "שלום עולם",  # right-to-left letters, with no override
+    ],
+)
+def test_ordinary_text_in_any_script_is_accepted(text: str) -> None:
+    assert _routine_problems(_routine_with(name=text, summary=text, cue=text)) == []
+
+
+@pytest.mark.parametrize("text", ["１０m", "٣٠s", "1h３0m", "๒m", "10ｍ"])
+def test_durations_take_ascii_digits_only(text: str) -> None:
+    from stretchbreak.core.durations import DurationError, parse_duration
+
+    with pytest.raises(DurationError, match="is not a duration"):
+        parse_duration(text)
+
+
+def test_unicode_digits_in_config_durations_and_times_are_problems() -> None:
+    from stretchbreak.core.config import parse_config_text
+
+    text = '[breaks]\nmicro_every = "２０m"\n[streak]\nday_start = "０５:30"\n'
+    config, problems = parse_config_text(text, Path("config.toml"))
+    assert config is None
+    assert [(p.line, p.key_path) for p in problems] == [
+        (2, "breaks.micro_every"),
+        (4, "streak.day_start"),
+    ]
+
+
+def test_a_number_too_long_for_python_says_so_plainly() -> None:
+    from stretchbreak.core.config import parse_config_text
+
+    digits = "9" * 4400
+    text = f'[breaks]\nmax_snoozes = 2\nmicro_every = "{digits}m"\nmovement_every = {digits}\n'
+    config, problems = parse_config_text(text, Path("config.toml"))  # no ValueError
+    assert config is None
+    assert problems
+    shown = "\n".join(str(problem) for problem in problems)
+    assert "number too long" in shown
+    assert "set_int_max_str_digits" not in shown
+    assert len(shown) < 1000  # the 4400 digits are not echoed back
+    assert any(problem.line == 4 for problem in problems)
+
+
+def test_a_routine_number_too_long_says_so_plainly() -> None:
+    digits = "9" * 4400
+    [problem] = _routine_problems(_routine_with().replace("seconds = 20", f"seconds = {digits}"))
+    assert "number too long" in problem
+    assert "set_int_max_str_digits" not in problem
+    assert ":10:" in problem  # its line
+
+
+@needs_root
+def test_a_status_file_planted_by_another_user_is_not_trusted(
+    shared_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another user holds the lock in a world-writable data folder and writes "streak 999"."""
+    import json
+    from datetime import UTC, datetime
+
+    from stretchbreak.adapters.status_file import read_status
+    from stretchbreak.core.status import StatusSnapshot
+
+    data = shared_tmp / "data"
+    data.mkdir()
+    data.chmod(0o777)
+    monkeypatch.setenv("STRETCHBREAK_DATA_DIR", str(data))
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    script = (
+        "import json, os, sys\n"
+        "from filelock import FileLock\n"
+        f"lock = FileLock({str(data / 'dashboard.lock')!r}); lock.acquire()\n"
+        f"open({str(data / 'dashboard.lock.pid')!r}, 'w').write(str(os.getpid()))\n"
+        f"snapshot = json.loads(sys.argv[1]); snapshot['pid'] = os.getpid()\n"
+        f"open({str(data / 'status.json')!r}, 'w').write(json.dumps(snapshot))\n"
+        "print('ready', flush=True); sys.stdin.read()\n"
+    )
+    forged = StatusSnapshot(state="working", updated_at=now, streak_days=999).to_json()
+    intruder = subprocess.Popen(
+        [*AS_NOBODY, sys.executable, "-c", script, json.dumps(forged)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        assert intruder.stdout is not None
+        assert intruder.stdout.readline() == "ready\n"
+        assert (data / "status.json").stat().st_uid == NOBODY
+        shown = read_status(now)
+        assert shown.state == "not_running"
+        assert shown.streak_days is None
+    finally:
+        assert intruder.stdin is not None
+        intruder.stdin.close()
+        intruder.wait(timeout=10)
+
+
+@posix_only
+def test_folder_problems_lists_readable_folders_and_files_with_the_fix(
+    isolated_dirs: tuple[Path, Path],
+) -> None:
+    from stretchbreak import paths
+
+    config, data = isolated_dirs
+    assert paths.folder_problems() == []  # nothing created yet: nothing to say
+    for folder in (paths.ensure_user_routines_dir(), paths.ensure_log_dir()):
+        assert _mode(folder) == 0o700
+    assert _mode(config) == 0o700 and _mode(data) == 0o700
+    assert paths.folder_problems() == []
+    data.chmod(0o755)  # an older version's folder
+    history = paths.database_file()
+    history.write_text("x")
+    history.chmod(0o644)
+    problems = paths.folder_problems()
+    assert len(problems) == 2
+    assert f"chmod 700 '{data}'" in problems[0]
+    assert f"chmod 600 '{history}'" in problems[1]
+    paths.ensure_data_dir()  # readable only: a warning, still usable

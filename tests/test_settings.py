@@ -167,3 +167,40 @@ async def scroll_to_top(pilot: Pilot[None]) -> None:
 def test_settings_screen(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     app = host(Path("~/.config/stretchbreak/config.toml"))
     assert snap_compare(app, terminal_size=size, run_before=scroll_to_top)
+
+
+async def test_saving_keeps_a_symlinked_config_file(tmp_path: Path) -> None:
+    """Dotfiles managers link config.toml; saving writes through the link and keeps it."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "config.toml"
+    real.write_text("[breaks]\nmax_snoozes = 1\n", encoding="utf-8")
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    app = host(link)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await put(pilot, "breaks", "max_snoozes", "4")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert link.is_symlink()
+    reread, problems = load_config(real)
+    assert problems == [] and reread.breaks.max_snoozes == 4
+    assert app.results == [reread]
+
+
+async def test_saving_onto_a_named_pipe_is_refused_and_the_screen_stays(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    app = host(fifo)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await put(pilot, "breaks", "max_snoozes", "4")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, SettingsScreen)  # nothing lost: still editable
+    assert app.results == []
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    [(message, _severity)] = [note for note in app.notes if note[1] == "error"]
+    assert "named pipe" in message and str(fifo) in message

@@ -4,9 +4,10 @@
 `STRETCHBREAK_DATA_DIR` holds the history database, the status file, the instance lock and logs.
 Every function re-reads the environment so tests can point them at temporary folders.
 
-The folder functions only name paths; `ensure_config_dir`, `ensure_data_dir` and
-`ensure_log_dir` create them private (0700) or refuse an unsafe existing one (see
-`core.safe_files`), and `folder_problems` lists what `doctor` and the dashboard should report.
+The folder functions only name paths; `ensure_config_dir`, `ensure_user_routines_dir`,
+`ensure_data_dir` and `ensure_log_dir` create them private (0700) or refuse an unsafe existing
+one (see `core.safe_files`), and `folder_problems` lists what `doctor` and the dashboard should
+report.
 """
 
 from __future__ import annotations
@@ -63,6 +64,15 @@ def ensure_config_dir() -> Path:
     """The config folder, created 0700 if missing; raises UnsafeFolder if another user could
     change it."""
     folder = config_dir()
+    ensure_private_dir(folder)
+    return folder
+
+
+def ensure_user_routines_dir() -> Path:
+    """The user's routine folder inside the config folder, both private (see
+    `ensure_config_dir`)."""
+    ensure_config_dir()
+    folder = user_routines_dir()
     ensure_private_dir(folder)
     return folder
 

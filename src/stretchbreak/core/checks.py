@@ -8,6 +8,7 @@ so a file's problems are all found in one pass.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -264,6 +265,9 @@ class FieldChecker:
         if low and not value.strip():
             self.report(key_path, f"must not be blank; give {allowed}")
             return None
+        if hidden := hidden_text_problem(value):
+            self.report(key_path, f"{shown_with_invisibles(value)} {hidden}")
+            return None
         if not low <= len(value) <= high:
             self.report(key_path, f"must be {allowed}, got {len(value)}: {show_value(value)}")
             return None
@@ -287,3 +291,44 @@ class FieldChecker:
         hint = f"did you mean {show_value(suggestions[0])}? " if suggestions else ""
         self.report(key_path, f"{show_value(value)} is not allowed; {hint}use one of {listed}")
         return None
+
+
+# --- text a person can see as it is --------------------------------------------------------
+
+_JOINERS = frozenset("\u200c\u200d")
+"""Zero-width non-joiner and joiner: format characters that belong inside words of several
+scripts (Persian, Indic) and inside emoji sequences, so they are allowed there."""
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Hangul fillers and the braille blank: letters or symbols by category that draw nothing."""
+
+
+def hidden_text_problem(text: str) -> str | None:
+    """Why `text` would not look like what it is, or None. Applied to every routine text field.
+
+    Refused: line and paragraph separators (U+2028/2029: text is one line); every Unicode format
+    character (category Cf: bidi embeddings, overrides and isolates U+202A-202E and U+2066-2069,
+    marks such as U+200E, zero-width spaces, soft hyphens, tag characters) except the zero-width
+    (non-)joiner, because they reorder or hide text; and non-empty text with no visible
+    character at all (three U+200B, a Hangul filler).
+    """
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Zl", "Zp") or (category == "Cf" and char not in _JOINERS):
+            name = unicodedata.name(char, "a format character")
+            return (
+                f"contains U+{ord(char):04X} ({name}), an invisible character that can hide or "
+                "reorder text; remove it"
+            )
+    if text and not any(_visible(char) for char in text):
+        return "has no visible character; write text people can read"
+    return None
+
+
+def _visible(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LNPS" and char not in _BLANK_LETTERS
+
+
+def shown_with_invisibles(text: str) -> str:
+    """`show_value(text)` with the blank letters escaped too, so a message shows them."""
+    shown = show_value(text)
+    return "".join(f"\\u{ord(char):04x}" if char in _BLANK_LETTERS else char for char in shown)

@@ -32,7 +32,15 @@ from stretchbreak.core.hours import RANGE_EXAMPLE, WEEKDAYS, HoursError, Working
 from stretchbreak.core.safe_files import atomic_write, ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal
 from stretchbreak.core.suggest import closest
-from stretchbreak.core.toml_lines import KeyPath, SourceLines, format_key_path
+from stretchbreak.core.toml_lines import (
+    MAX_NESTING,
+    KeyPath,
+    SourceLines,
+    deep_nesting_line,
+    format_key_path,
+    long_number_line,
+    number_too_long_message,
+)
 
 MAX_CONFIG_BYTES = 256 * 1024
 MIN_DURATION = timedelta(seconds=10)
@@ -45,7 +53,7 @@ DEFAULT_MOVEMENT_ROUTINES = (
 )
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CLOCK = re.compile(r"(\d{2}):(\d{2})")
+_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})")
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -472,8 +480,33 @@ class _Reader:
                 self.problem((*path, name), str(error))
 
 
+def _too_deep(data: Mapping[str, object]) -> KeyPath | None:
+    """The first key path nested deeper than MAX_NESTING (walked without recursion), or None."""
+    stack: list[tuple[object, KeyPath]] = [(data, ())]
+    while stack:
+        value, where = stack.pop()
+        if len(where) > MAX_NESTING:
+            return where
+        if isinstance(value, dict):
+            stack.extend((item, (*where, str(key))) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, (*where, index + 1)) for index, item in enumerate(value))
+    return None
+
+
+def _nesting_problem(path: Path, line: int | None, where: str = "") -> ConfigProblem:
+    message = (
+        f"tables or arrays are nested too deeply (more than {MAX_NESTING} levels); "
+        "config.toml needs at most 3: remove the extra levels"
+    )
+    return ConfigProblem(path, line, where, message)
+
+
 def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigProblem]]:
     """Validate config text (e.g. as the user types); a Config only when there is no problem."""
+    deep_line = deep_nesting_line(text)
+    if deep_line is not None:  # before tomllib: it would recurse, or take minutes
+        return None, [_nesting_problem(path, deep_line)]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -481,7 +514,21 @@ def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[Config
         line = int(match[1]) if match else None
         message = f"not valid TOML: {error}"
         return None, [ConfigProblem(path, line, "", message)]
+    except RecursionError:  # not expected after the check above; never a crash all the same
+        return None, [_nesting_problem(path, None)]
+    except ValueError as error:  # a decimal integer beyond Python's int-to-text limit
+        line = long_number_line(text)
+        message = (
+            number_too_long_message()
+            if line is not None or "digits" in str(error)
+            else f"a value cannot be read: {error}"
+        )
+        return None, [ConfigProblem(path, line, "", message)]
     reader = _Reader(text, path)
+    deep = _too_deep(data)  # headers and dotted keys on separate lines add up
+    if deep is not None:
+        line = reader.lines.line_of(deep[: MAX_NESTING + 1])
+        return None, [_nesting_problem(path, line, format_key_path(deep[:3]) + "…")]
     for unknown in data.keys() - set(_ALL_TABLES):
         reader.problem((unknown,), _unknown(unknown, _ALL_TABLES, "table"))
     values = {name: reader.table(data, name, keys) for name, keys in _TABLES.items()}

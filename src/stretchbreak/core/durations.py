@@ -12,7 +12,9 @@ from datetime import timedelta
 OFF = "off"
 DURATION_EXAMPLES = '"90s", "25m", "1h30m"'
 
-_PATTERN = re.compile(r"(?:(?P<h>\d{1,4})h)?(?:(?P<m>\d{1,5})m)?(?:(?P<s>\d{1,6})s)?")
+_PATTERN = re.compile(r"(?:(?P<h>[0-9]{1,4})h)?(?:(?P<m>[0-9]{1,5})m)?(?:(?P<s>[0-9]{1,6})s)?")
+"""ASCII digits only: `\\d` would also take "１０m" or "٣٠s", which nobody can check by eye."""
+_SHOWN_CHARACTERS = 40
 
 
 class DurationError(ValueError):
@@ -24,10 +26,18 @@ def parse_duration(text: str) -> timedelta:
     match = _PATTERN.fullmatch(text)
     if not text or match is None:
         raise DurationError(
-            f"{text!r} is not a duration; write hours, minutes and seconds like {DURATION_EXAMPLES}"
+            f"{_shown(text)} is not a duration; write hours, minutes and seconds like "
+            f"{DURATION_EXAMPLES}"
         )
     hours, minutes, seconds = (int(match.group(name) or 0) for name in ("h", "m", "s"))
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _shown(text: str) -> str:
+    """The text as Python quotes it (escapes included), cut short if long."""
+    if len(text) <= _SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:_SHOWN_CHARACTERS]!r}… ({len(text)} characters)"
 
 
 def format_duration(duration: timedelta) -> str:

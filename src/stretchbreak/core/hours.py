@@ -20,7 +20,7 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
 RANGE_EXAMPLE = '"09:00-17:30" (24-hour clock; "00:00-24:00" is the whole day)'
 
-_RANGE = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})")
+_RANGE = re.compile(r"([0-9]{2}):([0-9]{2})-([0-9]{2}):([0-9]{2})")  # ASCII digits only
 _SEARCH_DAYS = 8
 """Days searched either side of a moment: a weekly pattern always repeats within a week."""
 _NEVER_STARTED = datetime.min.replace(tzinfo=UTC)

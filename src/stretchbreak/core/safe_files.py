@@ -5,8 +5,11 @@ Rules (issue 15, classes 6, 11 and 12):
 - `ensure_private_dir` creates every missing folder 0700. For a folder that already exists:
   * owned by another user -> **refuse** (`UnsafeFolder`): whoever owns it can swap the lock, the
     status file or the history under us;
-  * writable by the group or by others -> **refuse** (`UnsafeFolder`): anyone in that group (or
-    anyone at all) can pre-create and hold our lock or write a status file we would trust;
+  * writable by others, or by a group other than the owner's own user-private group -> **refuse**
+    (`UnsafeFolder`): anyone in that group (or anyone at all) can pre-create and hold our lock or
+    write a status file we would trust. Group-write for the owner's private group (same name,
+    no other members: what umask 002 gives on Debian, Ubuntu and Fedora) lets nobody else in, so
+    it is only warned about;
   * only readable/searchable by the group or others (0755, the old default) -> **warn** (a log
     line; `folder_problem` says so for `doctor`): nobody can tamper, but files in it that are not
     0600 could be read. We do not chmod it ourselves: the person may have chosen it.
@@ -69,7 +72,9 @@ def _refusal(path: Path, info: os.stat_result) -> str | None:
             f"Fix: sudo chown -R {_owner_name(me)} '{path}' && chmod 700 '{path}' "
             "(or point STRETCHBREAK_DATA_DIR / STRETCHBREAK_CONFIG_DIR at a folder of your own)"
         )
-    loose = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    loose = info.st_mode & stat.S_IWOTH or (
+        info.st_mode & stat.S_IWGRP and not _private_group(info.st_uid, info.st_gid)
+    )
     if loose:
         who = "everyone" if info.st_mode & stat.S_IWOTH else "its group"
         return (
@@ -78,6 +83,24 @@ def _refusal(path: Path, info: os.stat_result) -> str | None:
             f"Fix: chmod 700 '{path}'"
         )
     return None
+
+
+def _private_group(uid: int, gid: int) -> bool:
+    """Whether `gid` is the owner's own user-private group (Debian/Ubuntu/Fedora give each user
+    a group of the same name, with umask 002, so older folders are 0775): the owner's primary
+    group, named like them, with no listed members but them. Then group-write lets nobody else in.
+    """
+    try:
+        import grp
+        import pwd
+
+        user = pwd.getpwuid(uid)
+        group = grp.getgrgid(gid)
+    except (ImportError, KeyError):
+        return False
+    return (
+        user.pw_gid == gid and group.gr_name == user.pw_name and set(group.gr_mem) <= {user.pw_name}
+    )
 
 
 def _warning(path: Path, info: os.stat_result) -> str | None:

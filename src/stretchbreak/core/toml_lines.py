@@ -10,6 +10,7 @@ item or table that was found.
 from __future__ import annotations
 
 import re
+import sys
 
 from .problems import show_value
 
@@ -160,3 +161,82 @@ def _split_key(dotted: str) -> KeyPath:
         part = match.group(0)
         parts.append(part[1:-1] if part[0] in "\"'" else part)
     return tuple(parts)
+
+
+MAX_NESTING = 16
+"""How deep tables and arrays may nest in a stretchbreak TOML file (config.toml needs 3, a
+routine 4). Deeper text is refused before tomllib sees it: tomllib recurses once per nested
+array or inline table, and takes time quadratic in the parts of one dotted key (issue 15)."""
+
+
+def deep_nesting_line(text: str, limit: int = MAX_NESTING) -> int | None:
+    """The first line (from 1) where nesting passes `limit`, or None if it never does.
+
+    Counts open `[`/`{` plus the dots of the dotted key (or table name) being read, skipping
+    strings and comments; values such as 1.5 are not keys, so their dots do not count. A quick
+    scan, not a parser: a text it passes may still be invalid TOML.
+    """
+    if text.count(".") + text.count("[") + text.count("{") <= limit:
+        return None
+    stack: list[str] = []
+    number, dots, at_key, header = 1, 0, True, False
+    position, end = 0, len(text)
+    while position < end:
+        char = text[position]
+        if char in "\"'":
+            position, number = _skip_string(text, position, number)
+            continue
+        if char == "#":
+            position = _line_end(text, position)
+            continue
+        if char == "\n":
+            number += 1
+            header = False
+            if not stack:
+                dots, at_key = 0, True
+        elif char == "=":
+            dots, at_key = 0, False
+        elif char == "{" or char == "[":
+            if char == "[" and at_key and (header or not stack):
+                header = True  # `[table]` or `[[array]]` at the start of a line: a name follows
+            else:  # an inline table (keys follow) or an array value
+                at_key, dots = char == "{", 0
+            stack.append(char)
+            if len(stack) + dots > limit:
+                return number
+        elif char in "]}":
+            if stack:
+                stack.pop()
+            at_key = False
+        elif char == ",":
+            at_key = bool(stack) and stack[-1] == "{"
+            dots = 0
+        elif char == "." and at_key:
+            dots += 1
+            if len(stack) + dots > limit:
+                return number
+        position += 1
+    return None
+
+
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+_DIGIT_RUN = re.compile(r"[0-9][0-9_]*")
+
+
+def long_number_line(text: str) -> int | None:
+    """The first line holding a decimal number longer than Python converts (4300 digits by
+    default), outside one-line strings; None if there is none. tomllib then raises a ValueError
+    with no position and a hint meant for programmers (`sys.set_int_max_str_digits`)."""
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        for run in _DIGIT_RUN.findall(_QUOTED.sub("", line)):
+            if len(run.replace("_", "")) > limit:
+                return number
+    return None
+
+
+def number_too_long_message() -> str:
+    limit = sys.get_int_max_str_digits()
+    return f"number too long (more than {limit} digits); use a value in the allowed range"

@@ -15,6 +15,12 @@ from typing import Any
 
 from .problems import RoutineError, RoutineProblem
 from .routine_format import MAX_FILE_BYTES
+from .toml_lines import (
+    MAX_NESTING,
+    deep_nesting_line,
+    long_number_line,
+    number_too_long_message,
+)
 
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
@@ -57,11 +63,18 @@ def parse_document(text: str | bytes, path: Path) -> TomlDocument:
         raise _error(
             path, line, f"is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8"
         ) from None
+    deep_line = deep_nesting_line(decoded)
+    if deep_line is not None:  # before tomllib: it would recurse, or take minutes
+        message = f"tables or arrays are nested too deeply (more than {MAX_NESTING} levels)"
+        raise _error(path, deep_line, message)
     try:
         data = tomllib.loads(decoded)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(path, decoded, str(error)) from None
     except ValueError as error:
+        long_line = long_number_line(decoded)
+        if long_line is not None or "digits" in str(error):
+            raise _error(path, long_line, number_too_long_message()) from None
         raise _error(path, None, f"TOML value cannot be read: {error}") from None
     except RecursionError:
         raise _error(path, None, "TOML syntax error: arrays or tables nested too deeply") from None
