@@ -179,7 +179,10 @@ def write_routine_file(target: Path, text: str) -> None:
     and no temporary file is left behind.
     """
     try:
-        ensure_private_dir(target.parent)
+        if target.parent == paths.user_routines_dir():
+            paths.ensure_user_routines_dir()  # the config folder above it is checked too
+        else:
+            ensure_private_dir(target.parent)
         atomic_write(target, text.encode("utf-8"))
     except (UnsafeFolder, UnsafeFile) as error:
         raise RoutineFileError(f"cannot write {target}: {error}") from None
