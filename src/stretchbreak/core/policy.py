@@ -60,7 +60,8 @@ action methods return; this module never sleeps, schedules or stores anything it
   A shorter absence credits nothing: a break whose time came meanwhile falls due at the next
   tick, and a break already due gets a fresh `missed_after` from the return. Time away that began
   before the current working window, or a return outside working hours, credits nothing. A
-  pause ends the away state without credit; the end of working hours does not end it.
+  pause or starting a break ends the away state without credit; the end of working hours does
+  not end it (a due break is still recorded as missed then).
 * A pause stops all breaks until it ends; afterwards the timers start afresh.
 """
 
@@ -70,18 +71,75 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import ClassVar, Literal
+from typing import Literal
 
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.config import Config
+from stretchbreak.core.policy_events import (
+    BREAK_KINDS,
+    AwayEnded,
+    AwayStarted,
+    BreakAbandoned,
+    BreakDue,
+    BreakEvent,
+    BreakFinished,
+    BreakKind,
+    BreakMissed,
+    BreakSkipped,
+    BreakSnoozed,
+    BreakStarted,
+    CurrentBreak,
+    HoursEnded,
+    HoursStarted,
+    NaturalBreak,
+    NextBreak,
+    Paused,
+    PauseEnded,
+    PolicyEvent,
+    PolicyState,
+    ReAnchored,
+    ScheduledEvent,
+    ScheduledReason,
+    SnoozeRefused,
+    Status,
+    WarningStarted,
+)
 
-BreakKind = Literal["micro", "movement"]
-BREAK_KINDS: tuple[BreakKind, ...] = ("micro", "movement")
-Status = Literal[
-    "working", "warning", "break_due", "snoozed", "in_break", "paused", "away", "off_hours"
-]
-ScheduledReason = Literal[
-    "warning", "due", "snooze_end", "pause_end", "missed", "hours_start", "hours_end", "away_check"
+__all__ = [
+    "BACKWARD_TOLERANCE",
+    "BREAK_KINDS",
+    "COLLISION_WINDOW",
+    "FALLBACK_BREAK_SECONDS",
+    "MIN_SHARE_TAKEN",
+    "RECHECK",
+    "AwayEnded",
+    "AwayStarted",
+    "BreakAbandoned",
+    "BreakDue",
+    "BreakEvent",
+    "BreakFinished",
+    "BreakKind",
+    "BreakMissed",
+    "BreakPolicy",
+    "BreakSkipped",
+    "BreakSnoozed",
+    "BreakStarted",
+    "CurrentBreak",
+    "HoursEnded",
+    "HoursStarted",
+    "NaturalBreak",
+    "NextBreak",
+    "PauseEnded",
+    "Paused",
+    "PolicyEvent",
+    "PolicyState",
+    "ReAnchored",
+    "ScheduledEvent",
+    "ScheduledReason",
+    "SnoozeRefused",
+    "Status",
+    "WarningStarted",
+    "counts_as_taken",
 ]
 
 COLLISION_WINDOW = timedelta(minutes=5)
@@ -90,8 +148,9 @@ FALLBACK_BREAK_SECONDS: Mapping[BreakKind, float] = {"micro": 60.0, "movement": 
 """Break lengths used for natural breaks when the routine's own length is not known."""
 BACKWARD_TOLERANCE = timedelta(seconds=2)
 """A wall clock that steps back less than this (NTP slewing) is not treated as a clock change."""
-AWAY_RECHECK = timedelta(minutes=1)
-"""While away with nothing else ahead, the engine still ticks this often (idle input ends it)."""
+RECHECK = timedelta(minutes=1)
+"""With nothing else ahead (away, or a break that stays due), the engine still ticks this often
+(idle input then ends "away"), so it always has a next wake-up."""
 MIN_SHARE_TAKEN = 0.5
 """The share of a routine that must be played for a stopped break to count as taken.
 
@@ -114,194 +173,6 @@ def counts_as_taken(end: str, played_seconds: float, planned_seconds: float) -> 
     if planned_seconds <= 0:
         return False
     return played_seconds >= MIN_SHARE_TAKEN * planned_seconds
-
-
-# --- what happened (returned by tick() and the actions) -------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyEvent:
-    """Something that happened at `at` (UTC). `history_kind` names the event to store, if any."""
-
-    at: datetime
-    history_kind: ClassVar[str | None] = None
-
-
-@dataclass(frozen=True, slots=True)
-class BreakEvent(PolicyEvent):
-    """An event about one break."""
-
-    kind: BreakKind
-    routine_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class WarningStarted(BreakEvent):
-    """The pre-break heads-up: the break is due at `due_at`."""
-
-    due_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class BreakDue(BreakEvent):
-    """A break is due now (`after_snooze`: again, at the end of a snooze)."""
-
-    absorbed: tuple[BreakKind, ...]
-    """Kinds this break also stands for (the micro break merged into a movement break)."""
-    after_snooze: bool
-    merged_into: BreakKind | None = None
-    """The shown break this one joined (its host); None when it is shown itself."""
-    history_kind: ClassVar[str | None] = "due"
-
-
-@dataclass(frozen=True, slots=True)
-class BreakSnoozed(BreakEvent):
-    until: datetime
-    snoozes_left: int
-    history_kind: ClassVar[str | None] = "snoozed"
-
-
-@dataclass(frozen=True, slots=True)
-class SnoozeRefused(PolicyEvent):
-    """Snooze was asked for but not granted; a due break stays due."""
-
-    reason: Literal["limit", "nothing_due", "invalid"]
-
-
-@dataclass(frozen=True, slots=True)
-class BreakSkipped(BreakEvent):
-    reason: Literal["user", "paused"]
-    history_kind: ClassVar[str | None] = "skipped"
-
-
-@dataclass(frozen=True, slots=True)
-class BreakMissed(BreakEvent):
-    reason: Literal["unanswered", "hours_ended"]
-    history_kind: ClassVar[str | None] = "missed"
-
-
-@dataclass(frozen=True, slots=True)
-class BreakStarted(BreakEvent):
-    trigger: Literal["scheduled", "on_demand"]
-    history_kind: ClassVar[str | None] = "started"
-
-
-@dataclass(frozen=True, slots=True)
-class BreakFinished(BreakEvent):
-    """The routine ended (the session itself is stored by whoever ran it)."""
-
-    completed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class BreakAbandoned(BreakEvent):
-    """The routine was stopped too early to count as a break: the timers keep running."""
-
-    history_kind: ClassVar[str | None] = "abandoned"
-
-
-@dataclass(frozen=True, slots=True)
-class NaturalBreak(PolicyEvent):
-    """Time away that counts as a break for `kinds`; `seconds` is how long it was, if known."""
-
-    kinds: tuple[BreakKind, ...]
-    reason: Literal["idle", "suspend", "away"]
-    seconds: float | None
-    history_kind: ClassVar[str | None] = "natural_break"
-
-
-@dataclass(frozen=True, slots=True)
-class AwayStarted(PolicyEvent):
-    """The person said they are away from now."""
-
-    history_kind: ClassVar[str | None] = "away"
-
-
-@dataclass(frozen=True, slots=True)
-class AwayEnded(PolicyEvent):
-    """The person is back (said so, input was seen, or a pause ended it) after `seconds`."""
-
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class Paused(PolicyEvent):
-    until: datetime | None
-    """None: until the user resumes."""
-
-
-@dataclass(frozen=True, slots=True)
-class PauseEnded(PolicyEvent):
-    reason: Literal["expired", "resumed"]
-
-
-@dataclass(frozen=True, slots=True)
-class HoursStarted(PolicyEvent):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class HoursEnded(PolicyEvent):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ReAnchored(PolicyEvent):
-    """The wall clock went back by `-seconds`; every timer moved with it."""
-
-    seconds: float
-
-
-# --- what the dashboard shows and arms ------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduledEvent:
-    """A moment at which the dashboard should call `tick()` (an APScheduler date job)."""
-
-    at: datetime
-    reason: ScheduledReason
-
-
-@dataclass(frozen=True, slots=True)
-class NextBreak:
-    kind: BreakKind
-    routine_id: str
-    due_at: datetime
-    """When it is (or was) due; for a snoozed break, the end of the snooze."""
-    warn_at: datetime | None
-    absorbed: tuple[BreakKind, ...] = ()
-    snoozed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CurrentBreak:
-    kind: BreakKind
-    routine_id: str
-    started_at: datetime
-    trigger: Literal["scheduled", "on_demand"]
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyState:
-    status: Status
-    in_hours: bool
-    next_break: NextBreak | None
-    """The head: the shown break, else the first snooze to end, else the next break (None
-    while paused or in a break)."""
-    missed_at: datetime | None
-    """When a due break will be recorded as missed."""
-    snoozes_left: int
-    paused_until: datetime | None
-    """None while paused means until resumed (see `status`)."""
-    current_break: CurrentBreak | None
-    hours_change_at: datetime | None
-    """When working hours next end (in hours) or start (outside them)."""
-    away_since: datetime | None = None
-    interval_started_at: datetime | None = None
-    """Start of the work interval of `next_break` (the timer start its due time comes from)."""
-    snoozed_until: datetime | None = None
-    """The end of the first snooze to end (also while another break is shown)."""
 
 
 # --- internal records -----------------------------------------------------------------------
@@ -523,7 +394,9 @@ class BreakPolicy:
             if self._away_since is None:
                 events.extend(self._break_events(now))
             else:
-                events.extend(self._away_events(now, events))
+                events.extend(self._away_events(now))
+            if not events and working and self._enabled_kinds():
+                events.append(ScheduledEvent(now + RECHECK, "recheck"))
         moments: dict[datetime, ScheduledEvent] = {}
         for event in sorted(events, key=lambda e: e.at):
             moment = max(event.at, now)
@@ -547,17 +420,16 @@ class BreakPolicy:
                 yield ScheduledEvent(warn_at, "warning")
             yield ScheduledEvent(pending.due_at, "due")
 
-    def _away_events(self, now: datetime, hours: list[ScheduledEvent]) -> Iterable[ScheduledEvent]:
-        """While away only future moments count (nothing falls due); there is always one."""
+    def _away_events(self, now: datetime) -> Iterable[ScheduledEvent]:
+        """While away only future moments count (nothing falls due), and the moments at which
+        the time away becomes long enough to count as a break."""
         since = self._away_since
         assert since is not None
         ahead = [e for e in self._break_events(now) if e.at > now]
         for kind in self._enabled_kinds():
             credit_at = since + timedelta(seconds=self._natural_break_seconds(kind))
             if credit_at > now:
-                ahead.append(ScheduledEvent(credit_at, "away_check"))
-        if not ahead and not any(e.at > now for e in hours):
-            ahead.append(ScheduledEvent(now + AWAY_RECHECK, "away_check"))
+                ahead.append(ScheduledEvent(credit_at, "recheck"))
         return ahead
 
     def tomorrow_start(self) -> datetime:
@@ -851,10 +723,16 @@ class BreakPolicy:
 
     def start_break(self, routine_id: str | None = None) -> list[PolicyEvent]:
         """Start the shown break (else a snoozed one, else on demand the next one or
-        `routine_id`). A routine named while a break is shown is played as that break."""
+        `routine_id`). A routine named while a break is shown is played as that break.
+        Being away ends (without credit): the person is at the computer."""
         now = self._clock.now()
         if self._running is not None:
             return []
+        started = self._end_away(now)
+        started.extend(self._start(now, routine_id))
+        return started
+
+    def _start(self, now: datetime, routine_id: str | None) -> list[PolicyEvent]:
         wanted = self._kind_of(routine_id) if routine_id is not None else None
         target = self._head()
         if target is None:
@@ -956,6 +834,15 @@ class BreakPolicy:
             events.append(NaturalBreak(moment, kinds, "away", seconds))
         return events
 
+    def _end_away(self, now: datetime) -> list[PolicyEvent]:
+        """End being away without credit (a pause, or a break started at the computer)."""
+        since = self._away_since
+        if since is None:
+            return []
+        self._away_since = None
+        self._resume_at = now
+        return [AwayEnded(now, max((now - since).total_seconds(), 0.0))]
+
     def pause(self, until: datetime | None) -> list[PolicyEvent]:
         """Pause breaks until a wall-clock moment, or (None) until `resume()`.
 
@@ -975,10 +862,7 @@ class BreakPolicy:
         now = self._clock.now()
         if pause.until is not None and pause.until <= now:
             return []
-        events: list[PolicyEvent] = []
-        if self._away_since is not None:
-            events.append(AwayEnded(now, max((now - self._away_since).total_seconds(), 0.0)))
-            self._away_since = None
+        events = self._end_away(now)
         head = self._head()
         if head is not None:
             events.extend(self._answer(head, lambda k, r: BreakSkipped(now, k, r, "paused")))
