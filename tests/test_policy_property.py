@@ -62,6 +62,7 @@ ACTIONS = st.one_of(
         st.floats(0, 600),
         st.booleans(),
     ),
+    st.tuples(st.just("elsewhere"), st.sampled_from(["eye-micro", "neck-reset"]), st.booleans()),
     st.tuples(st.just("pause_for"), st.integers(60, 7200)),
     st.tuples(st.just("pause")),
     st.tuples(st.just("resume")),
@@ -140,6 +141,8 @@ def do(policy: BreakPolicy, clock: FakeClock, action: tuple[Any, ...]) -> list[A
         move_to(clock, clock.now() + timedelta(seconds=played))
         counted = counts_as_taken("completed" if completed else "aborted", played, 60)
         return events + policy.finish_break(current.routine_id, completed, counted=counted)
+    if name == "elsewhere":  # a routine played in another terminal, reported when it ends
+        return policy.finish_break(action[1], action[2], counted=action[2])
     if name == "pause_for":
         return policy.pause_for(timedelta(seconds=action[1]))
     if name == "pause":
