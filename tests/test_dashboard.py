@@ -240,11 +240,15 @@ async def test_away_key_counts_as_a_break(tmp_path: Path) -> None:
         await settle(pilot)
         assert line(app, "idle") == "idle: none — press a to mark yourself away"
         await advance(pilot, harness.clock, 15 * 60)
-        await pilot.press("a")
+        await pilot.press("a")  # away from 10:15: nothing is credited yet
         await settle(pilot)
-        assert line(app, "next_break") == "10:35 · in 20 min"
+        assert not line(app, "today").startswith("1 break taken")
+        await advance(pilot, harness.clock, 5 * 60)
+        await pilot.press("a")  # back at 10:20 after 5 min (the 10:20 break did not come)
+        await settle(pilot)
+        assert line(app, "next_break") == "10:40 · in 20 min"
         assert line(app, "today").startswith("1 break taken")
-    assert _break_events() == ["natural_break"]
+    assert _break_events() == ["away", "natural_break"]
 
 
 async def test_idle_time_counts_as_a_natural_break(tmp_path: Path) -> None:

@@ -897,9 +897,9 @@ class StretchbreakApp(App[int]):
             self._apply(self._policy.resume())
 
     def took_break_myself(self) -> None:
-        """ "I'm away / I took a break myself": counts as a break, every timer restarts."""
+        """ "I'm away" / "I'm back": the time away counts as a break if it was long enough."""
         if self._policy is not None:
-            self._apply(self._policy.took_break_myself())
+            self._apply(self._policy.back() or self._policy.away())
 
     def show_pause_menu(self) -> None:
         if self._policy is None:

@@ -27,6 +27,8 @@ HEADLINES = {
     "working": "Working",
     "warning": "Break coming up",
     "break_due": "Break due",
+    "snoozed": "Working · break snoozed",
+    "away": "Away",
     "in_break": "On a break",
     "paused": "Paused",
     "off_hours": "Outside working hours",
@@ -121,8 +123,6 @@ def build_view(
     next_text, refresh_in = _next_break(state, now, zone)
     headline = HEADLINES[state.status]
     next_break = state.next_break
-    if state.status == "working" and next_break is not None and next_break.snoozed:
-        headline = "Working · break snoozed"
     routine = NOTHING
     if state.current_break is not None:
         current = state.current_break
