@@ -2,13 +2,15 @@
 
 The fake server (tests/fake_notification_server.py) records what it receives and, when a test asks
 it to, emits ActionInvoked / NotificationClosed as a real server does when a person clicks.
-The real-daemon (dunst) side of the same story is in test_notify_actions_dunst.py.
+The same story against a real daemon (dunst on Xvfb, its context menu answered by a fake `dmenu`
+script that picks an action as a person would) closes the file.
 """
 
 from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,8 +21,11 @@ import pytest
 from desktop_session import (
     PrivateBus,
     call_test_server,
+    dunst,
+    dunst_history,
     fake_notification_server,
     private_bus,
+    xvfb,
 )
 
 from stretchbreak.adapters.notify_actions import (
@@ -309,3 +314,109 @@ def test_fake_notifier_replaces_by_key_and_clicks_offered_actions() -> None:
     assert clicks == [ActionInvoked("skip", "b", 1)]
     assert closed == [NotificationClosed("b", 1, CloseReason.CLOSED_BY_CALL)]
     assert fake.stopped and not fake.shown
+
+
+# -- a real daemon: dunst ------------------------------------------------------------------------
+
+MENU_SCRIPT = """#!/bin/sh
+# dunst's context menu (dmenu): record what it offers, pick the line the test asked for.
+cat > "{folder}/menu-offered.part"
+grep -F -- "$(cat "{folder}/menu-pick.txt")" "{folder}/menu-offered.part" | head -n 1
+mv "{folder}/menu-offered.part" "{folder}/menu-offered.txt"
+"""
+
+
+class Dunst:
+    def __init__(self, bus: PrivateBus, folder: Path) -> None:
+        self.bus = bus
+        self.folder = folder
+
+    def ctl(self, *args: str) -> str:
+        result = subprocess.run(
+            ["dunstctl", *args], env=self.bus.env(), capture_output=True, text=True, timeout=10
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    def displayed(self) -> int:
+        return int(self.ctl("count", "displayed"))
+
+    def pick_from_menu(self, text: str) -> list[str]:
+        """Open dunst's context menu and choose the entry containing `text`; what was offered."""
+        (self.folder / "menu-pick.txt").write_text(text, encoding="utf-8")
+        offered = self.folder / "menu-offered.txt"
+        offered.unlink(missing_ok=True)
+        self.ctl("context")
+        wait_for(offered.exists)
+        return offered.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def real_dunst(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dunst]:
+    folder = tmp_path_factory.mktemp("dunst")
+    menu = folder / "menu.sh"
+    menu.write_text(MENU_SCRIPT.format(folder=folder), encoding="utf-8")
+    menu.chmod(0o755)
+    dunstrc = f"[global]\n    dmenu = {menu}\n"
+    with (
+        private_bus(folder / "bus") as bus,
+        xvfb() as display,
+        dunst(bus, display, folder / "home", dunstrc=dunstrc),
+    ):
+        yield Dunst(bus, folder)
+
+
+@pytest.fixture
+def on_dunst(real_dunst: Dunst, recorder: Recorder) -> Iterator[tuple[Dunst, DBusActionNotifier]]:
+    dunst_history(real_dunst.bus)  # close whatever an earlier test left on screen
+    notifier = DBusActionNotifier(
+        {"DBUS_SESSION_BUS_ADDRESS": real_dunst.bus.address},
+        on_action=recorder.on_action,
+        on_closed=recorder.on_closed,
+    )
+    yield real_dunst, notifier
+    notifier.stop()
+
+
+def test_dunst_one_notification_per_break_answered_from_its_menu(
+    on_dunst: tuple[Dunst, DBusActionNotifier], recorder: Recorder
+) -> None:
+    daemon, notifier = on_dunst
+    warning = [("snooze", "Snooze 5 min")]
+    assert notifier.show(
+        "break-7", "Break in 1 min", "Neck reset", warning, Urgency.NORMAL, 60_000, CATEGORY_WARNING
+    ).ok
+    assert daemon.displayed() == 1
+    assert notifier.show(
+        "break-7", "Break due", "Neck reset", DUE_ACTIONS, Urgency.NORMAL, 60_000
+    ).ok
+    assert daemon.displayed() == 1  # the due notice replaced the warning
+    notification_id = notifier.shown_id("break-7")
+
+    offered = daemon.pick_from_menu("[" + f"{notification_id},snooze]")
+    assert sorted(offered) == sorted(
+        f"#{label} (Break due) [{notification_id},{key}]" for key, label in DUE_ACTIONS
+    )
+    wait_for(lambda: bool(recorder.actions))
+    assert recorder.actions == [ActionInvoked("snooze", "break-7", notification_id or 0)]
+
+    assert notifier.close("break-7").ok
+    wait_for(lambda: daemon.displayed() == 0)
+    wait_for(lambda: bool(recorder.closed))
+    assert recorder.closed[0].reason == CloseReason.CLOSED_BY_CALL
+    (entry,) = [item for item in dunst_history(daemon.bus) if item["summary"] == "Break due"][:1]
+    assert entry["appname"] == "stretchbreak"
+    assert entry["category"] == CATEGORY_DUE
+    assert entry["icon_path"] == str(icon_path())
+    assert entry["default_action_name"] == "default"
+    assert not [item for item in dunst_history(daemon.bus) if item["summary"] == "Break in 1 min"]
+
+
+def test_dunst_action_runs_the_default_action(
+    on_dunst: tuple[Dunst, DBusActionNotifier], recorder: Recorder
+) -> None:
+    daemon, notifier = on_dunst
+    assert notifier.show("break-8", "Break due", "", DUE_ACTIONS, Urgency.NORMAL, 60_000).ok
+    daemon.ctl("action", "0")  # what a click on the body does
+    wait_for(lambda: bool(recorder.actions))
+    assert [event.action for event in recorder.actions] == ["default"]

@@ -136,6 +136,14 @@ class BusConnection:
         except OSError as error:
             raise BusError(f"session bus connection failed: {error}") from error
 
+    def buffered(self) -> list[Message]:
+        """Messages already read from the socket but not handed out (call this before waiting
+        on the socket: a read for a reply may have brought a signal along with it)."""
+        messages: list[Message] = []
+        while (message := self._parser.get_next_message()) is not None:
+            messages.append(message)
+        return messages
+
     def _read(self, deadline: float) -> None:
         self._sock.settimeout(_remaining(deadline))
         data = self._sock.recv(65536)

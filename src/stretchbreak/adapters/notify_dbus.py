@@ -405,6 +405,8 @@ class DBusActionNotifier:
                 self._pause = min(self._pause * 2, self._max_pause)
                 self._next_attempt = time.monotonic() + self._pause
             return
+        for message in conn.buffered():  # came in with a reply, the socket will not say so
+            self._dispatch(message)
         ready, _, _ = select.select([self._wake_read.fileno(), conn.fileno()], [], [])
         if self._wake_read.fileno() in ready:
             self._drain_wake()
