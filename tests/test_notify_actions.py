@@ -28,6 +28,7 @@ from desktop_session import (
     xvfb,
 )
 
+from stretchbreak.adapters.notify import RecordingNotifier
 from stretchbreak.adapters.notify_actions import (
     CATEGORY_DUE,
     CATEGORY_WARNING,
@@ -35,7 +36,9 @@ from stretchbreak.adapters.notify_actions import (
     CloseReason,
     FakeActionNotifier,
     NotificationClosed,
+    PlainActionNotifier,
     Urgency,
+    build_action_notifier,
     expire_ms,
     icon_path,
 )
@@ -420,3 +423,17 @@ def test_dunst_action_runs_the_default_action(
     daemon.ctl("action", "0")  # what a click on the body does
     wait_for(lambda: bool(recorder.actions))
     assert [event.action for event in recorder.actions] == ["default"]
+
+
+def test_build_action_notifier_picks_buttons_on_linux_and_the_plain_chain_elsewhere() -> None:
+    linux = build_action_notifier(print, platform="linux", env={"PATH": ""})
+    assert isinstance(linux, DBusActionNotifier)
+    flatpak = build_action_notifier(print, platform="linux", env={"FLATPAK_ID": "x", "PATH": ""})
+    assert isinstance(flatpak, PlainActionNotifier)
+    plain = PlainActionNotifier(RecordingNotifier())
+    assert plain.supports_actions is False
+    assert plain.show(
+        "b", "Break due", "answer with `stretchbreak snooze`", [], Urgency.NORMAL, -1
+    ).ok
+    assert plain.close("b").ok
+    linux.stop()

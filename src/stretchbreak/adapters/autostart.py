@@ -116,18 +116,26 @@ def methods_for(platform: str) -> tuple[Method, ...]:
     return ("systemd", "xdg")
 
 
-def service_argv(argv0: str | None = None, env: Mapping[str, str] | None = None) -> list[str]:
-    """The absolute command that runs the service: this `stretchbreak`, else the one on PATH,
-    else this Python running the package."""
+def stretchbreak_argv(
+    *args: str, argv0: str | None = None, env: Mapping[str, str] | None = None
+) -> list[str]:
+    """An absolute command running `stretchbreak ARGS`: this `stretchbreak` executable, else the
+    one on PATH, else this Python running the package (for units, and terminals opened for a
+    break: `stretchbreak_argv("start", routine)`)."""
     argv0 = sys.argv[0] if argv0 is None else argv0
     env = os.environ if env is None else env
     candidate = Path(argv0)
     if candidate.name.startswith("stretchbreak") and candidate.is_file():
-        return [str(candidate.resolve()), "service"]
+        return [str(candidate.resolve()), *args]
     found = shutil.which("stretchbreak", path=env.get("PATH"))
     if found:
-        return [str(Path(found).resolve()), "service"]
-    return [str(Path(sys.executable).resolve()), "-m", "stretchbreak", "service"]
+        return [str(Path(found).resolve()), *args]
+    return [str(Path(sys.executable).resolve()), "-m", "stretchbreak", *args]
+
+
+def service_argv(argv0: str | None = None, env: Mapping[str, str] | None = None) -> list[str]:
+    """The command the autostart entry runs: `stretchbreak service`, absolute."""
+    return stretchbreak_argv("service", argv0=argv0, env=env)
 
 
 # -- file contents ------------------------------------------------------------------------------

@@ -12,13 +12,13 @@ puts the way to answer into the body instead ("answer with `stretchbreak snooze`
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 from typing import Protocol
 
-from stretchbreak.adapters.notify import DeliveryResult
+from stretchbreak.adapters.notify import DeliveryResult, Notifier
 
 DESKTOP_ENTRY = "stretchbreak"
 """The `desktop-entry` hint: the shipped `stretchbreak.desktop`, without its suffix."""
@@ -124,6 +124,61 @@ class ActionNotifier(Protocol):
     def stop(self) -> None:
         """Close everything, end the connection and its thread; safe to call twice."""
         ...
+
+
+class PlainActionNotifier:
+    """Where buttons are not available (macOS, Windows, no D-Bus): the `Notifier` chain behind the
+    same interface. `supports_actions` is False, so the engine writes how to answer into the
+    body; replacing and closing cannot be done, so `close` does nothing."""
+
+    supports_actions: bool | None = False
+
+    def __init__(self, notifier: Notifier) -> None:
+        self._notifier = notifier
+
+    def show(
+        self,
+        key: str,
+        title: str,
+        body: str,
+        actions: Sequence[tuple[str, str]],
+        urgency: Urgency,
+        timeout_ms: int,
+        category: str = CATEGORY_DUE,
+    ) -> DeliveryResult:
+        return self._notifier.send(title, body)
+
+    def close(self, key: str) -> DeliveryResult:
+        return DeliveryResult("none", True)
+
+    def close_all(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+def build_action_notifier(
+    on_action: ActionCallback,
+    on_closed: ClosedCallback | None = None,
+    *,
+    platform: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ActionNotifier:
+    """The engine's notifier: buttons over D-Bus on Linux (outside Flatpak, where the portal is
+    the way), else the plain chain of `build_notifier` without buttons."""
+    import os
+    import sys
+
+    from stretchbreak.adapters.notify import build_notifier
+
+    platform = sys.platform if platform is None else platform
+    env = os.environ if env is None else env
+    if platform.startswith("linux") and not env.get("FLATPAK_ID"):
+        from stretchbreak.adapters.notify_dbus import DBusActionNotifier
+
+        return DBusActionNotifier(env, on_action=on_action, on_closed=on_closed)
+    return PlainActionNotifier(build_notifier(platform, env))
 
 
 @dataclass
