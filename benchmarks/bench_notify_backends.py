@@ -2,10 +2,11 @@
 
 Each backend runs in a fresh child process that imports it (timed), sends one notification with
 three buttons (Start, Snooze, Skip) to a real dunst on Xvfb over a private session bus, then stays
-idle listening for clicks for a window; the child reports its import time, send time, idle CPU
-(utime+stime over the window), RSS (VmRSS) and USS (Private_Clean+Private_Dirty from
-/proc/self/smaps_rollup). A bare interpreter ("floor") is measured the same way. Medians of
-`--runs` children.
+idle listening for clicks for a window; the child reports its import time, send time (making the
+notifier and sending: desktop-notifier loads its D-Bus library when the notifier is made, so
+import + send is the fair comparison), idle CPU (utime+stime over the window), RSS (VmRSS) and
+USS (Private_Clean+Private_Dirty from /proc/self/smaps_rollup). A bare interpreter ("floor") is
+measured the same way. Medians of `--runs` children.
 
 desktop-notifier is not a dependency: install it in a throwaway venv and point `--dn-python` at it
 
@@ -68,8 +69,8 @@ t0 = time.perf_counter()
 from stretchbreak.adapters.notify_actions import Urgency
 from stretchbreak.adapters.notify_dbus import DBusActionNotifier
 import_ms = (time.perf_counter() - t0) * 1000
-notifier = DBusActionNotifier(os.environ, on_action=print)
 t1 = time.perf_counter()
+notifier = DBusActionNotifier(os.environ, on_action=print)
 result = notifier.show("b", "Break due", "Neck reset, 3 min",
                        [("default", "Start"), ("start", "Start"), ("snooze", "Snooze 5 min"),
                         ("skip", "Skip")], Urgency.NORMAL, 60000)
@@ -91,8 +92,8 @@ t0 = time.perf_counter()
 from desktop_notifier import Button, DesktopNotifier
 import_ms = (time.perf_counter() - t0) * 1000
 async def main():
-    notifier = DesktopNotifier(app_name="stretchbreak")
     t1 = time.perf_counter()
+    notifier = DesktopNotifier(app_name="stretchbreak")
     await notifier.send("Break due", "Neck reset, 3 min",
                         buttons=[Button("Start", print), Button("Snooze 5 min", print),
                                  Button("Skip", print)],
@@ -155,7 +156,7 @@ def main() -> int:
                 for name, python, code in rows:
                     results[name].append(run_child(python, code, options.window, env))
     print(f"{options.runs} runs each, idle window {options.window:g} s, medians; dunst on Xvfb")
-    header = f"{'backend':38} {'import ms':>9} {'send ms':>8} {'idle CPU %':>10} "
+    header = f"{'backend':38} {'import ms':>9} {'send ms':>8} {'both ms':>8} {'idle CPU %':>10} "
     print(header + f"{'RSS MiB':>8} {'USS MiB':>8} {'modules':>8}")
     for name, _, _ in rows:
         runs = results[name]
@@ -164,8 +165,10 @@ def main() -> int:
             return statistics.median(run[key] for run in runs)
 
         cpu_percent = median("idle_cpu_s") / options.window * 100
+        both = statistics.median(run["import_ms"] + run["send_ms"] for run in runs)
         print(
-            f"{name:38} {median('import_ms'):9.1f} {median('send_ms'):8.1f} {cpu_percent:10.3f} "
+            f"{name:38} {median('import_ms'):9.1f} {median('send_ms'):8.1f} {both:8.1f} "
+            f"{cpu_percent:10.3f} "
             f"{median('rss_kb') / 1024:8.1f} {median('uss_kb') / 1024:8.1f} "
             f"{median('modules'):8.0f}"
         )
