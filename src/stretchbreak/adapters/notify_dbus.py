@@ -309,7 +309,7 @@ class DBusActionNotifier:
         future: Future[DeliveryResult] = Future()
         self._requests.put((work, future))
         self._wake()
-        limit = self._call_timeout * 3 + 1.0  # connect (Hello, AddMatch, capabilities) + call
+        limit = self._call_timeout * 6 + 1.0  # connect, Hello, 2 AddMatch, capabilities, call
         try:
             result = future.result(timeout=limit)
         except FutureTimeout:
