@@ -142,9 +142,13 @@ def fake_notification_server(
     markup: bool = False,
     capabilities: bool = True,
     hang: bool = False,
+    actions: bool = True,
+    inhibited: bool | None = None,
 ) -> Iterator[subprocess.Popen[str]]:
     argv = [sys.executable, str(FAKE_SERVER), "--log", str(log)]
     argv += ["--markup"] if markup else []
+    argv += [] if actions else ["--no-actions"]
+    argv += [] if inhibited is None else ["--inhibited", "true" if inhibited else "false"]
     argv += [] if capabilities else ["--no-capabilities"]
     argv += ["--hang"] if hang else []
     process = subprocess.Popen(
@@ -204,11 +208,33 @@ def xvfb() -> Iterator[str]:
         stop(process)
 
 
+def call_test_server(
+    bus: PrivateBus, member: str, signature: str, body: tuple[object, ...]
+) -> None:
+    """Ask the fake server to act as a person would (click a button, let one expire)."""
+    address = DBusAddress(
+        "/org/freedesktop/Notifications",
+        bus_name="org.freedesktop.Notifications",
+        interface="org.stretchbreak.Test",
+    )
+    with BoundedBusConnection(bus.address, 2.0) as connection:
+        connection.call(new_method_call(address, member, signature, body))
+
+
 @contextmanager
-def dunst(bus: PrivateBus, display: str, home: Path) -> Iterator[subprocess.Popen[str]]:
-    """A real notification daemon, owning org.freedesktop.Notifications on `bus`."""
+def dunst(
+    bus: PrivateBus, display: str, home: Path, *, dunstrc: str | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """A real notification daemon, owning org.freedesktop.Notifications on `bus`.
+
+    `dunstrc` is written to the daemon's own config folder under `home` (for example a `dmenu`
+    setting naming a script, so that `dunstctl context` picks an action without a person).
+    """
     require("dunst", "dunstctl")
     home.mkdir(parents=True, exist_ok=True)
+    if dunstrc is not None:
+        (home / ".config" / "dunst").mkdir(parents=True, exist_ok=True)
+        (home / ".config" / "dunst" / "dunstrc").write_text(dunstrc, encoding="utf-8")
     env = bus.env(DISPLAY=display, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
     env.pop("WAYLAND_DISPLAY", None)
     process = subprocess.Popen(
