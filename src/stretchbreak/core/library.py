@@ -70,6 +70,16 @@ def load_library(dirs: Sequence[Path]) -> tuple[dict[str, Exercise], list[Routin
     return exercises, problems
 
 
+def load_figures(dirs: Sequence[Path]) -> dict[str, Figure]:
+    """Exercise id -> figure, for every valid library exercise in `dirs` that has one."""
+    exercises, _problems = load_library(dirs)
+    return {
+        exercise_id: exercise.figure
+        for exercise_id, exercise in exercises.items()
+        if exercise.figure is not None
+    }
+
+
 def _read_library(document: TomlDocument, exercises: dict[str, Exercise]) -> list[RoutineProblem]:
     """Add the file's valid exercises to `exercises`; return the file's problems."""
     checker = FieldChecker(document.path, document.text)
