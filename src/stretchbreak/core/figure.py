@@ -260,17 +260,20 @@ def _read_poses(
                 where, f'must be a table like {{ name = "end", tilt = 30 }}, got {show_value(item)}'
             )
             continue
+        name = item.get("name")
+        if isinstance(name, str):
+            if name in names:
+                checker.report(
+                    (*where, "name"),
+                    f"{show_value(name)} is used twice; every pose needs its own name",
+                )
+            names.add(name)
         pose = _read_pose(checker, item, where, limits)
-        if pose is None:
-            continue
-        if pose.name in names:
-            checker.report(
-                (*where, "name"), f"{show_value(pose.name)} is used twice; every pose needs its own"
-            )
-            continue
-        names.add(pose.name)
-        poses.append(pose)
-    return tuple(poses) if len(poses) == len(values) else None
+        if pose is not None:
+            poses.append(pose)
+    if len(poses) != len(values) or len(names) != len(values):
+        return None
+    return tuple(poses)
 
 
 def _read_pose(

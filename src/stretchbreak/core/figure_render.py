@@ -13,8 +13,9 @@ its mirror image.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -106,10 +107,13 @@ def _blend_hand(a: str | None, b: str | None, t: float) -> tuple[str, float] | N
 def along(figure: Figure, u: float) -> tuple[PoseState, str, float]:
     """The state `u` (0..1) of the way through the figure's key poses, first to last.
 
-    Also returns the name of the key pose being left and the fraction toward the next one.
+    Also returns the name of the key pose being left (the last one once there) and the
+    fraction of the way to the next one.
     """
     poses = figure.poses
     u = min(1.0, max(0.0, u))
+    if u >= 1.0:
+        return state_of(poses[-1]), poses[-1].name, 0.0
     legs = len(poses) - 1
     position = u * legs
     index = min(int(position), legs - 1)
@@ -203,7 +207,14 @@ class _Body:
     """Points that frame an `upper` zoom (everything above the pelvis)."""
 
 
-def _draw_face(body, figure, to_dots, plot, line, radius) -> None:  # type: ignore[no-untyped-def]
+def _draw_face(
+    body: _Body,
+    figure: Figure,
+    to_dots: Callable[[Vec], tuple[float, float]],
+    plot: Callable[[float, float], None],
+    line: Callable[[tuple[float, float], tuple[float, float]], None],
+    radius: float,
+) -> None:
     """A nose mark out of the head and, when the face looks at the viewer, two eyes."""
     face, up, left = body.face, body.head_up, body.head_left
     head = body.head
@@ -215,7 +226,11 @@ def _draw_face(body, figure, to_dots, plot, line, radius) -> None:  # type: igno
         return
     for side in (-1.0, 1.0):
         eye = _add(
-            head, _add(_mul(face, _HEAD_R * 0.8), _add(_mul(up, _HEAD_R * 0.3), _mul(left, side * _HEAD_R * 0.42)))
+            head,
+            _add(
+                _mul(face, _HEAD_R * 0.8),
+                _add(_mul(up, _HEAD_R * 0.3), _mul(left, side * _HEAD_R * 0.42)),
+            ),
         )
         ex, ey = to_dots(eye)
         if body.eyes_closed:
@@ -254,7 +269,9 @@ def _frame(figure: Figure, dots_w: int, dots_h: int) -> tuple[float, float, floa
             chosen = [p for segment in body.segments for p in segment]
         points.extend(project(p) for p in chosen)
         hx, hy = project(body.head)
-        points.extend(((hx - _HEAD_R * 1.7, hy - _HEAD_R * 1.7), (hx + _HEAD_R * 1.7, hy + _HEAD_R * 1.7)))
+        points.extend(
+            ((hx - _HEAD_R * 1.7, hy - _HEAD_R * 1.7), (hx + _HEAD_R * 1.7, hy + _HEAD_R * 1.7))
+        )
     min_x = min(p[0] for p in points)
     max_x = max(p[0] for p in points)
     min_y = min(p[1] for p in points)
@@ -281,11 +298,10 @@ def _skeleton(figure: Figure, state: PoseState) -> _Body:
     mid = _mv(low, (0.0, _TRUNK / 2, 0.0))
     neck_base = _add(mid, _mv(up_frame, (0.0, _TRUNK / 2, 0.0)))
     head_frame = _mm(
-        up_frame, _mm(_mm(_ry(-j.get("turn", 0.0)), _rz(j.get("tilt", 0.0))), _rx(-j.get("nod", 0.0)))
+        up_frame,
+        _mm(_mm(_ry(-j.get("turn", 0.0)), _rz(j.get("tilt", 0.0))), _rx(-j.get("nod", 0.0))),
     )
-    neck_top = _add(
-        neck_base, _mv(up_frame, (0.0, _NECK, -_TUCK * j.get("tuck", 0.0) / 100.0))
-    )
+    neck_top = _add(neck_base, _mv(up_frame, (0.0, _NECK, -_TUCK * j.get("tuck", 0.0) / 100.0)))
     head = _add(neck_top, _mv(head_frame, (0.0, _HEAD_R * 0.95, 0.02)))
     face = _mv(head_frame, (0.0, 0.0, 1.0))
     head_up = _mv(head_frame, (0.0, 1.0, 0.0))
@@ -294,7 +310,10 @@ def _skeleton(figure: Figure, state: PoseState) -> _Body:
     shoulders: dict[int, Vec] = {}
     for sign in (-1, 1):
         clavicle = _mv(
-            _mm(_rz(sign * j.get("shrug", 0.0)), _ry(sign * (j.get("squeeze", 0.0) - j.get("protract", 0.0)))),
+            _mm(
+                _rz(sign * j.get("shrug", 0.0)),
+                _ry(sign * (j.get("squeeze", 0.0) - j.get("protract", 0.0))),
+            ),
             (sign * _CLAVICLE, -0.06, 0.0),
         )
         shoulders[sign] = _add(neck_base, _mv(up_frame, clavicle))
@@ -331,9 +350,7 @@ def _skeleton(figure: Figure, state: PoseState) -> _Body:
     )
 
 
-def _arm(
-    j: dict[str, float], prefix: str, sign: int, frame: Mat, shoulder: Vec
-) -> tuple[Vec, Vec]:
+def _arm(j: dict[str, float], prefix: str, sign: int, frame: Mat, shoulder: Vec) -> tuple[Vec, Vec]:
     """Elbow and wrist from the arm angles (a one-arm key wins over the both-arms key)."""
 
     def angle(key: str) -> float:
@@ -363,11 +380,17 @@ class _Places:
         """Where a hand of `sign` (-1 right, 1 left) rests at `place`."""
         r = _HEAD_R
         if place == "head":
-            return _add(self.head, _add(_mul(self.head_up, r * 1.05), _mul(self.head_left, -sign * r * 0.5)))
+            return _add(
+                self.head, _add(_mul(self.head_up, r * 1.05), _mul(self.head_left, -sign * r * 0.5))
+            )
         if place == "back_of_head":
-            return _add(self.head, _add(_mul(self.face, -r * 1.1), _mul(self.head_left, sign * r * 0.8)))
+            return _add(
+                self.head, _add(_mul(self.face, -r * 1.1), _mul(self.head_left, sign * r * 0.8))
+            )
         if place == "eyes":
-            return _add(self.head, _add(_mul(self.face, r * 1.2), _mul(self.head_left, sign * r * 0.4)))
+            return _add(
+                self.head, _add(_mul(self.face, r * 1.2), _mul(self.head_left, sign * r * 0.4))
+            )
         if place == "collarbone":
             return _add(self.neck_base, _mv(self.frame, (sign * 0.18, -0.08, 0.08)))
         if place == "opposite_shoulder":
@@ -448,17 +471,24 @@ def _props(figure: Figure) -> list[tuple[Vec, Vec]]:
         level = {"all_fours": -0.75, "back_lying": -0.2, "side_lying": -0.3}.get(
             figure.posture, -0.8
         )
-        segments = [((-2.0, level, 0.0), (2.0, level, 0.0)), ((0.0, level, -2.0), (0.0, level, 2.0))]
+        segments = [
+            ((-2.0, level, 0.0), (2.0, level, 0.0)),
+            ((0.0, level, -2.0), (0.0, level, 2.0)),
+        ]
         if figure.view == "top":
             return []
         if prop == "roller":
             # a roller across the back under the shoulder blades, drawn as its end circle
             cz, cy, r = -0.6, level + 0.11, 0.11
             ring = [
-                (0.0, cy + r * math.sin(2 * math.pi * k / 10), cz + r * math.cos(2 * math.pi * k / 10))
+                (
+                    0.0,
+                    cy + r * math.sin(2 * math.pi * k / 10),
+                    cz + r * math.cos(2 * math.pi * k / 10),
+                )
                 for k in range(11)
             ]
-            segments += list(zip(ring, ring[1:], strict=False))
+            segments += list(itertools.pairwise(ring))
         return segments
     return []
 
@@ -526,14 +556,21 @@ def _norm(a: Vec) -> float:
     return math.sqrt(_dot(a, a))
 
 
-def segments_2d(figure: Figure, state: PoseState) -> tuple[list[tuple[tuple[float, float], tuple[float, float]]], tuple[float, float], float]:
+def segments_2d(
+    figure: Figure, state: PoseState
+) -> tuple[list[tuple[tuple[float, float], tuple[float, float]]], tuple[float, float], float]:
     """The projected stick figure (lines, head centre, head radius) in model units, for vector
     output such as the SVG gallery; the same model the braille renderer draws."""
     project = _PROJECT[figure.view]
     body = _skeleton(figure, state)
     lines = [(project(a), project(b)) for a, b in body.segments + _props(figure)]
     face, up, left = body.face, body.head_up, body.head_left
-    lines.append((project(_add(body.head, _mul(face, _HEAD_R * 0.75))), project(_add(body.head, _mul(face, _HEAD_R * 1.6)))))
+    lines.append(
+        (
+            project(_add(body.head, _mul(face, _HEAD_R * 0.75))),
+            project(_add(body.head, _mul(face, _HEAD_R * 1.6))),
+        )
+    )
     del up, left
     return lines, project(body.head), _HEAD_R
 

@@ -363,7 +363,7 @@ class PlayerScreen(Screen[PlayerResult]):
     def _put_figure(self, view: SessionView) -> None:
         """Move the figure to where the timeline is (it repaints only when the frame changes)."""
         moment = (
-            figure_moment(view, self._figures, self.session.active_seconds)
+            figure_moment(view, self._figures, self.session.active_seconds())
             if self._show_figure
             else None
         )
@@ -417,9 +417,7 @@ def _library_figures() -> dict[str, Figure]:
     """The figures of the bundled and the user's library exercises (problems are ignored here:
     `routines validate` and the catalog report them)."""
     try:
-        return load_figures(
-            [paths.bundled_library_dir(), paths.user_routines_dir() / "library"]
-        )
+        return load_figures([paths.bundled_library_dir(), paths.user_routines_dir() / "library"])
     except OSError as error:
         _log.warning("exercise figures unavailable: %s", error)
         return {}

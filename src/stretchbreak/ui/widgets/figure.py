@@ -156,7 +156,9 @@ class FigureView(Widget):
     def on_resize(self, event: events.Resize) -> None:
         """Take a width that suits the height given: about a square figure, none when tiny."""
         height = event.size.height
-        width = 0 if height < MIN_SIZE[1] else min(MAX_SIZE[0], max(MIN_SIZE[0], round(height * 2.4)))
+        width = (
+            0 if height < MIN_SIZE[1] else min(MAX_SIZE[0], max(MIN_SIZE[0], round(height * 2.4)))
+        )
         if self.styles.width != Scalar.from_number(width):
             self.styles.width = width
 
