@@ -216,22 +216,13 @@ def _draw_face(
     radius: float,
 ) -> None:
     """A nose mark out of the head and, when the face looks at the viewer, two eyes."""
-    face, up, left = body.face, body.head_up, body.head_left
-    head = body.head
+    face, head = body.face, body.head
     nose_from = _add(head, _mul(face, _HEAD_R * 0.75))
     nose_to = _add(head, _mul(face, _HEAD_R * 1.6))
     line(to_dots(nose_from), to_dots(nose_to))
-    toward_viewer = {"front": face[2], "side": -face[0], "top": face[1]}[figure.view]
-    if toward_viewer < 0.35 or radius < 3:
+    if radius < 3:
         return
-    for side in (-1.0, 1.0):
-        eye = _add(
-            head,
-            _add(
-                _mul(face, _HEAD_R * 0.8),
-                _add(_mul(up, _HEAD_R * 0.3), _mul(left, side * _HEAD_R * 0.42)),
-            ),
-        )
+    for eye in _eyes(body, figure.view):
         ex, ey = to_dots(eye)
         if body.eyes_closed:
             line((ex - 1.2, ey), (ex + 1.2, ey))
@@ -556,23 +547,45 @@ def _norm(a: Vec) -> float:
     return math.sqrt(_dot(a, a))
 
 
-def segments_2d(
-    figure: Figure, state: PoseState
-) -> tuple[list[tuple[tuple[float, float], tuple[float, float]]], tuple[float, float], float]:
-    """The projected stick figure (lines, head centre, head radius) in model units, for vector
-    output such as the SVG gallery; the same model the braille renderer draws."""
+Line = tuple[tuple[float, float], tuple[float, float]]
+
+
+def vector_drawing(
+    figure: Figure, state: PoseState, width: float, height: float
+) -> tuple[list[Line], tuple[float, float], float]:
+    """The same stick figure as lines in a `width` x `height` box (for SVG output such as the
+    gallery): body and prop lines, the nose mark, the head centre and the head radius. It is
+    framed exactly like the braille drawing (one braille dot = one unit)."""
+    scale, off_x, off_y = _frame(figure, round(width), round(height))
     project = _PROJECT[figure.view]
+
+    def place(point: Vec) -> tuple[float, float]:
+        x, y = project(point)
+        return (x * scale + off_x, y * scale + off_y)
+
     body = _skeleton(figure, state)
-    lines = [(project(a), project(b)) for a, b in body.segments + _props(figure)]
-    face, up, left = body.face, body.head_up, body.head_left
-    lines.append(
-        (
-            project(_add(body.head, _mul(face, _HEAD_R * 0.75))),
-            project(_add(body.head, _mul(face, _HEAD_R * 1.6))),
-        )
+    lines = [(place(a), place(b)) for a, b in body.segments + _props(figure)]
+    face = body.face
+    nose = (
+        place(_add(body.head, _mul(face, _HEAD_R * 0.75))),
+        place(_add(body.head, _mul(face, _HEAD_R * 1.6))),
     )
-    del up, left
-    return lines, project(body.head), _HEAD_R
+    marks = [nose]
+    for eye in _eyes(body, figure.view):
+        x, y = place(eye)
+        half = 0.3 * scale * _HEAD_R if body.eyes_closed else 0.0
+        marks.append(((x - half, y), (x + half, y)))
+    return [*lines, *marks], place(body.head), _HEAD_R * scale
+
+
+def _eyes(body: _Body, view: str) -> list[Vec]:
+    """Where the eyes are, when the face looks toward the viewer (else none)."""
+    face, up, left = body.face, body.head_up, body.head_left
+    toward_viewer = {"front": face[2], "side": -face[0], "top": face[1]}[view]
+    if toward_viewer < 0.35:
+        return []
+    forward = _add(_mul(face, _HEAD_R * 0.8), _mul(up, _HEAD_R * 0.3))
+    return [_add(body.head, _add(forward, _mul(left, side * _HEAD_R * 0.42))) for side in (-1, 1)]
 
 
 __all__: Sequence[str] = (
@@ -582,6 +595,6 @@ __all__: Sequence[str] = (
     "blend",
     "render_figure_text",
     "render_state",
-    "segments_2d",
     "state_of",
+    "vector_drawing",
 )
