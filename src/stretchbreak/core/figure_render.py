@@ -420,18 +420,28 @@ def _reach(shoulder: Vec, elbow: Vec, wrist: Vec, target: Vec, weight: float) ->
 # --- props and postures ---------------------------------------------------------------------
 
 _I: Mat = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+
+
+def _rx_rows(degrees: float) -> Mat:
+    """On all fours: the trunk pitched forward (shoulders a little above the hips)."""
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return ((1.0, 0.0, 0.0), (0.0, c, -s), (0.0, s, c))
+
+
+_FOURS_C, _FOURS_S = math.cos(math.radians(70.0)), math.sin(math.radians(70.0))
 _BASE: dict[str, Mat] = {
     "seated": _I,
     "standing": _I,
     # rows of the matrix taking body axes to world axes
-    "all_fours": ((1.0, 0.0, 0.0), (0.0, 0.0, -1.0), (0.0, 1.0, 0.0)),
+    "all_fours": _rx_rows(70.0),
     "back_lying": ((1.0, 0.0, 0.0), (0.0, 0.0, 1.0), (0.0, -1.0, 0.0)),
     "side_lying": ((0.0, 0.0, -1.0), (-1.0, 0.0, 0.0), (0.0, 1.0, 0.0)),
 }
 _LEGS: dict[str, tuple[Vec, Vec]] = {
     "seated": ((0.0, 0.0, 1.0), (0.0, -1.0, 0.0)),
     "standing": ((0.0, -1.0, 0.0), (0.0, -1.0, 0.0)),
-    "all_fours": ((0.0, 0.0, 1.0), (0.0, -1.0, 0.0)),
+    # thighs straight down to the floor and shins flat behind, in the pitched body's frame
+    "all_fours": ((0.0, -_FOURS_C, _FOURS_S), (0.0, -_FOURS_S, -_FOURS_C)),
     "side_lying": ((0.0, -0.3, 0.95), (0.0, -1.0, 0.0)),
     "back_lying": ((0.0, -0.6, 0.8), (0.0, -0.6, -0.8)),
 }
