@@ -14,6 +14,7 @@ from stretchbreak.core.figure_render import (
     BLANK,
     along,
     blend,
+    render_figure_poses,
     render_figure_text,
     render_state,
     state_of,
@@ -245,3 +246,14 @@ def test_every_joint_key_has_a_meaning_and_a_range() -> None:
     for key in JOINT_RANGES:
         base = key.removeprefix("right_").removeprefix("left_")
         assert base in JOINT_MEANINGS, key
+
+
+def test_preview_strip_shows_every_key_pose(library: dict[str, Exercise]) -> None:
+    exercise = library["shoulder-rolls"]
+    assert exercise.figure is not None
+    strip = render_figure_poses(exercise, 12, 5)
+    assert len(strip) == 5 and all(len(row) == 4 * 12 + 3 * 2 for row in strip)
+    first = [row[:12] for row in strip]
+    assert first == render_figure_text(exercise, "start", 12, 5)
+    no_figure = Exercise(id="x", name="X", kind="hold")
+    assert render_figure_poses(no_figure) == [] and render_figure_text(no_figure) == []

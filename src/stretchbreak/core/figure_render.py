@@ -140,6 +140,18 @@ def render_figure_text(
     return list(render_state(figure, state_of(key_pose), width, height, mirrored))
 
 
+def render_figure_poses(
+    exercise: Exercise | Figure, width: int = 20, height: int = 8, mirrored: bool = False
+) -> list[str]:
+    """Every key pose side by side (two blank columns between), for a static preview such as
+    `routines show` or the browser; no lines when the exercise has no figure."""
+    figure = exercise if isinstance(exercise, Figure) else exercise.figure
+    if figure is None:
+        return []
+    frames = [render_state(figure, state_of(p), width, height, mirrored) for p in figure.poses]
+    return ["  ".join(frame[row] for frame in frames) for row in range(height)]
+
+
 @lru_cache(maxsize=512)
 def render_state(
     figure: Figure, state: PoseState, width: int, height: int, mirrored: bool = False
@@ -603,6 +615,7 @@ __all__: Sequence[str] = (
     "PoseState",
     "along",
     "blend",
+    "render_figure_poses",
     "render_figure_text",
     "render_state",
     "state_of",

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rich.text import Text
+from rich.segment import Segment
 from textual import events
 from textual.css.scalar import Scalar
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from stretchbreak.core.figure import Figure, mirror_side_text
@@ -125,7 +127,11 @@ def _moment(step: Step, figure: Figure, u: float, mirrored: bool) -> FigureMomen
 
 
 class FigureView(Widget):
-    """Draws a `FigureMoment` in braille, sized to the space it is given (hidden when tiny)."""
+    """Draws a `FigureMoment` in braille, sized to the space it is given (hidden when tiny).
+
+    Lines are kept as plain strings of single-width braille cells and handed to Textual as
+    ready-measured strips; a new pose repaints only the rows that changed.
+    """
 
     DEFAULT_CSS = """
     FigureView { width: 34; height: 1fr; }
@@ -134,24 +140,25 @@ class FigureView(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._moment: FigureMoment | None = None
+        self._lines: tuple[str, ...] = ()
         self.frames_drawn = 0
-        """How many frames were rendered (tests and the benchmark read it)."""
+        """How many new frames were drawn (tests read it)."""
 
     @property
     def moment(self) -> FigureMoment | None:
         return self._moment
 
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The braille rows shown now (empty when hidden or too small)."""
+        return self._lines
+
     def show(self, moment: FigureMoment | None) -> None:
-        """Show `moment`; repaint only when it differs from what is shown."""
+        """Show `moment`; repaint only the rows that change, and nothing when none do."""
         if moment == self._moment:
             return
-        resized = (moment is None) != (self._moment is None) or (
-            moment is not None
-            and self._moment is not None
-            and moment.figure is not self._moment.figure
-        )
         self._moment = moment
-        self.refresh(layout=resized)
+        self._redraw()
 
     def on_resize(self, event: events.Resize) -> None:
         """Take a width that suits the height given: about a square figure, none when tiny."""
@@ -161,12 +168,33 @@ class FigureView(Widget):
         )
         if self.styles.width != Scalar.from_number(width):
             self.styles.width = width
+        self._lines = ()
+        self._redraw()
 
-    def render(self) -> Text:
+    def _redraw(self) -> None:
         moment = self._moment
         width, height = self.size.width, min(self.size.height, MAX_SIZE[1])
         if moment is None or width < MIN_SIZE[0] or height < MIN_SIZE[1]:
-            return Text()
-        lines = render_state(moment.figure, moment.state, width, height, moment.mirrored)
+            lines: tuple[str, ...] = ()
+        else:
+            lines = render_state(moment.figure, moment.state, width, height, moment.mirrored)
+        old = self._lines
+        if lines == old:
+            return
+        self._lines = lines
         self.frames_drawn += 1
-        return Text("\n".join(lines), no_wrap=True)
+        if len(lines) != len(old):
+            self.refresh()
+            return
+        for row, (new_line, old_line) in enumerate(zip(lines, old, strict=True)):
+            if new_line != old_line:
+                self.refresh(Region(0, row, width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        style = self.rich_style
+        if y < len(self._lines):
+            line = self._lines[y]
+            return Strip([Segment(line, style)], len(line)).extend_cell_length(
+                self.size.width, style
+            )
+        return Strip.blank(self.size.width, style)
