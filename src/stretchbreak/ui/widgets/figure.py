@@ -3,12 +3,13 @@
 `figure_moment` is pure: from the session's view (and its active time) it works out the figure,
 the pose state, and the side, so tests can follow a fake clock through a rep. The widget has no
 timer of its own: the player calls `FigureView.show` on its existing tick, and the widget
-repaints only when the frame would change (poses are quantised to `STEPS_PER_MOVE` positions per
-movement), so a paused or covered player costs nothing.
+repaints only the rows that change when the frame changes (time is stepped in `FRAME_SECONDS`,
+poses in `STEPS_PER_MOVE` positions per movement), so a paused or covered player costs nothing.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,10 +25,14 @@ from stretchbreak.core.figure_render import PoseState, along, render_state
 from stretchbreak.core.routine import Step
 from stretchbreak.core.session import SessionView
 
+FRAME_SECONDS = 0.5
+"""The figure moves in steps of this much phase time (2 frames a second). Steps fall on the
+same ticks as the countdown's whole seconds and halfway between, so the figure adds at most one
+repaint a second to the countdown's own (measured: benchmarks/bench_player.py)."""
 MOVE_SECONDS = 2.0
 """A hold moves from the start pose into the end pose over this long, then stays."""
 STEPS_PER_MOVE = 16
-"""Positions drawn along one movement: enough to look smooth at the player's 4 Hz tick."""
+"""Positions a movement is quantised to, so equal frames are recognised as equal."""
 REST_CYCLE_SECONDS = 3.0
 """A rest step with its own figure (walking) sways through its poses this often."""
 MIN_SIZE = (12, 4)
@@ -57,7 +62,8 @@ def figure_moment(
     phase = view.phase
     step = view.step
     figure = _figure_of(step, figures)
-    elapsed = max(0.0, phase.seconds - view.phase_remaining)
+    elapsed = _frame_time(max(0.0, phase.seconds - view.phase_remaining))
+    active_seconds = _frame_time(active_seconds)
     if phase.kind == "rest":
         if figure is not None:
             cycle = (active_seconds / REST_CYCLE_SECONDS) % 2.0
@@ -112,6 +118,11 @@ def _first_side(step: Step) -> str | None:
     if step.sides in ("left", "both", "alternating"):
         return "left"
     return "right" if step.sides == "right" else None
+
+
+def _frame_time(seconds: float) -> float:
+    """`seconds` rounded down to a frame step (with a little slack for float arithmetic)."""
+    return math.floor(seconds / FRAME_SECONDS + 1e-6) * FRAME_SECONDS
 
 
 def _smooth(x: float) -> float:
