@@ -100,3 +100,58 @@ def test_paused(snap_compare: SnapCompare, clock: FakeClock, history: HistoryWri
 def test_finish_screen(snap_compare: SnapCompare, clock: FakeClock, history: HistoryWriter) -> None:
     app = make_app(clock, history)
     assert snap_compare(app, terminal_size=(80, 24), run_before=after(clock, 40, "n", 21))
+
+
+FIGURE_ROUTINE = Routine(
+    id="figures",
+    name="Neck and shoulders",
+    transition_seconds=5,
+    steps=(
+        Step(
+            "Upper trapezius stretch",
+            "hold",
+            seconds=20,
+            sides="alternating",
+            switch_seconds=3,
+            cues=(
+                "Hold the edge of your seat to anchor that shoulder down.",
+                "Tip your head away until the top of that shoulder stretches.",
+                "Rest your free hand on your head for its weight only; do not pull.",
+            ),
+            caution="Keep the pull light. Stop if you feel tingling in your arm or hand.",
+            exercise="upper-trap-stretch",
+        ),
+        Step(
+            "Chin tuck",
+            "reps",
+            reps=4,
+            seconds_per_rep=9,
+            hold_per_rep=6,
+            cues=(
+                "Keep your gaze level and slide your head straight back over your spine.",
+                "Aim for a small double chin rather than looking down.",
+            ),
+            caution="A small movement is enough. Stop if an arm tingles or you feel dizzy.",
+            exercise="chin-tuck",
+        ),
+    ),
+)
+# lead-in 5, L hold 20, switch 3, R hold 20, get-ready 5, reps: hold 6 + release 3 each
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_figure_during_hold(
+    snap_compare: SnapCompare, clock: FakeClock, history: HistoryWriter, size: tuple[int, int]
+) -> None:
+    """The left-side hold, 4 s in: the figure (mirrored) has moved into the end pose."""
+    app = make_app(clock, history, FIGURE_ROUTINE)
+    assert snap_compare(app, terminal_size=size, run_before=after(clock, 5 + 4))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_figure_during_rep(
+    snap_compare: SnapCompare, clock: FakeClock, history: HistoryWriter, size: tuple[int, int]
+) -> None:
+    """A chin tuck's release, half-way back to the start pose."""
+    app = make_app(clock, history, FIGURE_ROUTINE)
+    assert snap_compare(app, terminal_size=size, run_before=after(clock, 53 + 6 + 1.2))

@@ -2,7 +2,8 @@
 
 Library files hold `schema_version = 1` and `[[exercises]]` tables. An exercise has an id, a
 name, a kind, optional areas, equipment, cues and caution, and default dose keys; a step that
-names it inherits all of these and overrides any of them with its own keys.
+names it inherits all of these and overrides any of them with its own keys. An exercise may
+also carry a `figure` (key poses to draw it, see `core.figure`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from .checks import FieldChecker, Table
 from .dose import Dose, check_hold_fits_tempo, read_dose
+from .figure import Figure, read_figure
 from .problems import RoutineError, RoutineProblem, show_value
 from .routine import AREAS, EQUIPMENT, KINDS, SCHEMA_VERSION, Kind
 from .routine_format import (
@@ -42,6 +44,8 @@ class Exercise:
     dose: Dose = field(default_factory=Dose)
     """Only the dose keys the library sets; the rest fall back to the step defaults."""
     path: Path | None = field(default=None, compare=False)
+    figure: Figure | None = None
+    """How to draw it (`core.figure`); None when the library gives no figure."""
 
 
 def load_library(dirs: Sequence[Path]) -> tuple[dict[str, Exercise], list[RoutineProblem]]:
@@ -64,6 +68,16 @@ def load_library(dirs: Sequence[Path]) -> tuple[dict[str, Exercise], list[Routin
                 continue
             problems.extend(_read_library(document, exercises))
     return exercises, problems
+
+
+def load_figures(dirs: Sequence[Path]) -> dict[str, Figure]:
+    """Exercise id -> figure, for every valid library exercise in `dirs` that has one."""
+    exercises, _problems = load_library(dirs)
+    return {
+        exercise_id: exercise.figure
+        for exercise_id, exercise in exercises.items()
+        if exercise.figure is not None
+    }
 
 
 def _read_library(document: TomlDocument, exercises: dict[str, Exercise]) -> list[RoutineProblem]:
@@ -129,6 +143,7 @@ def _read_exercise(
     cues = checker.text_list(entry, "cues", where, (0, MAX_CUES), CUE_LENGTH)
     caution = checker.text(entry, "caution", where, CAUTION_LENGTH)
     dose = read_dose(checker, entry, where, kind, f'kind = "{kind}"')
+    figure = read_figure(checker, entry, where)
     if kind == "reps":
         check_hold_fits_tempo(checker, where, [("here", dose)])
     if checker.problem_count > before or exercise_id is None or name is None or kind is None:
@@ -143,4 +158,5 @@ def _read_exercise(
         equipment=equipment or (),
         dose=dose,
         path=path,
+        figure=figure,
     )

@@ -68,4 +68,15 @@ ROUTINE_KEYS = (
 )
 STEP_KEYS = ("exercise", "name", "kind", *DOSE_KEYS, "cues", "caution", "optional")
 LIBRARY_FILE_KEYS = ("schema_version", "exercises")
-EXERCISE_KEYS = ("id", "name", "kind", "areas", "equipment", "cues", "caution", *DOSE_KEYS)
+EXERCISE_KEYS = (
+    "id",
+    "name",
+    "kind",
+    "areas",
+    "equipment",
+    "cues",
+    "caution",
+    *DOSE_KEYS,
+    "figure",
+)
+"""`figure` is checked by `core.figure.read_figure`, which holds its own keys and ranges."""

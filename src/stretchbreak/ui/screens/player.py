@@ -11,7 +11,10 @@ so any app (the `stretchbreak start` app, the dashboard) can push it.
 
 from __future__ import annotations
 
+import logging
 import math
+import os
+from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import ClassVar
@@ -24,8 +27,11 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Button, Digits, Footer, Static
 
+from stretchbreak import paths
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.display import format_duration, printable
+from stretchbreak.core.figure import Figure
+from stretchbreak.core.library import load_figures
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.session import (
     PhaseStarted,
@@ -37,10 +43,15 @@ from stretchbreak.core.session import (
 )
 from stretchbreak.core.store import Trigger
 from stretchbreak.ui.recorder import HistoryWriter, RunRecord
+from stretchbreak.ui.widgets.figure import FigureView, figure_moment, side_words
 from stretchbreak.ui.widgets.quiet_progress import QuietProgressBar
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_TICK_SECONDS = 0.25
 """4 Hz: the countdown turns over within a quarter second of the true second."""
+NO_FIGURE_ENV = "STRETCHBREAK_NO_FIGURE"
+"""Set to 1 to play without the exercise figure (used by benchmarks/bench_player.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +111,9 @@ class PlayerScreen(Screen[PlayerResult]):
     PlayerScreen #countdown { width: auto; }
     PlayerScreen #state { text-style: bold; color: $warning; text-align: center; }
     PlayerScreen #details { height: 1fr; margin-top: 1; overflow-y: auto; }
-    PlayerScreen #caution { color: $warning; margin-top: 1; }
+    PlayerScreen #figure-row { height: 1fr; min-height: 1; margin-top: 1; }
+    PlayerScreen #caution { color: $warning; width: 1fr; }
+    PlayerScreen FigureView { margin-right: 2; }
     PlayerScreen .bar-row { height: 1; }
     PlayerScreen .bar-label { width: 9; }
     PlayerScreen .bar-left { width: 14; text-align: right; }
@@ -131,6 +144,8 @@ class PlayerScreen(Screen[PlayerResult]):
         include_optional: bool = False,
         bell: bool = True,
         tick_seconds: float | None = DEFAULT_TICK_SECONDS,
+        figures: Mapping[str, Figure] | None = None,
+        show_figure: bool | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -138,6 +153,9 @@ class PlayerScreen(Screen[PlayerResult]):
         """Raises `core.session.NothingToPlay` when no step would be played.
 
         `tick_seconds=None` creates no timer: tests advance a FakeClock and call `tick()`.
+        `figures` maps library exercise ids to their figures (default: read from the bundled and
+        the user's exercise library). `show_figure=False` plays without the animated figure;
+        by default it is shown unless the environment sets STRETCHBREAK_NO_FIGURE=1.
         """
         super().__init__(name=name, id=id, classes=classes)
         if tick_seconds is not None and tick_seconds < 0.25:
@@ -154,6 +172,10 @@ class PlayerScreen(Screen[PlayerResult]):
         self._record: RunRecord | None = None
         self._shown: dict[str, object] = {}
         """What each widget shows now, so unchanged text is never re-rendered."""
+        self._figures = figures if figures is not None else _library_figures()
+        self._show_figure = (
+            show_figure if show_figure is not None else os.environ.get(NO_FIGURE_ENV) != "1"
+        )
 
     @property
     def ticking(self) -> bool:
@@ -171,7 +193,9 @@ class PlayerScreen(Screen[PlayerResult]):
             yield Static(id="state", markup=False)
             with Vertical(id="details"):
                 yield Static(id="cues", markup=False)
-                yield Static(id="caution", markup=False)
+                with Horizontal(id="figure-row"):
+                    yield FigureView(id="figure")
+                    yield Static(id="caution", markup=False)
             with Horizontal(classes="bar-row"):
                 yield Static("Step", classes="bar-label")
                 yield QuietProgressBar(total=timeline.steps[0].seconds, id="step-bar")
@@ -301,11 +325,12 @@ class PlayerScreen(Screen[PlayerResult]):
         routine_name = printable(view.routine.name)
         self._put("title", f"{routine_name} · Step {view.step_number} of {step_count}")
         self._put("exercise", printable(view.step.name))
-        self._put("phase", " · ".join((view.phase.label, *view.phase.indicators())))
+        self._put("phase", " · ".join((view.phase.label, *self._indicators(view))))
         self._put_digits(format_duration(view.phase_remaining))
         self._put("state", _state_text(view))
         self._put("cues", "\n".join(f"• {printable(cue)}" for cue in view.step.cues))
         self._put("caution", f"⚠ {printable(view.caution)}" if view.caution else "")
+        self._put_figure(view)
         span = self.session.timeline.steps[view.step_number - 1]
         self._put_bar("step-bar", span.seconds, view.step_progress * span.seconds)
         self._put("step-left", f"{format_duration(view.step_remaining)} left")
@@ -316,6 +341,39 @@ class PlayerScreen(Screen[PlayerResult]):
         if self._shown.get("bindings") != (view.waiting_for_user, view.finished):
             self._shown["bindings"] = (view.waiting_for_user, view.finished)
             self.refresh_bindings()
+
+    def _indicators(self, view: SessionView) -> tuple[str, ...]:
+        """The phase's indicators, with "Left side"/"Right side" said in words when the
+        exercise's figure says which way the side goes."""
+        phase = view.phase
+        if phase.side not in ("left", "right"):
+            return phase.indicators()
+        step = view.step
+        words = side_words(step, phase.side, self._figures)
+        if words is None:
+            return phase.indicators()
+        side_label = f"{phase.side.capitalize()} side"
+        upcoming = phase.kind in ("get_ready", "switch")
+        replaced = f"Next: {words[:1].lower()}{words[1:]}" if upcoming else words
+        return tuple(
+            replaced if part in (side_label, f"{side_label} next") else part
+            for part in phase.indicators()
+        )
+
+    def _put_figure(self, view: SessionView) -> None:
+        """Move the figure to where the timeline is (it repaints only when the frame changes)."""
+        moment = (
+            figure_moment(view, self._figures, self.session.active_seconds())
+            if self._show_figure
+            else None
+        )
+        figure = self.query_one("#figure", FigureView)
+        figure.show(moment)
+        shown = moment is not None
+        if self._shown.get("figure-shown") != shown:
+            self._shown["figure-shown"] = shown
+            figure.display = shown
+            self.query_one("#figure-row", Horizontal).styles.height = "1fr" if shown else "auto"
 
     def _put(self, widget_id: str, text: str) -> None:
         if self._shown.get(widget_id) == text:
@@ -353,3 +411,13 @@ def _next_text(view: SessionView, transition_seconds: int) -> str:
         return "Next: finish"
     length = format_duration(view.next_step.total_seconds + transition_seconds)
     return f"Next: {printable(view.next_step.name)} · {length}"
+
+
+def _library_figures() -> dict[str, Figure]:
+    """The figures of the bundled and the user's library exercises (problems are ignored here:
+    `routines validate` and the catalog report them)."""
+    try:
+        return load_figures([paths.bundled_library_dir(), paths.user_routines_dir() / "library"])
+    except OSError as error:
+        _log.warning("exercise figures unavailable: %s", error)
+        return {}
