@@ -7,11 +7,8 @@ scheduler is a recording fake, and a test moves the FakeClock and calls `app.tic
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
 
@@ -21,87 +18,15 @@ from stretchbreak.adapters.notify import RecordingNotifier
 from stretchbreak.adapters.scheduler import OnFire
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.config import Config, ConfigProblem
-from stretchbreak.core.hours import CronAnchor, WorkingHours, parse_day
 from stretchbreak.core.loader import Catalog
-from stretchbreak.core.routine import Routine, Step
+from stretchbreak.core.routine import Routine
 from stretchbreak.core.store import HistoryStore
+from stretchbreak.service.history import StoreRecorder
 from stretchbreak.ui.app import StretchbreakApp
-from stretchbreak.ui.recorder import StoreRecorder
 from stretchbreak.ui.routine_files import RoutineFolders
 from stretchbreak.ui.screens.dashboard import DashboardScreen
 from stretchbreak.ui.screens.player import PlayerScreen
 from stretchbreak.ui.services import Services
-
-BERLIN = ZoneInfo("Europe/Berlin")
-MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
-"""A Monday in winter time, inside the default working hours (Mon-Fri 09:00-18:00)."""
-
-MOVE = Routine(
-    id="desk-move",
-    name="Desk move",
-    areas=("neck", "upper_trap"),
-    steps=(Step("Neck turn", "hold", seconds=10), Step("Shrug", "reps", reps=2, seconds_per_rep=4)),
-    transition_seconds=2,
-)
-# lead-in 2 + hold 10 + get-ready 2 + reps 8 = 22 s
-MOVE_TOO = Routine(
-    id="desk-move-too",
-    name="Desk move too",
-    areas=("thoracic",),
-    steps=(Step("Open book", "hold", seconds=10),),
-    transition_seconds=2,
-)
-EYES = Routine(
-    id="eye-micro",
-    name="Eye and micro break",
-    areas=("eyes",),
-    steps=(Step("Look far", "hold", seconds=20),),
-    transition_seconds=0,
-)
-CATALOG_ROUTINES = {routine.id: routine for routine in (MOVE, MOVE_TOO, EYES)}
-
-
-def sample_config(**breaks: Any) -> Config:
-    """Movement breaks every 20 min (micro off), the rotation of the two test routines."""
-    config = Config()
-    settings: dict[str, Any] = {
-        "micro_every": None,
-        "movement_every": timedelta(minutes=20),
-        "movement_routines": ("desk-move", "desk-move-too"),
-    }
-    settings.update(breaks)
-    return replace(config, breaks=replace(config.breaks, **settings))
-
-
-def always_on(config: Config) -> Config:
-    return replace(config, hours=WorkingHours((parse_day(["00:00-24:00"]),) * 7))
-
-
-class RecordingScheduler:
-    """Stands in for BreakScheduler: remembers what was armed, never fires."""
-
-    def __init__(self, zone: object, on_fire: OnFire) -> None:
-        self.on_fire = on_fire
-        self.started = False
-        self.stopped = False
-        self.armed: dict[str, datetime] = {}
-        self.anchors: list[CronAnchor] = []
-        self.wakeups = 0
-
-    def start(self) -> None:
-        self.started = True
-
-    def shutdown(self) -> None:
-        self.stopped = True
-
-    def wakeup(self) -> None:
-        self.wakeups += 1
-
-    def arm(self, events: Iterable[tuple[str, datetime]]) -> None:
-        self.armed = dict(events)
-
-    def set_hours_anchors(self, anchors: Iterable[CronAnchor]) -> None:
-        self.anchors = list(anchors)
 
 
 class Harness:

@@ -24,14 +24,14 @@ from stretchbreak.core.policy import (
 )
 from stretchbreak.core.problems import RoutineProblem
 from stretchbreak.core.routine import Routine, Step
-from stretchbreak.ui.dashboard_io import break_record
-from stretchbreak.ui.dashboard_view import (
+from stretchbreak.service.history import break_record
+from stretchbreak.service.views import (
     clock_time,
     countdown,
     dashboard_notes,
     status_snapshot,
 )
-from stretchbreak.ui.wording import (
+from stretchbreak.service.wording import (
     due_notice,
     idle_line,
     notify_line,

@@ -22,7 +22,7 @@ from stretchbreak.adapters.scheduler import BreakScheduler, OnFire
 from stretchbreak.core.clock import SystemClock
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.ui.app import StretchbreakApp
-from stretchbreak.ui.recorder import StoreRecorder
+from stretchbreak.service.history import StoreRecorder
 from stretchbreak.ui.screens.break_due import BreakDueScreen
 from stretchbreak.ui.services import Scheduler
 

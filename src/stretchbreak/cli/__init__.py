@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 
 from stretchbreak import __version__
-from stretchbreak.cli import doctor, history, routines, start, status
+from stretchbreak.cli import doctor, history, routines, service, start, status
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,3 +35,4 @@ for command in history.COMMANDS:
     main.add_command(command)
 main.add_command(status.status)
 main.add_command(doctor.doctor)
+main.add_command(service.service)

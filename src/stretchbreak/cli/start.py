@@ -88,7 +88,7 @@ def _find_routine(catalog: Catalog, routine_id: str) -> Routine:
 
 def _run_plain(routine: Routine, config: Config, include_optional: bool) -> int:
     from stretchbreak.plain_player import PlainPlayer
-    from stretchbreak.ui.recorder import StoreRecorder
+    from stretchbreak.service.history import StoreRecorder
 
     clock = SystemClock()
     recorder = StoreRecorder(clock, config.streak)
@@ -112,8 +112,8 @@ def _run_plain(routine: Routine, config: Config, include_optional: bool) -> int:
 def _run_full_screen(
     catalog: Catalog, routine: Routine | None, config: Config, include_optional: bool
 ) -> int:
+    from stretchbreak.service.history import HistoryWriter, StoreRecorder
     from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
-    from stretchbreak.ui.recorder import HistoryWriter, StoreRecorder
 
     clock = SystemClock()
     history = HistoryWriter(StoreRecorder(clock, config.streak))

@@ -63,8 +63,8 @@ from stretchbreak.core.policy import (
 from stretchbreak.core.status import StatusSnapshot
 from stretchbreak.core.store import Trigger
 from stretchbreak.ui.commands import StretchbreakCommands
-from stretchbreak.ui.dashboard_io import BreakRecord, DashboardIO, HistoryRead, break_record
-from stretchbreak.ui.dashboard_view import (
+from stretchbreak.service.history import BreakRecord, DashboardIO, HistoryRead, break_record
+from stretchbreak.service.views import (
     DashboardView,
     build_read_only_view,
     build_view,
@@ -89,7 +89,7 @@ from stretchbreak.ui.screens.break_due import BreakDueScreen, DueInfo
 from stretchbreak.ui.screens.dashboard import DashboardScreen
 from stretchbreak.ui.screens.pause_menu import PauseChoice, PauseMenuScreen
 from stretchbreak.ui.services import Scheduler, Services
-from stretchbreak.ui.wording import (
+from stretchbreak.service.wording import (
     Notice,
     Severity,
     due_notice,
@@ -102,7 +102,7 @@ from stretchbreak.ui.wording import (
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from stretchbreak.ui.recorder import HistoryWriter
+    from stretchbreak.service.history import HistoryWriter
     from stretchbreak.ui.screens.finish import FinishAnswers
     from stretchbreak.ui.screens.player import PlayerResult
     from stretchbreak.ui.screens.welcome import WelcomeResult
@@ -1000,7 +1000,7 @@ class StretchbreakApp(App[int]):
 
     def _history_writer(self) -> HistoryWriter:
         if self._writer is None:
-            from stretchbreak.ui.recorder import HistoryWriter
+            from stretchbreak.service.history import HistoryWriter
 
             self._writer = HistoryWriter(self.services.session_recorder)
         return self._writer

@@ -22,7 +22,7 @@ from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.logs import configure_file_logging
 from stretchbreak.ui.app import StretchbreakApp
-from stretchbreak.ui.recorder import StoreRecorder
+from stretchbreak.service.history import StoreRecorder
 from stretchbreak.ui.services import Scheduler, Services
 
 if TYPE_CHECKING:

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from stretchbreak.adapters.notify import DeliveryResult
     from stretchbreak.core.config import Config
     from stretchbreak.core.first_run import EyeOnlyHold
-    from stretchbreak.ui.dashboard_io import HistoryRead
-    from stretchbreak.ui.wording import Notice
+    from stretchbreak.service.history import HistoryRead
+    from stretchbreak.service.wording import Notice
 
 
 @dataclass

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from stretchbreak.adapters.scheduler import OnFire
     from stretchbreak.core.first_run import EyeOnlyHold
     from stretchbreak.core.safety import SafetyText
-    from stretchbreak.ui.recorder import SessionRecorder
+    from stretchbreak.service.history import SessionRecorder
     from stretchbreak.ui.routine_files import RoutineFolders
 
 GAP_CHECK_SECONDS = 5.0

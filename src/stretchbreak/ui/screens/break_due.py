@@ -8,9 +8,7 @@ missed after `missed_after`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -21,53 +19,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from stretchbreak.core.policy import PolicyState
-from stretchbreak.core.routine import Routine
-from stretchbreak.ui.dashboard_view import clock_time, routine_line
+from stretchbreak.service.views import DueInfo
 
 Answer = Literal["start", "snooze", "skip"]
 ANSWERS: dict[str, Answer] = {"start": "start", "snooze": "snooze", "skip": "skip"}
-
-
-@dataclass(frozen=True, slots=True)
-class DueInfo:
-    """What the panel says about the due break."""
-
-    routine: str
-    """The routine line (name, length, kind)."""
-    when: str
-    """Since when it is due, and when it will count as missed."""
-    snoozes_left: int
-    snooze_length: str
-    """Like "5 min"."""
-
-    @classmethod
-    def of(
-        cls,
-        state: PolicyState,
-        *,
-        now: datetime,
-        zone: tzinfo,
-        routines: Mapping[str, Routine],
-        include_optional: bool,
-        snooze: timedelta,
-    ) -> DueInfo:
-        """The panel's text for the break that `state` says is due."""
-        due = state.next_break
-        assert due is not None, "a due break is always the next break"
-        when = f"Due since {clock_time(due.due_at, now, zone)}"
-        if state.missed_at is not None:
-            when += f" · counts as missed at {clock_time(state.missed_at, now, zone)}"
-        seconds = int(snooze.total_seconds())
-        length = f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
-        return cls(
-            routine=routine_line(
-                due.routine_id, due.kind, routines, include_optional, due.absorbed
-            ),
-            when=when,
-            snoozes_left=state.snoozes_left,
-            snooze_length=length,
-        )
 
 
 class BreakDueScreen(ModalScreen[None]):

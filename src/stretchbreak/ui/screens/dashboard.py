@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from stretchbreak.ui.dashboard_view import DashboardView
+from stretchbreak.service.views import DashboardView
 
 ROWS = (
     ("next_break", "Next break"),
