@@ -163,9 +163,10 @@ class ControlServer:
                 connection.unsubscribe = None
             connection.session = None
             connection.abort()
-        if server is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(server.wait_closed(), 2.0)
+        if server is None:
+            return  # never started (or already closed): the file, if any, is not ours
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(server.wait_closed(), 2.0)
         with contextlib.suppress(FileNotFoundError):
             self._path.unlink()
 
