@@ -1,106 +1,72 @@
 """Shared pieces of the dashboard tests: fake services on a FakeClock, and small drivers.
 
-Time never passes by itself here: `tick_seconds=None` means the app starts no timers, the
+Time never passes by itself here: `realtime=False` means the engine starts no timers, the
 scheduler is a recording fake, and a test moves the FakeClock and calls `app.tick()`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from engine_support import (
+    BERLIN,
+    CATALOG_ROUTINES,
+    EYES,
+    MONDAY_10,
+    MOVE,
+    MOVE_TOO,
+    EngineHarness,
+    RecordingScheduler,
+    always_on,
+    sample_config,
+)
 from textual.pilot import Pilot
 
-from stretchbreak.adapters.idle import FakeIdleSource, IdleSource
-from stretchbreak.adapters.instance import InstanceGuard
-from stretchbreak.adapters.notify import RecordingNotifier
-from stretchbreak.adapters.scheduler import OnFire
 from stretchbreak.core.clock import FakeClock
-from stretchbreak.core.config import Config, ConfigProblem
-from stretchbreak.core.loader import Catalog
-from stretchbreak.core.routine import Routine
 from stretchbreak.core.store import HistoryStore
-from stretchbreak.service.history import StoreRecorder
+from stretchbreak.service.routine_files import RoutineFolders
 from stretchbreak.ui.app import StretchbreakApp
-from stretchbreak.ui.routine_files import RoutineFolders
 from stretchbreak.ui.screens.dashboard import DashboardScreen
 from stretchbreak.ui.screens.player import PlayerScreen
 from stretchbreak.ui.services import Services
 
+__all__ = [
+    "BERLIN",
+    "CATALOG_ROUTINES",
+    "EYES",
+    "MONDAY_10",
+    "MOVE",
+    "MOVE_TOO",
+    "Harness",
+    "RecordingScheduler",
+    "always_on",
+    "sample_config",
+]
 
-class Harness:
+
+class Harness(EngineHarness):
     """The fakes one dashboard runs on, kept so tests can look at them afterwards."""
 
     def __init__(
         self,
         tmp_path: Path,
         *,
-        clock: FakeClock | None = None,
-        config: Config | None = None,
-        problems: tuple[ConfigProblem, ...] = (),
-        routines: Mapping[str, Routine] = CATALOG_ROUTINES,
-        idle: IdleSource | None = None,
-        guard: InstanceGuard | None = None,
-        environ: Mapping[str, str] | None = None,
         show_welcome: bool = False,
-        watch_paths: Sequence[Path] = (),
-        load_catalog: Callable[[], Catalog] | None = None,
         routine_folders: Callable[[], RoutineFolders] | None = None,
+        **engine: Any,
     ) -> None:
         """`watch_paths`: start the real file watcher on these (none by default);
         `load_catalog`: read routines some other way than from `routines` (e.g. real files)."""
-        self.clock = clock if clock is not None else FakeClock(MONDAY_10, BERLIN)
-        self.config = config if config is not None else sample_config()
-        self.notifier = RecordingNotifier(backend="dbus")
-        self.idle = idle if idle is not None else FakeIdleSource(0.0, name="x11")
-        self.schedulers: list[RecordingScheduler] = []
-        self.guard = guard if guard is not None else InstanceGuard(tmp_path / "dashboard.lock")
-        self.status_path = tmp_path / "status.json"
-        self.catalog_calls = 0
-        self._routines = dict(routines)
-        self._load_files = load_catalog
-        self.config_path = tmp_path / "config" / "config.toml"
-        self.hold_path = tmp_path / "data" / "eye-only-hold.json"
-        day_start = self.config.streak.day_start
-        clock_now = self.clock
+        super().__init__(tmp_path, **engine)
         self.services = Services(
-            clock=self.clock,
-            config=self.config,
-            config_path=self.config_path,
-            config_problems=problems,
-            load_catalog=self._load_catalog,
-            open_store=lambda: HistoryStore.open_default(clock_now, day_start=day_start),
-            session_recorder=StoreRecorder(self.clock, self.config.streak),
-            notifier=self.notifier,
-            notifier_backends=("dbus", "notify-send"),
-            idle_source_factory=lambda: self.idle,
-            instance_guard=self.guard,
-            status_path=self.status_path,
-            scheduler_factory=self._scheduler,
-            environ=dict(environ or {"TERM": "xterm-256color"}),
-            tick_seconds=None,
+            engine=self.deps,
             show_welcome=show_welcome,
-            hold_path=self.hold_path,
-            watch_paths=tuple(watch_paths),
             routine_folders=routine_folders,
+            socket_path=tmp_path / "run" / "control.sock",
         )
-
-    def _load_catalog(self) -> Catalog:
-        self.catalog_calls += 1
-        if self._load_files is not None:
-            return self._load_files()
-        return Catalog(routines=dict(self._routines))
-
-    def _scheduler(self, zone: object, on_fire: OnFire) -> RecordingScheduler:
-        scheduler = RecordingScheduler(zone, on_fire)
-        self.schedulers.append(scheduler)
-        return scheduler
-
-    @property
-    def scheduler(self) -> RecordingScheduler:
-        assert len(self.schedulers) == 1, "one scheduler per dashboard"
-        return self.schedulers[0]
 
     def app(self) -> StretchbreakApp:
         return StretchbreakApp(self.services)

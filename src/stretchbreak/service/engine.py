@@ -251,6 +251,15 @@ class BreakEngine:
     def subscribe(self, listener: Listener, *, plays_routines: bool = False) -> Callable[[], None]:
         entry = (listener, plays_routines)
         self._listeners.append(entry)
+        if self._shim is not None and self._loop is not None:
+            # A late subscriber (an attached dashboard) draws the present at once; after this
+            # call returns, so a control reply to "subscribe" goes out first.
+            def replay() -> None:
+                if entry in self._listeners:
+                    for event in self.current_events():
+                        listener(event)
+
+            self._loop.call_soon(replay)
 
         def unsubscribe() -> None:
             with contextlib.suppress(ValueError):

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from stretchbreak.service.bootstrap import EngineDeps, build_engine_deps
+from stretchbreak.service.control import ControlServer
 from stretchbreak.service.engine import AlreadyRunning, BreakEngine
+from stretchbreak.service.protocol import socket_path
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,6 @@ async def _serve(make_deps: Callable[[], EngineDeps], out: TextIO) -> int:
         log.exception("the stretchbreak service could not start")
         print(f"stretchbreak service could not start; {log_hint}", file=out)
         return 1
-    server = None
     try:
         server = await _serve_control(engine)
     except OSError as error:
@@ -77,23 +78,12 @@ async def _serve(make_deps: Callable[[], EngineDeps], out: TextIO) -> int:
         log.info("stretchbreak service stopping")
         for number in STOP_SIGNALS:
             loop.remove_signal_handler(number)
-        if server is not None:
-            await server.close()
+        await server.close()
         await engine.stop()
     return 0
 
 
-async def _serve_control(engine: BreakEngine) -> _Closable | None:
-    """The control socket (None, with a log line, on a branch without `service.control`)."""
-    try:
-        from stretchbreak.service import control, protocol  # type: ignore[attr-defined]
-    except ImportError:
-        log.warning("no control channel in this build: only the status file is written")
-        return None
-    server = control.ControlServer(engine, protocol.socket_path(), host="service")
+async def _serve_control(engine: BreakEngine) -> ControlServer:
+    server = ControlServer(engine, socket_path(), host="service")
     await server.start()
-    return server  # type: ignore[no-any-return]
-
-
-class _Closable:
-    async def close(self) -> None: ...
+    return server
