@@ -6,6 +6,7 @@ scheduler is a recording fake, and a test moves the FakeClock and calls `app.tic
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,6 +48,11 @@ __all__ = [
 ]
 
 
+def short_socket_path() -> Path:
+    """A socket path under 100 bytes (a pytest tmp_path can be too long for a Unix socket)."""
+    return Path(tempfile.mkdtemp(prefix="sb-")) / "run" / "c.sock"
+
+
 class Harness(EngineHarness):
     """The fakes one dashboard runs on, kept so tests can look at them afterwards."""
 
@@ -65,7 +71,7 @@ class Harness(EngineHarness):
             engine=self.deps,
             show_welcome=show_welcome,
             routine_folders=routine_folders,
-            socket_path=tmp_path / "run" / "control.sock",
+            socket_path=short_socket_path(),
         )
 
     def app(self) -> StretchbreakApp:

@@ -158,7 +158,7 @@ class StretchbreakApp(App[int]):
             client.request("subscribe", plays_routines=True)
         except (NotRunning, ControlError, OSError) as error:
             log.info("attaching to pid %s failed: %s", pid, error)
-            self.call_from_thread(self._service_gone, "not reachable")
+            self.call_from_thread(self._service_gone, "is not reachable")
             return
         self.call_from_thread(self._attached, link, catalog)
         with client:
@@ -179,11 +179,17 @@ class StretchbreakApp(App[int]):
     def _service_gone(self, why: str) -> None:
         self.link = None
         self.refresh_bindings()
-        self.toast(f"The stretchbreak service {why}: taking over here.", "warning")
-        self.set_timer(0.0 if why == "stopped" else TAKEOVER_RETRY_SECONDS, self._connect)
+        if why == "stopped":
+            self.toast("The stretchbreak service stopped: this dashboard takes over.", "warning")
+            self._connect()
+        else:
+            retry = f"trying again in {TAKEOVER_RETRY_SECONDS:.0f} s"
+            self.toast(f"stretchbreak runs elsewhere but {why}: {retry}.", "warning")
+            self.set_timer(TAKEOVER_RETRY_SECONDS, self._connect)
 
     def _run_blocking(self, work: Callable[[], None]) -> None:
-        self.call_from_thread(self.run_worker, work, thread=True, group="command")
+        """Run a blocking socket call in a thread worker (called on the app's thread)."""
+        self.run_worker(work, thread=True, group="command", exit_on_error=False)
 
     def _say_threadsafe(self, text: str, severity: Severity) -> None:
         self.call_from_thread(self.toast, text, severity)
