@@ -21,10 +21,10 @@ from stretchbreak.adapters.idle import NoIdleSource
 from stretchbreak.adapters.scheduler import BreakScheduler, OnFire
 from stretchbreak.core.clock import SystemClock
 from stretchbreak.core.store import HistoryStore
-from stretchbreak.ui.app import StretchbreakApp
-from stretchbreak.service.history import StoreRecorder
-from stretchbreak.ui.screens.break_due import BreakDueScreen
 from stretchbreak.service.bootstrap import Scheduler
+from stretchbreak.service.history import StoreRecorder
+from stretchbreak.ui.app import StretchbreakApp
+from stretchbreak.ui.screens.break_due import BreakDueScreen
 
 pytestmark = pytest.mark.realtime
 

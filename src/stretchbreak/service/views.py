@@ -379,3 +379,9 @@ def dashboard_notes(
     if delivery_problem is not None:
         notes.append(delivery_problem)
     return notes
+
+
+def failed_view(reason: str) -> DashboardView:
+    """The dashboard when the engine could not start (the error says why)."""
+    text = f"not running: {printable(reason)}"
+    return DashboardView("Could not start", text, "—", "—", "—", "—", "—", "idle: —", "notify: —")

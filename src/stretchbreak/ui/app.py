@@ -19,22 +19,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App
-from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from stretchbreak import paths
-from stretchbreak.adapters.folder_opener import open_in_file_manager
 from stretchbreak.adapters.terminal import osc_notification
-from stretchbreak.core.config import Config, ConfigProblem
-from stretchbreak.core.display import clock_time, printable
-from stretchbreak.core.first_run import EyeOnlyHold, eye_only_hold_file
-from stretchbreak.core.keymap import binding_ids_of, validate_keymap
+from stretchbreak.core.config import ConfigProblem
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.policy import PolicyState
 from stretchbreak.core.status import StatusSnapshot
@@ -48,44 +42,33 @@ from stretchbreak.service.events import (
     PlayRoutine,
     StatusChanged,
     Toast,
-    event_from_json,
 )
 from stretchbreak.service.history import HistoryWriter
-from stretchbreak.service.views import DashboardView, DueInfo
+from stretchbreak.service.views import DueInfo, failed_view
 from stretchbreak.ui.commands import StretchbreakCommands
 from stretchbreak.ui.front import AttachedLink, EngineLink, HostedLink
+from stretchbreak.ui.navigation import Navigation, Severity
 from stretchbreak.ui.screens.break_due import BreakDueScreen
 from stretchbreak.ui.screens.dashboard import DashboardScreen
-from stretchbreak.ui.screens.pause_menu import PauseChoice, PauseMenuScreen
 from stretchbreak.ui.services import Services
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from stretchbreak.ui.screens.player import PlayerResult
-    from stretchbreak.ui.screens.welcome import WelcomeResult
 
 log = logging.getLogger(__name__)
 
 TAKEOVER_RETRY_SECONDS = 10.0
 _SCHEDULE_ACTIONS = ("break_now", "snooze", "skip", "pause_menu", "away")
-Severity = Literal["information", "warning", "error"]
 
 
-class StretchbreakApp(App[int]):
+class StretchbreakApp(Navigation):
     """The always-on dashboard. Public methods are the commands (keys, command palette)."""
 
     TITLE = "stretchbreak"
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
         StretchbreakCommands
     }
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "routines", "Routines", id="app.routines"),
-        Binding("h", "stats", "Stats", id="app.stats"),
-        Binding("comma", "settings", "Settings", id="app.settings", show=False),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
-    ]
 
     def __init__(self, services: Services) -> None:
         super().__init__()
@@ -126,7 +109,8 @@ class StretchbreakApp(App[int]):
         try:
             await engine.start()
         except AlreadyRunning as running:
-            self._follow_service(running.pid)
+            log.info("attaching to the engine of pid %s", running.pid)
+            self._follow_service()
             return
         self.engine, self._catalog = engine, engine.catalog
         self.link = HostedLink(engine, self.toast)
@@ -147,29 +131,12 @@ class StretchbreakApp(App[int]):
         self._server = server
 
     @work(thread=True, group="attach", exit_on_error=False)
-    def _follow_service(self, pid: int | None) -> None:
+    def _follow_service(self) -> None:
         """Attached mode: follow the service's events until it goes away."""
-        from stretchbreak.service.client import ControlClient, ControlError, NotRunning
-
         catalog = self.deps.load_catalog()
         link = AttachedLink(self.services.socket_path, self._say_threadsafe, self._run_blocking)
-        try:
-            client = ControlClient.connect(self.services.socket_path)
-            client.request("subscribe", plays_routines=True)
-        except (NotRunning, ControlError, OSError) as error:
-            log.info("attaching to pid %s failed: %s", pid, error)
-            self.call_from_thread(self._service_gone, "is not reachable")
-            return
-        self.call_from_thread(self._attached, link, catalog)
-        with client:
-            for data in client.events():
-                try:
-                    event = event_from_json(data)
-                except ValueError:
-                    log.warning("ignoring an event this dashboard cannot read: %r", data)
-                    continue
-                self.call_from_thread(self._on_event, event)
-        self.call_from_thread(self._service_gone, "stopped")
+        on_attached = lambda: self._attached(link, catalog)  # noqa: E731
+        link.follow(self.call_from_thread, self._on_event, on_attached, self._service_gone)
 
     def _attached(self, link: AttachedLink, catalog: Catalog) -> None:
         self.link, self._catalog = link, catalog
@@ -232,7 +199,7 @@ class StretchbreakApp(App[int]):
             timeout=60,
         )
         if event.worker.group == "startup":
-            self._dashboard.show(_failed_view(str(error)), due=False)
+            self._dashboard.show(failed_view(str(error)), due=False)
 
     # --- engine events ----------------------------------------------------------------------
 
@@ -330,9 +297,6 @@ class StretchbreakApp(App[int]):
         commands = {"start": "break", "snooze": "snooze", "skip": "skip", "away": "away"}
         self._send(commands[answer])
 
-    def toast(self, text: str, severity: Severity = "information") -> None:
-        self.notify(text, markup=False, severity=severity)
-
     def _send(self, cmd: str, **args: str | None) -> None:
         if self.link is None:
             self.toast("Not connected to the break engine yet.", "warning")
@@ -373,178 +337,6 @@ class StretchbreakApp(App[int]):
     def reload_routines(self) -> None:
         self._send("reload")
 
-    def show_pause_menu(self) -> None:
-        status = self._view.view.pause if self._view is not None else ""
-        tomorrow = "tomorrow"
-        if self.engine is not None and (start := self.engine.tomorrow_start()) is not None:
-            tomorrow = clock_time(start, self._clock.now(), self._clock.zone())
-        paused = status.startswith("paused")
-        self.push_screen(PauseMenuScreen(paused=paused, tomorrow=tomorrow), self._pause_chosen)
-
-    def _pause_chosen(self, choice: PauseChoice | None) -> None:
-        actions: dict[str, Callable[[], None]] = {
-            "30m": lambda: self.pause_breaks_for(30),
-            "1h": lambda: self.pause_breaks_for(60),
-            "tomorrow": self.pause_until_tomorrow,
-            "indefinite": lambda: self.pause_breaks_for(None),
-            "resume": self.resume_breaks,
-        }
-        if choice is not None:
-            actions[choice]()
-
-    @property
-    def catalog(self) -> Catalog:
-        """The routines in use (the command palette offers each one)."""
-        return self.engine.catalog if self.engine is not None else self._catalog
-
-    # --- playing a routine ------------------------------------------------------------------
-
-    def _play(self, routine_id: str, trigger: Literal["scheduled", "on_demand"]) -> None:
-        from stretchbreak.ui.screens.player import DEFAULT_TICK_SECONDS, PlayerScreen
-
-        routine = self.catalog.routines.get(routine_id)
-        if routine is None:
-            self.toast(f"There is no routine called {routine_id!r} here.", "warning")
-            return
-        config = self.engine.config_in_use if self.engine is not None else self._user_config
-        include = config.player.include_optional
-        if isinstance(self.link, AttachedLink):
-            link, planned = self.link, routine.total_seconds(include)
-            self.run_worker(
-                lambda: link.session_started(routine_id, planned), thread=True, group="command"
-            )
-        player = PlayerScreen(
-            routine,
-            clock=self._clock,
-            history=self._history_writer(),
-            trigger=trigger,
-            include_optional=include,
-            bell=config.player.bell,
-            tick_seconds=DEFAULT_TICK_SECONDS if self.deps.realtime else None,
-        )
-        self.push_screen(player, self._played)
-
-    def _history_writer(self) -> HistoryWriter:
-        if self.engine is not None:
-            return self.engine.history.writer(self.deps.session_recorder)
-        if self._writer is None:
-            self._writer = HistoryWriter(self.deps.session_recorder)
-        return self._writer
-
-    def _played(self, result: PlayerResult | None) -> None:
-        if result is None:
-            return
-        outcome = result.outcome
-        if self.link is not None:
-            self.link.session_finished(
-                result.routine.id, outcome.status, outcome.active_seconds, outcome.planned_seconds
-            )
-        from stretchbreak.ui.screens.finish import FinishScreen
-
-        safety = self.services.safety
-        finish = FinishScreen(result, history=self._history_writer(), safety=safety)
-        self.push_screen(finish)
-
-    # --- other screens ----------------------------------------------------------------------
-
-    def show_welcome(self) -> None:
-        """The welcome and safety screens, then the set-up of hours and breaks."""
-        from stretchbreak.ui.screens.welcome import WelcomeScreen
-
-        if not isinstance(self.screen, WelcomeScreen):
-            welcome = WelcomeScreen(
-                clock=self._clock,
-                config_path=self.deps.config_path,
-                hold_path=self.deps.hold_path or eye_only_hold_file(),
-                config=self._user_config,
-                safety=self.services.safety,
-            )
-            self.push_screen(welcome, self._welcome_closed)
-
-    def _welcome_closed(self, result: WelcomeResult | None) -> None:
-        if result is not None:  # None: left halfway, nothing was written
-            self._config_saved(result.config, result.eye_only_hold)
-
-    def show_settings(self) -> None:
-        """Every setting, checked as you type; saving applies it at once."""
-        from stretchbreak.ui.screens.settings import SettingsScreen
-
-        if not isinstance(self.screen, SettingsScreen):
-            ids = sorted(known_binding_ids())
-            screen = SettingsScreen(self._user_config, self.deps.config_path, binding_ids=ids)
-            self.push_screen(screen, lambda config: self._config_saved(config, None))
-
-    def _config_saved(self, config: Config | None, hold: EyeOnlyHold | None) -> None:
-        """Hosting: in use at once. Attached: the service reloads the saved file itself."""
-        if config is None:
-            return
-        self._apply_keys(config, with_lines=False)
-        if self.engine is not None:
-            self.engine.apply_config(config, hold)
-
-    def _apply_keys(self, config: Config, *, with_lines: bool) -> None:
-        self._user_config = config
-        path = self.deps.config_path
-        text: str | None = None
-        if with_lines and config.keys:
-            try:
-                text = path.read_text(encoding="utf-8-sig")
-            except OSError:
-                text = None
-        usable, self._key_problems = validate_keymap(config.keys, known_binding_ids(), path, text)
-        self.set_keymap(usable)
-        self._show_view()
-
-    def show_stats(self) -> None:
-        from stretchbreak.ui.screens.stats import StatsScreen
-
-        streak = self._user_config.streak
-        self.push_screen(StatsScreen(self._clock, streak, self.deps.open_store))
-
-    def show_routines(self) -> None:
-        """The routine browser: filter, preview, copy, edit; Enter plays the routine."""
-        from stretchbreak.service.routine_files import RoutineFolders
-        from stretchbreak.ui.screens.browser import RoutineBrowserScreen
-
-        if isinstance(self.screen, RoutineBrowserScreen):
-            return
-        opened_with = self.catalog
-        browser = RoutineBrowserScreen(
-            (self.services.routine_folders or RoutineFolders.default)(),
-            catalog=opened_with,
-            include_optional=self._user_config.player.include_optional,
-        )
-
-        def closed(routine_id: str | None) -> None:
-            if browser.catalog is not opened_with:  # the browser reloaded after an edit
-                self._catalog = browser.catalog
-                if self.engine is not None:
-                    self.engine.use_catalog(browser.catalog)
-            if routine_id is not None:
-                self.start_routine(routine_id)
-
-        self.push_screen(browser, closed)
-
-    def show_help(self) -> None:
-        """Show (or close) the keys of the current screen, with the ids `[keys]` remaps."""
-        from stretchbreak.ui.screens.help import HelpScreen
-
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
-        else:
-            self.push_screen(HelpScreen.for_screen(self.screen, self.deps.config_path))
-
-    def open_config_folder(self) -> None:
-        """Open the folder with config.toml and the routines in the desktop's file manager."""
-        self._open_folder(self.deps.config_path.parent)
-
-    @work(thread=True, exit_on_error=False, group="open-folder")
-    def _open_folder(self, folder: Path) -> None:
-        reason = open_in_file_manager(folder)
-        if reason is not None:
-            text = f"Could not open a file manager ({reason}). The folder is:\n{folder}"
-            self.call_from_thread(self.toast, printable(text), "warning")
-
     # --- key actions ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -578,52 +370,3 @@ class StretchbreakApp(App[int]):
 
     def action_away(self) -> None:
         self.away()
-
-    def action_routines(self) -> None:
-        self.show_routines()
-
-    def action_stats(self) -> None:
-        self.show_stats()
-
-    def action_help(self) -> None:
-        self.show_help()
-
-    def action_settings(self) -> None:
-        self.show_settings()
-
-
-def _failed_view(reason: str) -> DashboardView:
-    text = f"not running: {printable(reason)}"
-    return DashboardView("Could not start", text, "—", "—", "—", "—", "—", "idle: —", "notify: —")
-
-
-def known_binding_ids() -> set[str]:
-    """Every binding id a `[keys]` entry may remap (the dashboard and the screens it opens)."""
-    from stretchbreak.ui.screens.browser import RoutineBrowserScreen, RoutineIdScreen
-    from stretchbreak.ui.screens.finish import FinishScreen
-    from stretchbreak.ui.screens.help import HelpScreen
-    from stretchbreak.ui.screens.player import ConfirmStopScreen, PlayerScreen
-    from stretchbreak.ui.screens.quit_confirm import QuitConfirmScreen
-    from stretchbreak.ui.screens.settings import DiscardScreen, SettingsScreen
-    from stretchbreak.ui.screens.stats import StatsScreen
-    from stretchbreak.ui.screens.welcome import WelcomeScreen
-
-    return binding_ids_of(
-        (
-            StretchbreakApp,
-            DashboardScreen,
-            BreakDueScreen,
-            PauseMenuScreen,
-            PlayerScreen,
-            ConfirmStopScreen,
-            FinishScreen,
-            StatsScreen,
-            RoutineBrowserScreen,
-            RoutineIdScreen,
-            SettingsScreen,
-            DiscardScreen,
-            HelpScreen,
-            WelcomeScreen,
-            QuitConfirmScreen,
-        )
-    )

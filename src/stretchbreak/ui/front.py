@@ -22,6 +22,7 @@ from stretchbreak.core.durations import DurationError, parse_duration
 from stretchbreak.service.api import Outcome, PauseKind, SessionEnd
 from stretchbreak.service.client import ControlClient, ControlError, NotRunning
 from stretchbreak.service.engine import BreakEngine
+from stretchbreak.service.events import EngineEvent, event_from_json
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,33 @@ class AttachedLink:
                 self._say("The service did not hear that the routine ended.", "warning")
 
         self._run(finish)
+
+    def follow(
+        self,
+        post: Callable[..., object],
+        on_event: Callable[[EngineEvent], None],
+        on_attached: Callable[[], None],
+        on_gone: Callable[[str], None],
+    ) -> None:
+        """Blocking (a thread worker): subscribe, and hand each event to `on_event` through
+        `post` (the app's `call_from_thread`) until the service goes away."""
+        try:
+            client = ControlClient.connect(self.path)
+            client.request("subscribe", plays_routines=True)
+        except (NotRunning, ControlError, OSError) as error:
+            log.info("attaching to the service failed: %s", error)
+            post(on_gone, "is not reachable")
+            return
+        post(on_attached)
+        with client:
+            for data in client.events():
+                try:
+                    event = event_from_json(data)
+                except ValueError:
+                    log.warning("ignoring an event this dashboard cannot read: %r", data)
+                    continue
+                post(on_event, event)
+        post(on_gone, "stopped")
 
     def close(self) -> None:
         if self._session is not None:
