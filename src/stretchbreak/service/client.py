@@ -38,6 +38,10 @@ class ControlError(Exception):
     """The engine did not answer properly (timeout, closed connection, malformed reply)."""
 
 
+class _Timeout(ControlError):
+    """Nothing arrived before the deadline."""
+
+
 class ControlClient:
     """One connection to the engine. Not thread-safe; close it (or use `with`)."""
 
@@ -125,6 +129,23 @@ class ControlClient:
             if "event" in line:
                 yield line
 
+    def next_event(self, timeout: float) -> dict[str, object] | None:
+        """The next pushed event, or None when none came within `timeout` seconds.
+
+        Raises ConnectionError when the engine closed the connection (it stopped)."""
+        if self._pending:
+            return self._pending.pop(0)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._read_line(deadline)
+            except _Timeout:
+                return None
+            if line is None:
+                raise ConnectionError("the engine closed the connection")
+            if "event" in line:
+                return line
+
     def _read_line(self, deadline: float | None) -> dict[str, object] | None:
         while True:
             end = self._buffer.find(b"\n")
@@ -147,14 +168,12 @@ class ControlClient:
             else:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise ControlError(f"the engine did not answer within {self._timeout:g} s")
+                    raise _Timeout(f"the engine did not answer within {self._timeout:g} s")
                 self._sock.settimeout(left)
             try:
                 chunk = self._sock.recv(65536)
             except TimeoutError:
-                raise ControlError(
-                    f"the engine did not answer within {self._timeout:g} s"
-                ) from None
+                raise _Timeout(f"the engine did not answer within {self._timeout:g} s") from None
             except OSError as error:
                 if error.errno in _NOT_RUNNING_ERRNOS or isinstance(error, ConnectionError):
                     return None

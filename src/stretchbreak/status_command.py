@@ -1,0 +1,198 @@
+"""`stretchbreak status`: the engine's state for people, scripts and status bars.
+
+Shared by the click command (`cli/status.py`) and the launcher's fast path, which runs it without
+importing click or any `stretchbreak.cli` module: bars call it often, so it must stay cheap. It
+asks the running engine over the control socket and never starts, creates or changes anything.
+
+`--follow` subscribes to the engine and prints one line whenever the rendered line changes (a new
+state, the countdown or the percentage moving) and at least once a minute; while no engine runs it
+prints a not_running line and tries again every few seconds. Every line is flushed; a closed pipe
+or SIGTERM ends it quietly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import Literal, TextIO
+
+from stretchbreak.core.clock import SystemClock
+from stretchbreak.core.status import (
+    StatusFormatError,
+    StatusSnapshot,
+    describe_status,
+    i3blocks_status,
+    not_running,
+    waybar_status,
+)
+from stretchbreak.service.client import ControlClient, ControlError, NotRunning
+
+Format = Literal["json", "waybar", "i3blocks", "text"]
+FORMATS: tuple[Format, ...] = ("json", "waybar", "i3blocks", "text")
+TICK = 5.0
+"""Seconds between re-renderings while following (the countdown and percentage move)."""
+HEARTBEAT = 60.0
+"""While following, a line is printed at least this often even if nothing changed."""
+RETRY = 2.0
+"""Seconds between attempts to reach an engine that is not running."""
+
+
+def render(snapshot: StatusSnapshot, fmt: Format, now: datetime, zone: tzinfo) -> str:
+    """One output line (without the newline) in `fmt`."""
+    if fmt == "json":
+        return json.dumps(snapshot.to_json(), ensure_ascii=False)
+    if fmt == "waybar":
+        return json.dumps(waybar_status(snapshot, now, zone), ensure_ascii=False)
+    if fmt == "i3blocks":
+        return json.dumps(i3blocks_status(snapshot, now, zone), ensure_ascii=False)
+    return describe_status(snapshot, now, zone)
+
+
+def fetch(now: datetime, timeout: float = 2.0) -> StatusSnapshot:
+    """The running engine's snapshot, or not_running. Raises ControlError when it misbehaves."""
+    try:
+        with ControlClient.connect(timeout=timeout) as client:
+            reply = client.request("status")
+    except NotRunning:
+        return not_running(now)
+    return _snapshot(reply.get("status"))
+
+
+def _snapshot(data: object) -> StatusSnapshot:
+    try:
+        return StatusSnapshot.from_json(data)
+    except StatusFormatError as error:
+        raise ControlError(f"the engine sent a status this version cannot read: {error}") from None
+
+
+def run(fmt: Format, follow: bool, out: TextIO | None = None) -> int:
+    """The whole command; returns the exit code (0, or 1 when the engine misbehaved)."""
+    stream = out if out is not None else sys.stdout
+    clock = SystemClock()
+    zone = clock.zone()
+    if not follow:
+        now = clock.now()
+        try:
+            snapshot = fetch(now)
+        except ControlError as error:
+            print(f"stretchbreak: {error}", file=sys.stderr)
+            return 1
+        return _write(stream, render(snapshot, fmt, now, zone))
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        return Follower(fmt, stream, clock.now, zone).run()
+    except KeyboardInterrupt:
+        return 130
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _write(stream: TextIO, line: str) -> int:
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except BrokenPipeError:
+        _silence(stream)
+        return 0
+    return 0
+
+
+def _silence(stream: TextIO) -> None:
+    """After a closed pipe: point stdout at /dev/null so the exit flush does not complain."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
+class Follower:
+    """The `--follow` loop (clock and stream injected for tests)."""
+
+    def __init__(
+        self,
+        fmt: Format,
+        stream: TextIO,
+        now: Callable[[], datetime],
+        zone: tzinfo,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fmt = fmt
+        self._stream = stream
+        self._now = now
+        self._zone = zone
+        self._monotonic = monotonic
+        self._last_line: str | None = None
+        self._last_print = 0.0
+        self._closed = False
+
+    def run(self) -> int:
+        while not self._closed:
+            connected = self._connect()
+            if connected is None:
+                self._show(not_running(self._now()))
+                self._wait_for_engine()
+                continue
+            try:
+                self._follow(connected)
+            finally:
+                connected[0].close()
+        return 0
+
+    def _connect(self) -> tuple[ControlClient, StatusSnapshot] | None:
+        try:
+            client = ControlClient.connect()
+        except (NotRunning, ControlError):
+            return None
+        try:
+            reply = client.request("subscribe")
+            return client, _snapshot(reply.get("status"))
+        except ControlError:
+            client.close()
+            return None
+
+    def _follow(self, connected: tuple[ControlClient, StatusSnapshot]) -> None:
+        client, snapshot = connected
+        self._show(snapshot)
+        while not self._closed:
+            try:
+                event = client.next_event(TICK)
+            except (ConnectionError, ControlError):
+                return  # the engine stopped: show not_running and wait for the next one
+            if event is not None and event.get("event") == "status":
+                try:
+                    snapshot = _snapshot(event.get("status"))
+                except ControlError as error:
+                    print(f"stretchbreak: {error}", file=sys.stderr)
+                    continue
+            self._show(snapshot)
+
+    def _wait_for_engine(self) -> None:
+        deadline = self._monotonic() + RETRY
+        while not self._closed and self._monotonic() < deadline:
+            time.sleep(min(0.5, max(0.0, deadline - self._monotonic())))
+
+    def _show(self, snapshot: StatusSnapshot) -> None:
+        line = render(snapshot, self._fmt, self._now(), self._zone)
+        if self._fmt == "json":
+            # updated_at changes with every event; compare without it, as a person would
+            key = json.dumps({**snapshot.to_json(), "updated_at": None})
+        else:
+            key = line
+        stale = self._monotonic() - self._last_print >= HEARTBEAT
+        if key == self._last_line and not stale:
+            return
+        self._last_line = key
+        self._last_print = self._monotonic()
+        try:
+            self._stream.write(line + "\n")
+            self._stream.flush()
+        except BrokenPipeError:
+            _silence(self._stream)
+            self._closed = True
