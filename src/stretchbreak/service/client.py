@@ -17,6 +17,7 @@ import contextlib
 import errno
 import itertools
 import json
+import os
 import socket
 import time
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from types import TracebackType
 from stretchbreak.service import protocol
 
 _NOT_RUNNING_ERRNOS = {errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR, errno.ECONNRESET}
+_MAX_SOCKET_PATH = 100
+"""The server refuses longer socket paths (the OS limit is 104-108 bytes)."""
 _MAX_INCOMING = 1024 * 1024
 """The longest line accepted from the engine (its replies are far smaller)."""
 
@@ -61,6 +64,8 @@ class ControlClient:
         target = path if path is not None else protocol.socket_path()
         if not hasattr(socket, "AF_UNIX"):
             raise NotRunning("this Python has no Unix sockets")
+        if len(os.fsencode(target)) > _MAX_SOCKET_PATH:
+            raise NotRunning(f"{target} is too long for a socket: no engine can listen there")
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
         try:
