@@ -12,29 +12,24 @@ or SIGTERM ends it quietly.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import sys
 import time
-from collections.abc import Callable
-from datetime import datetime, tzinfo
-from typing import Literal, TextIO
 
-from stretchbreak.core.clock import SystemClock
-from stretchbreak.core.status import (
-    StatusFormatError,
-    StatusSnapshot,
-    describe_status,
-    i3blocks_status,
-    not_running,
-    waybar_status,
-)
 from stretchbreak.service.client import ControlClient, ControlError, NotRunning
 
-Format = Literal["json", "waybar", "i3blocks", "text"]
-FORMATS: tuple[Format, ...] = ("json", "waybar", "i3blocks", "text")
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # `status --json` stays lean: no typing, dataclasses or zoneinfo at run time
+    from collections.abc import Callable
+    from datetime import datetime, tzinfo
+    from typing import Literal, TextIO
+
+    from stretchbreak.core.status import StatusSnapshot
+
+    Format = Literal["json", "waybar", "i3blocks", "text"]
+
+FORMATS = ("json", "waybar", "i3blocks", "text")
 TICK = 5.0
 """Seconds between re-renderings while following (the countdown and percentage move)."""
 HEARTBEAT = 60.0
@@ -45,6 +40,8 @@ RETRY = 2.0
 
 def render(snapshot: StatusSnapshot, fmt: Format, now: datetime, zone: tzinfo) -> str:
     """One output line (without the newline) in `fmt`."""
+    from stretchbreak.core.status import describe_status, i3blocks_status, waybar_status
+
     if fmt == "json":
         return json.dumps(snapshot.to_json(), ensure_ascii=False)
     if fmt == "waybar":
@@ -56,6 +53,8 @@ def render(snapshot: StatusSnapshot, fmt: Format, now: datetime, zone: tzinfo) -
 
 def fetch(now: datetime, timeout: float = 2.0) -> StatusSnapshot:
     """The running engine's snapshot, or not_running. Raises ControlError when it misbehaves."""
+    from stretchbreak.core.status import not_running
+
     try:
         with ControlClient.connect(timeout=timeout) as client:
             reply = client.request("status")
@@ -64,7 +63,24 @@ def fetch(now: datetime, timeout: float = 2.0) -> StatusSnapshot:
     return _snapshot(reply.get("status"))
 
 
+def _fetch_json(timeout: float = 2.0) -> str:
+    """`status --json`: the engine's snapshot as it sent it (checked to be one), cheaply."""
+    try:
+        with ControlClient.connect(timeout=timeout) as client:
+            reply = client.request("status")
+    except NotRunning:
+        from datetime import UTC, datetime
+
+        return render(fetch(datetime.now(UTC)), "json", datetime.now(UTC), UTC)
+    status = reply.get("status")
+    if not isinstance(status, dict) or status.get("version") != 2 or "state" not in status:
+        _snapshot(status)  # raises ControlError with the reason
+    return json.dumps(status, ensure_ascii=False)
+
+
 def _snapshot(data: object) -> StatusSnapshot:
+    from stretchbreak.core.status import StatusFormatError, StatusSnapshot
+
     try:
         return StatusSnapshot.from_json(data)
     except StatusFormatError as error:
@@ -74,21 +90,46 @@ def _snapshot(data: object) -> StatusSnapshot:
 def run(fmt: Format, follow: bool, out: TextIO | None = None) -> int:
     """The whole command; returns the exit code (0, or 1 when the engine misbehaved)."""
     stream = out if out is not None else sys.stdout
-    clock = SystemClock()
-    zone = clock.zone()
     if not follow:
-        now = clock.now()
         try:
-            snapshot = fetch(now)
+            if fmt == "json":
+                line = _fetch_json()
+            else:
+                from datetime import UTC, datetime
+
+                now = datetime.now(UTC)
+                line = render(fetch(now), fmt, now, local_zone())
         except ControlError as error:
             print(f"stretchbreak: {error}", file=sys.stderr)
             return 1
-        return _write(stream, render(snapshot, fmt, now, zone))
+        return _write(stream, line)
+    import signal
+    from datetime import UTC, datetime
+
     signal.signal(signal.SIGTERM, _stop)
     try:
-        return Follower(fmt, stream, clock.now, zone).run()
+        return Follower(fmt, stream, lambda: datetime.now(UTC), local_zone()).run()
     except KeyboardInterrupt:
         return 130
+
+
+def local_zone() -> tzinfo:
+    """The local zone, cheaply (tzlocal costs more than the rest of this command together):
+    $TZ or /etc/localtime as an IANA zone, else the current UTC offset."""
+    from datetime import UTC, datetime
+
+    try:
+        from zoneinfo import ZoneInfo
+
+        name = os.environ.get("TZ", "").lstrip(":")
+        if name:
+            return ZoneInfo(name)
+        with open("/etc/localtime", "rb") as source:
+            return ZoneInfo.from_file(source)
+    except (OSError, ValueError):
+        pass
+    zone = datetime.now().astimezone().tzinfo
+    return zone if zone is not None else UTC
 
 
 def _stop(_signum: int, _frame: object) -> None:
@@ -107,8 +148,10 @@ def _write(stream: TextIO, line: str) -> int:
 
 def _silence(stream: TextIO) -> None:
     """After a closed pipe: point stdout at /dev/null so the exit flush does not complain."""
-    with contextlib.suppress(OSError, ValueError):
+    try:  # noqa: SIM105 (contextlib would cost import time)
         os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 class Follower:
@@ -136,6 +179,8 @@ class Follower:
         while not self._closed:
             connected = self._connect()
             if connected is None:
+                from stretchbreak.core.status import not_running
+
                 self._show(not_running(self._now()))
                 self._wait_for_engine()
                 continue

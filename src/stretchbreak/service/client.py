@@ -13,18 +13,20 @@ is not valid) is a `ControlError` with a message for a person.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import itertools
 import json
 import os
 import socket
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from types import TracebackType
 
 from stretchbreak.service import protocol
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # `stretchbreak status` imports this module: no typing or pathlib at run time
+    from collections.abc import Iterator
+    from pathlib import Path
+    from types import TracebackType
 
 _NOT_RUNNING_ERRNOS = {errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR, errno.ECONNRESET}
 _MAX_SOCKET_PATH = 100
@@ -61,7 +63,7 @@ class ControlClient:
     def connect(cls, path: Path | None = None, timeout: float = 2.0) -> ControlClient:
         if protocol.USE_TCP and path is None:
             return cls._connect_tcp(timeout)
-        target = path if path is not None else protocol.socket_path()
+        target = str(path) if path is not None else protocol.socket_location()
         if not hasattr(socket, "AF_UNIX"):
             raise NotRunning("this Python has no Unix sockets")
         if len(os.fsencode(target)) > _MAX_SOCKET_PATH:
@@ -191,8 +193,10 @@ class ControlClient:
         return self._sock.fileno()
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
+        try:  # noqa: SIM105 (contextlib would cost import time)
             self._sock.close()
+        except OSError:
+            pass
 
     def __enter__(self) -> ControlClient:
         return self

@@ -37,10 +37,11 @@ from typing import TYPE_CHECKING, Literal, cast
 from stretchbreak.core.durations import DurationError, parse_duration
 from stretchbreak.service import protocol
 from stretchbreak.service.api import EngineCommands, Outcome, PauseKind, SessionEnd
-from stretchbreak.service.protocol import ProtocolError, ReplyCode
+from stretchbreak.service.protocol import ProtocolError
 
 if TYPE_CHECKING:
     from stretchbreak.service.events import EngineEvent
+    from stretchbreak.service.protocol import ReplyCode
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +361,7 @@ class ControlServer:
         status = outcome.status if outcome.status is not None else engine.snapshot()
         return protocol.reply(
             request_id,
-            cast(ReplyCode, outcome.code),
+            cast("ReplyCode", outcome.code),
             outcome.message,
             status=status.to_json(),
             routine_id=outcome.routine_id,
