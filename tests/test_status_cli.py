@@ -217,3 +217,18 @@ def test_the_socket_follows_the_data_dir_as_paths_does(short_data_dir: Path) -> 
 
     assert protocol._DATA_DIR_ENV == paths.DATA_DIR_ENV
     assert protocol.socket_path() == paths.data_dir() / "run" / "control.sock"
+
+
+def test_i3blocks_clicks_on_the_persistent_block_reach_the_engine(host: EngineHost) -> None:
+    from stretchbreak.status_command import answer_clicks
+
+    host.call(host.engine.make_due)
+    clicks = [
+        '{"name": "stretchbreak", "button": 3, "x": 10, "y": 5}\n',  # right: snooze
+        "not json\n",
+        '{"button": 9}\n',
+        '{"name": "stretchbreak", "button": 2}\n',  # middle: pause 30m
+    ]
+    answer_clicks(iter(clicks))  # type: ignore[arg-type]
+    names = [(name, tuple(str(arg) for arg in args)) for name, args in host.engine.calls]
+    assert names == [("snooze", ("None",)), ("pause", ("for", "0:30:00"))]

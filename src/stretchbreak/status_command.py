@@ -107,10 +107,41 @@ def run(fmt: Format, follow: bool, out: TextIO | None = None) -> int:
     from datetime import UTC, datetime
 
     signal.signal(signal.SIGTERM, _stop)
+    if fmt == "i3blocks":
+        import threading
+
+        threading.Thread(target=answer_clicks, args=(sys.stdin,), daemon=True).start()
     try:
         return Follower(fmt, stream, lambda: datetime.now(UTC), local_zone()).run()
     except KeyboardInterrupt:
         return 130
+
+
+CLICKS: dict[int, tuple[str, dict[str, object]]] = {
+    1: ("break", {}),
+    2: ("pause", {"kind": "for", "duration": "30m"}),
+    3: ("snooze", {}),
+}
+"""i3blocks mouse buttons (left, middle, right) and the engine command each one sends."""
+
+
+def answer_clicks(stdin: TextIO) -> None:
+    """i3blocks writes each click on a persistent block to its command's stdin, as the block's
+    JSON with a `button`: send the matching command to the engine (answers are not shown;
+    the block's next line shows what changed)."""
+    for line in stdin:
+        try:
+            button = json.loads(line).get("button")
+        except (ValueError, AttributeError):
+            continue
+        if button not in CLICKS:
+            continue
+        cmd, args = CLICKS[button]
+        try:
+            with ControlClient.connect() as client:
+                client.request(cmd, **args)
+        except (NotRunning, ControlError):
+            continue
 
 
 def local_zone() -> tzinfo:

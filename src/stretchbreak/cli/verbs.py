@@ -172,7 +172,7 @@ def skip(as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("how_long", required=False, metavar="[DURATION | until-tomorrow | indefinitely]")
+@click.argument("how_long", required=False, metavar="[DURATION|until-tomorrow|indefinitely]")
 @json_option
 def pause(how_long: str | None, as_json: bool) -> None:
     """Pause breaks for DURATION (default 30m), until tomorrow, or until `resume`."""
