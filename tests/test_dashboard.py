@@ -233,18 +233,27 @@ async def test_unanswered_break_is_recorded_as_missed(tmp_path: Path) -> None:
     assert _break_events() == ["due", "missed"]
 
 
-async def test_away_key_counts_as_a_break(tmp_path: Path) -> None:
+async def test_away_key_counts_as_a_break_only_after_the_time_away(tmp_path: Path) -> None:
     harness = Harness(tmp_path, idle=NoIdleSource("no display"))
     app = harness.app()
     async with app.run_test() as pilot:
         await settle(pilot)
         assert line(app, "idle") == "idle: none — press a to mark yourself away"
         await advance(pilot, harness.clock, 15 * 60)
-        await pilot.press("a")
+        await pilot.press("a")  # away
         await settle(pilot)
-        assert line(app, "next_break") == "10:35 · in 20 min"
+        assert dashboard(app).line("headline") == "Away since 10:15"
+        assert _break_events() == []  # nothing is credited yet
+        await pilot.press("a")  # back after no time at all: too short to count
+        await settle(pilot)
+        assert line(app, "next_break") == "10:20 · in 5 min"
+        await pilot.press("a")  # away again
+        await advance(pilot, harness.clock, 60)
+        await pilot.press("a")  # back after a minute: longer than the 22 s routine
+        await settle(pilot)
+        assert line(app, "next_break") == "10:36 · in 20 min"
         assert line(app, "today").startswith("1 break taken")
-    assert _break_events() == ["natural_break"]
+    assert _break_events().count("natural_break") == 1
 
 
 async def test_idle_time_counts_as_a_natural_break(tmp_path: Path) -> None:

@@ -339,7 +339,7 @@ def test_edit_reports_an_editor_that_fails_and_still_checks_the_file(
 
     result = run("edit", "my-break")
 
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # issue 15 #13: it used to exit 0
     assert "exited with status 3" in result.stderr
     assert "is valid" in result.stdout
 
@@ -364,5 +364,6 @@ def test_edit_with_an_editor_that_cannot_start_leaves_the_file_alone(
     result = run("edit", "my-break")
 
     assert result.exit_code == 1
-    assert "could not start the editor" in result.stderr
+    assert "no-such-editor could not be started" in result.stderr
+    assert "Set $EDITOR" in result.stderr
     assert user_file("my-break").read_bytes() == before

@@ -21,7 +21,7 @@ from stretchbreak.service.client import ControlClient, ControlError, NotRunning
 if TYPE_CHECKING:
     from stretchbreak.core.session import SessionOutcome
     from stretchbreak.core.store import Trigger
-    from stretchbreak.ui.recorder import SessionRecorder
+    from stretchbreak.service.history import SessionRecorder
 
 log = logging.getLogger(__name__)
 

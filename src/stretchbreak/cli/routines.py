@@ -1,43 +1,53 @@
 """`stretchbreak routines`: list, read, check and customise routines.
 
 The user's own routines live in one folder (`stretchbreak routines path`); a user routine with
-the id of a bundled one replaces it everywhere. This module never rewrites a file the user has
-edited unless asked (`--force`), and prints routine text with plain `click.echo`, so markup in
-a routine (`[bold red]`) is shown literally, never interpreted.
+the id of a bundled one replaces it everywhere. This module is click only: the file work (new,
+copy, atomic writes, the editor) is `stretchbreak.service.routine_files`, whose errors become a
+one-line `Error: ...` and exit 1. Nothing is printed raw: routine text, file names and paths go
+through `printable` (a control character shows as `\\x1b`), and plain `click.echo` never
+interprets markup in a routine (`[bold red]`).
 
-Exit codes: 0 success; 1 a problem was found (a broken routine, a file that already exists, an
-editor that could not start); 2 bad usage, an unsafe id or an unknown routine id.
+Exit codes: 0 success; 1 a problem was found (a broken routine, a file that already exists or
+cannot be written, an editor that could not start or exited non-zero); 2 bad usage, an unsafe id
+or an unknown routine id.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shlex
-import shutil
-import subprocess
-import tempfile
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from stretchbreak import paths
+from stretchbreak.core.display import printable
 from stretchbreak.core.loader import (
     Catalog,
-    Exercise,
     RoutineError,
     RoutineProblem,
     load_catalog,
-    load_library,
     load_routine_file,
-    parse_routine,
 )
 from stretchbreak.core.problems import show_value
-from stretchbreak.core.routine import Routine, Source, Step
-from stretchbreak.core.starter import is_safe_id, starter_routine_text, user_copy_text
+from stretchbreak.core.routine import Routine, Source
+from stretchbreak.core.starter import is_safe_id
 from stretchbreak.core.suggest import closest
+from stretchbreak.service.routine_files import (
+    SAFE_ID_RULE,
+    RoutineFileError,
+    RoutineFolders,
+    clock_text,
+    describe_dose,
+    describe_routine,
+    editor_command,
+    editor_status_problem,
+    run_editor,
+)
+
+__all__ = ["UnknownRoutineError", "clock_text", "describe_dose", "routines"]
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -84,7 +94,7 @@ def list_command(as_json: bool) -> None:
     listed = sorted(catalog.routines.values(), key=lambda routine: routine.id)
     if as_json:
         entries = [_json_entry(routine, catalog) for routine in listed]
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        click.echo(_json_text(entries))
     else:
         _echo_table(
             ("ID", "NAME", "TIME", "AREAS", "SOURCE", "PATH"),
@@ -101,7 +111,7 @@ def list_command(as_json: bool) -> None:
             ],
         )
     if catalog.problems:
-        click.echo(
+        _echo(
             f"\n{len(catalog.problems)} problem(s); the routines in these files are not listed:",
             err=True,
         )
@@ -119,7 +129,7 @@ def show_command(routine_id: str) -> None:
     catalog = load_catalog()
     routine = _find_routine(catalog, routine_id)
     for line in describe_routine(routine, _source_text(routine, catalog)):
-        click.echo(line)
+        _echo(line)
 
 
 @routines.command("validate")
@@ -145,7 +155,7 @@ def validate_command(files: tuple[Path, ...]) -> None:
         _echo_problems(problems, err=False)
         files_with_problems = len({problem.path for problem in problems})
         raise click.exceptions.Exit(_report_failure(len(problems), files_with_problems))
-    click.echo(f"OK: {checked} routine(s) checked, no problems.")
+    _echo(f"OK: {checked} routine(s) checked, no problems.")
 
 
 @routines.command("new")
@@ -158,17 +168,18 @@ def new_command(routine_id: str, force: bool) -> None:
     Even Better TOML, Helix, Neovim with taplo) complete and check it as you type.
 
     \b
-    Exit codes: 0 written; 1 the file exists (pass --force); 2 unsafe id.
+    Exit codes: 0 written; 1 the file exists (pass --force) or cannot be written; 2 unsafe id.
     """
     _require_safe_id(routine_id)
-    target = user_routine_file(routine_id)
-    _refuse_overwrite(target, force)
-    text = starter_routine_text(routine_id, paths.routine_schema_file())
-    _ensure_valid(text, target)
-    write_routine_file(target, text)
-    click.echo(f"Wrote {target}")
+    folders = RoutineFolders.default()
+    _refuse_overwrite(folders.user_file(routine_id), force)
+    try:
+        target = folders.new(routine_id, overwrite=force)
+    except RoutineFileError as error:
+        _fail(error)
+    _echo(f"Wrote {target}")
     _note_replacement(routine_id)
-    click.echo(f"Change it with `stretchbreak routines edit {routine_id}`.")
+    _echo(f"Change it with `stretchbreak routines edit {routine_id}`.")
 
 
 @routines.command("copy")
@@ -182,18 +193,23 @@ def copy_command(routine_id: str, new_id: str | None, force: bool) -> None:
     the bundled one back). The copy keeps the original's comments and layout.
 
     \b
-    Exit codes: 0 copied; 1 the file exists (pass --force); 2 unsafe or unknown id.
+    Exit codes: 0 copied; 1 the file exists (pass --force) or cannot be written;
+    2 unsafe or unknown id.
     """
     target_id = routine_id if new_id is None else new_id
     _require_safe_id(target_id)
-    catalog = load_catalog()
-    source = _copy_source(catalog, routine_id, target_id)
-    target = user_routine_file(target_id)
-    _refuse_overwrite(target, force)
-    _copy_routine_file(source, target, target_id)
-    click.echo(f"Copied {source} to {target}")
+    folders = RoutineFolders.default()
+    catalog = folders.load()
+    routine = _find_routine(catalog, routine_id)
+    try:
+        source = folders.copy_source(catalog, routine, target_id)
+        _refuse_overwrite(folders.user_file(target_id), force)
+        target = folders.copy_file(source, target_id, overwrite=force)
+    except RoutineFileError as error:
+        _fail(error)
+    _echo(f"Copied {source} to {target}")
     _note_replacement(target_id)
-    click.echo(f"Change it with `stretchbreak routines edit {target_id}`.")
+    _echo(f"Change it with `stretchbreak routines edit {target_id}`.")
 
 
 @routines.command("edit")
@@ -206,25 +222,35 @@ def edit_command(routine_id: str) -> None:
     file is checked and any problems are printed; the file is left exactly as you saved it.
 
     \b
-    Exit codes: 0 the file is valid; 1 problems found or the editor failed;
-    2 unsafe or unknown id.
+    Exit codes: 0 the file is valid; 1 problems found, the editor could not start or exited
+    with a non-zero status, or the copy could not be written; 2 unsafe or unknown id.
     """
     _require_safe_id(routine_id)
-    target = user_routine_file(routine_id)
+    folders = RoutineFolders.default()
+    target = folders.user_file(routine_id)
+    to_copy = None
     if not target.exists():
         hint = f" To start a new one: `stretchbreak routines new {routine_id}`."
-        source = _find_routine(load_catalog(), routine_id, hint).path
-        if source is None:
-            raise click.ClickException(f"{routine_id} has no file to copy")
-        _copy_routine_file(source, target, routine_id)
-        click.echo(f"Copied {source} to {target}")
-    _run_editor(target)
+        to_copy = _find_routine(folders.load(), routine_id, hint)
     try:
-        routine = load_routine_file(target, _library("user")[0], "user")
+        command = editor_command()  # a missing editor is found out before anything is copied
+        if to_copy is not None:
+            folders.copy(to_copy, routine_id)
+            _echo(f"Copied {to_copy.path} to {target}")
+        status = run_editor([*command, str(target)])
+    except RoutineFileError as error:
+        _fail(error)
+    editor_problem = editor_status_problem(command[0], status)
+    if editor_problem is not None:
+        _echo(editor_problem + " Checking the file anyway.", err=True)
+    try:
+        routine = load_routine_file(target, folders.library("user")[0], "user")
     except RoutineError as error:
         _echo_problems(error.problems, err=False)
         raise click.exceptions.Exit(_report_failure(len(error.problems), 1)) from None
-    click.echo(f"OK: {target} is valid; total {clock_text(routine.total_seconds())}.")
+    _echo(f"OK: {target} is valid; total {clock_text(routine.total_seconds())}.")
+    if editor_problem is not None:
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
 
 
 @routines.command("path")
@@ -252,104 +278,31 @@ def path_command() -> None:
     )
 
 
-def user_routine_file(routine_id: str) -> Path:
-    """Where the user's routine with this id lives (the file stem must equal the id)."""
-    return paths.user_routines_dir() / f"{routine_id}.toml"
+def _echo(text: str, *, err: bool = False) -> None:
+    """Print `text` with every control character shown visibly (`\\x1b`), line by line: file
+    names and routine text must never reach the terminal as escape sequences."""
+    click.echo("\n".join(printable(line) for line in text.split("\n")), err=err)
 
 
-def write_routine_file(target: Path, text: str) -> None:
-    """Write `text` to `target` whole or not at all, keeping its line endings as given.
-
-    The file gets the mode of the one it replaces (else rw-r--r--), not the temporary's 0600.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode if target.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+_C1_CONTROL = re.compile("[\x7f-\x9f]")
 
 
-def clock_text(seconds: int) -> str:
-    """A duration as m:ss."""
-    return f"{seconds // 60}:{seconds % 60:02d}"
+def _json_text(data: object) -> str:
+    """JSON for scripts: C0 controls are escaped by `json` itself; DEL and C1 (which some
+    terminals obey, e.g. \\x9b as CSI) are escaped here too. Still valid JSON with the same
+    values."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _C1_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-def describe_routine(routine: Routine, source_text: str) -> list[str]:
-    """The lines `routines show` prints for a routine."""
-    lines = [f"{routine.name} ({routine.id})"]
-    if routine.summary:
-        lines.append(routine.summary)
-    facts = [f"areas: {', '.join(routine.areas)}", f"position: {routine.position}"]
-    facts.append(f"difficulty: {routine.difficulty}")
-    if routine.equipment:
-        facts.append(f"equipment: {', '.join(routine.equipment)}")
-    lines.append("; ".join(facts))
-    lines.append(f"source: {source_text}, {routine.path}")
-    if routine.caution:
-        lines.append(f"Caution: {routine.caution}")
-    for number, step in enumerate(routine.steps, start=1):
-        lines.append("")
-        timing = clock_text(step.total_seconds) + (", optional" if step.optional else "")
-        lines.append(f"{number:>2}. {step.name} ({timing})")
-        lines.append(f"    {describe_dose(step)}")
-        lines.extend(f"    - {cue}" for cue in step.cues)
-        if step.caution:
-            lines.append(f"    Caution: {step.caution}")
-    lines.append("")
-    lines.append(f"Total: {clock_text(routine.total_seconds())}{_transition_note(routine)}")
-    with_optional = routine.total_seconds(include_optional=True)
-    if with_optional != routine.total_seconds():
-        lines.append(f"With the optional steps: {clock_text(with_optional)}")
-    return lines
+def _fail(error: RoutineFileError) -> NoReturn:
+    """A routine file that could not be written or edited: its problems, then one line, exit 1."""
+    _echo_problems(error.problems, err=True)
+    raise click.ClickException(_printable_lines(str(error)))
 
 
-def describe_dose(step: Step) -> str:
-    """A step's dose in words, e.g. "20 s hold x 2 sets per side, alternating sides"."""
-    if step.kind == "rest":
-        return f"{step.seconds} s"
-    per_side = " per side" if step.sides in ("both", "alternating") else ""
-    if step.kind == "hold":
-        dose = f"{step.seconds} s hold"
-    else:
-        dose = f"{step.reps} reps{per_side}"
-        if step.self_paced:
-            dose += f", at your own pace (planned at {step.seconds_per_rep} s/rep)"
-        else:
-            dose += f" at {step.seconds_per_rep} s/rep"
-        if step.hold_per_rep:
-            dose += f" incl. {step.hold_per_rep} s hold"
-    if step.sets > 1:
-        dose += f" x {step.sets} sets"
-    if step.kind == "hold":
-        dose += per_side
-    dose += _SIDES_TEXT[step.sides]
-    alternating_hold = step.kind == "hold" and step.sides == "alternating"
-    if step.sets > 1 and not alternating_hold and step.rest_between:
-        dose += f", {step.rest_between} s rest between sets"
-    if (step.sides == "both" or alternating_hold) and step.switch_seconds:
-        dose += f", {step.switch_seconds} s to switch sides"
-    return dose
-
-
-_SIDES_TEXT = {
-    "none": "",
-    "left": ", left side only",
-    "right": ", right side only",
-    "both": ", all on one side then the other",
-    "alternating": ", alternating sides",
-}
-
-
-def _transition_note(routine: Routine) -> str:
-    if not routine.transition_seconds:
-        return ""
-    return f" (includes a {routine.transition_seconds} s get-ready before each step)"
+def _printable_lines(text: str) -> str:
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def _source_text(routine: Routine, catalog: Catalog) -> str:
@@ -377,8 +330,10 @@ def _json_entry(routine: Routine, catalog: Catalog) -> dict[str, Any]:
 
 
 def _echo_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> None:
-    """Plain aligned columns (the last one unpadded), so long paths never wrap the others."""
-    all_rows = ([header] if header else []) + list(rows)
+    """Plain aligned columns (the last one unpadded), so long paths never wrap the others.
+    Cells are escaped first, so the widths are those of what is printed."""
+    all_rows = [[printable(cell) for cell in row] for row in ([header] if header else [])]
+    all_rows += [[printable(cell) for cell in row] for row in rows]
     if not all_rows:
         return
     widths = [max(len(row[column]) for row in all_rows) for column in range(len(all_rows[0]))]
@@ -389,11 +344,11 @@ def _echo_table(header: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> 
 
 def _echo_problems(problems: Iterable[RoutineProblem], *, err: bool) -> None:
     for problem in problems:
-        click.echo(str(problem), err=err)
+        _echo(str(problem), err=err)
 
 
 def _report_failure(problem_count: int, file_count: int) -> int:
-    click.echo(f"{problem_count} problem(s) in {file_count} file(s).", err=True)
+    _echo(f"{problem_count} problem(s) in {file_count} file(s).", err=True)
     return EXIT_PROBLEMS
 
 
@@ -401,8 +356,7 @@ def _require_safe_id(routine_id: str) -> None:
     if not is_safe_id(routine_id):
         raise click.BadParameter(
             f"{show_value(routine_id)} is not a usable routine id: it becomes the file name, so "
-            "use 1-48 lowercase letters, digits and dashes, starting with a letter or digit "
-            "(e.g. my-neck-break), and not a name Windows reserves (con, nul, com1...).",
+            f"{SAFE_ID_RULE}.",
             param_hint="ID",
         )
 
@@ -410,15 +364,17 @@ def _require_safe_id(routine_id: str) -> None:
 def _refuse_overwrite(target: Path, force: bool) -> None:
     if target.exists() and not force:
         raise click.ClickException(
-            f"{target} already exists. Pass --force to overwrite it (your changes in it would "
-            "be lost), or choose another id."
+            _printable_lines(
+                f"{target} already exists. Pass --force to overwrite it (your changes in it "
+                "would be lost), or choose another id."
+            )
         )
 
 
 def _note_replacement(routine_id: str) -> None:
     bundled = paths.bundled_routines_dir() / f"{routine_id}.toml"
     if bundled.exists():
-        click.echo(
+        _echo(
             f"It replaces the bundled routine {routine_id} everywhere; delete the file to get "
             "the bundled one back."
         )
@@ -433,62 +389,18 @@ def _find_routine(catalog: Catalog, routine_id: str, unknown_hint: str = "") -> 
     if broken:
         _echo_problems(broken, err=True)
         raise click.ClickException(
-            f"the routine {routine_id} cannot be used until the problems above are fixed."
+            f"the routine {printable(routine_id)} cannot be used until the problems above are "
+            "fixed."
         )
     raise UnknownRoutineError(routine_id, catalog.routines, unknown_hint)
 
 
-def _copy_source(catalog: Catalog, routine_id: str, target_id: str) -> Path:
-    """The file to copy: the routine in use, or the bundled original when re-copying it."""
-    routine = _find_routine(catalog, routine_id)
-    if target_id == routine_id and routine.source == "user":
-        bundled = catalog.overridden.get(routine_id)
-        if bundled is None:
-            raise click.ClickException(
-                f"{routine_id} is already your own routine ({routine.path}). Change it with "
-                f"`stretchbreak routines edit {routine_id}`, or copy it under a new id: "
-                f"`stretchbreak routines copy {routine_id} NEW_ID`."
-            )
-        return bundled
-    if routine.path is None:
-        raise click.ClickException(f"{routine_id} has no file to copy")
-    return routine.path
-
-
-def _copy_routine_file(source: Path, target: Path, target_id: str) -> None:
-    """Copy `source` to `target`, changing only its id and `#:schema` lines."""
-    original = source.read_bytes().decode("utf-8")
-    try:
-        text = user_copy_text(original, target_id, paths.routine_schema_file())
-    except ValueError as error:
-        raise click.ClickException(f"cannot copy {source}: {error}") from None
-    _ensure_valid(text, target)
-    write_routine_file(target, text)
-
-
-def _ensure_valid(text: str, target: Path) -> Routine:
-    """Refuse to write a routine the loader would reject; nothing is written then."""
-    try:
-        return parse_routine(text, target, _library("user")[0], "user")
-    except RoutineError as error:
-        _echo_problems(error.problems, err=True)
-        raise click.ClickException(f"not writing {target}: the routine would not load.") from None
-
-
-def _library(source: Source) -> tuple[dict[str, Exercise], list[RoutineProblem]]:
-    """The exercises a routine may reference, as `load_catalog` gives them: bundled routines
-    see the bundled library, the user's also see the `library/` folder among their routines."""
-    folders = [paths.bundled_library_dir()]
-    if source == "user":
-        folders.append(paths.user_routines_dir() / "library")
-    return load_library(folders)
-
-
 def _check_files(files: Sequence[Path]) -> tuple[int, list[RoutineProblem]]:
     """Load each file on its own; returns how many were checked and every problem found."""
-    bundled_dir = paths.bundled_routines_dir().resolve()
-    user_library, problems = _library("user")
-    bundled_library, _same_problems = _library("bundled")
+    folders = RoutineFolders.default()
+    bundled_dir = folders.bundled.resolve()
+    user_library, problems = folders.library("user")
+    bundled_library, _same_problems = folders.library("bundled")
     for file in files:
         source: Source = "bundled" if file.resolve().parent == bundled_dir else "user"
         library = bundled_library if source == "bundled" else user_library
@@ -505,51 +417,3 @@ def _routine_files(arguments: Iterable[Path]) -> list[Path]:
     for argument in arguments:
         files.extend(sorted(argument.glob("*.toml")) if argument.is_dir() else [argument])
     return files
-
-
-def editor_command() -> list[str]:
-    """The editor to run: $VISUAL, then $EDITOR, else a default for the platform."""
-    for variable in ("VISUAL", "EDITOR"):
-        value = os.environ.get(variable, "").strip()
-        if value:
-            try:
-                words = shlex.split(value, posix=os.name != "nt")
-            except ValueError as error:
-                raise click.ClickException(
-                    f"cannot read ${variable} ({value!r}): {error}"
-                ) from None
-            return [_unquote(word) for word in words]
-    if os.name == "nt":
-        return ["notepad"]
-    for fallback in ("nano", "vi"):
-        if shutil.which(fallback):
-            return [fallback]
-    raise click.ClickException("no editor found: set $VISUAL or $EDITOR (e.g. EDITOR=nano).")
-
-
-def _unquote(word: str) -> str:
-    """Windows splitting keeps the quotes around a path with spaces; drop them."""
-    if len(word) >= 2 and word[0] == word[-1] == '"':
-        return word[1:-1]
-    return word
-
-
-def _run_editor(target: Path) -> None:
-    """Run the editor on `target` and wait for it.
-
-    The editor needs the terminal, so its output is deliberately not captured (the CLI is not
-    running under Textual).
-    """
-    command = editor_command()
-    program = shutil.which(command[0]) or command[0]
-    try:
-        completed = subprocess.run([program, *command[1:], str(target)], check=False)
-    except OSError as error:
-        raise click.ClickException(
-            f"could not start the editor {command[0]!r}: {error}. Set $VISUAL or $EDITOR."
-        ) from None
-    if completed.returncode != 0:
-        click.echo(
-            f"The editor exited with status {completed.returncode}; checking the file anyway.",
-            err=True,
-        )

@@ -17,7 +17,7 @@ from stretchbreak.core.store import Trigger
 
 if TYPE_CHECKING:
     from stretchbreak.cli.credit import EngineCredit
-    from stretchbreak.ui.recorder import SessionRecorder
+    from stretchbreak.service.history import SessionRecorder
 
 EXIT_COMPLETED = 0
 EXIT_NOT_COMPLETED = 1
@@ -130,7 +130,7 @@ def _run_plain(
     trigger: Trigger = "on_demand",
 ) -> int:
     from stretchbreak.plain_player import PlainPlayer
-    from stretchbreak.ui.recorder import StoreRecorder
+    from stretchbreak.service.history import StoreRecorder
 
     clock = SystemClock()
     recorder: SessionRecorder = StoreRecorder(clock, config.streak)
@@ -161,8 +161,8 @@ def _run_full_screen(
     include_optional: bool,
     credit: EngineCredit | None = None,
 ) -> int:
+    from stretchbreak.service.history import HistoryWriter, StoreRecorder
     from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
-    from stretchbreak.ui.recorder import HistoryWriter, StoreRecorder
 
     clock = SystemClock()
     recorder: SessionRecorder = StoreRecorder(clock, config.streak)

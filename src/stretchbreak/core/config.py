@@ -8,9 +8,7 @@ asked (first run, settings screen), always atomically.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import textwrap
 import tomllib
 from collections.abc import Callable, Mapping
@@ -31,6 +29,7 @@ from stretchbreak.core.durations import (
     parse_duration,
 )
 from stretchbreak.core.hours import RANGE_EXAMPLE, WEEKDAYS, HoursError, WorkingHours, parse_day
+from stretchbreak.core.safe_files import atomic_write, ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal
 from stretchbreak.core.suggest import closest
 from stretchbreak.core.toml_lines import KeyPath, SourceLines, format_key_path
@@ -587,42 +586,11 @@ def default_config_text() -> str:
     return config_to_toml(Config())
 
 
-def _temp_copy(path: Path, text: str) -> Path:
-    """Write `text` to a fsynced temporary file beside `path` (same filesystem, so renames are
-    atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); Windows has no directory handles to sync."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def save_config(config: Config, path: Path) -> None:
-    """Replace the config file atomically (temp file, fsync, rename): readers see old or new."""
-    temp = _temp_copy(path, config_to_toml(config))
-    try:
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+    """Replace the config file atomically (temp file, fsync, rename): readers see old or new.
+
+    A symlinked config.toml (dotfiles managers) stays a link: the write goes through to its
+    target. A new file is 0600 in a 0700 folder; see `core.safe_files` for what is refused.
+    """
+    ensure_private_dir(path.parent)
+    atomic_write(path, config_to_toml(config).encode("utf-8"))

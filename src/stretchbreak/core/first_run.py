@@ -13,8 +13,6 @@ rewritten for it, and when the hold ends their own settings simply apply again.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 from stretchbreak import paths
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.config import BreaksConfig, Config
+from stretchbreak.core.safe_files import atomic_write, ensure_private_dir
 
 EYE_ONLY_ROUTINE_ID = "eye-rest"
 """The micro-break routine used during a hold: eye steps only, no neck or shoulder movement."""
@@ -106,18 +105,9 @@ def load_eye_only_hold(path: Path) -> EyeOnlyHold | None:
 
 
 def save_eye_only_hold(hold: EyeOnlyHold, path: Path) -> None:
-    """Write the hold atomically, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(hold_to_json(hold))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    """Write the hold atomically (0600 in a 0700 folder), so a crash never leaves half a file."""
+    ensure_private_dir(path.parent)
+    atomic_write(path, hold_to_json(hold).encode("utf-8"), follow_symlinks=False)
 
 
 def clear_eye_only_hold(path: Path) -> None:

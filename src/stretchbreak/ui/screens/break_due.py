@@ -1,16 +1,23 @@
-"""The break-due panel: Start, Snooze or Skip, by key or mouse.
+"""The break-due panel: Start, Snooze, Skip, Pause or Away, by key or mouse; Esc hides it.
 
-A modal over whatever is on screen, so a due break is never missed behind the stats. It does not
-decide anything: each answer is posted to the app as `BreakDueScreen.Answered`, and the app
-closes the panel when the break is no longer due (started, snoozed, skipped, or recorded as
-missed after `missed_after`).
+A modal over the dashboard, so a due break is never missed behind the stats. It does not decide
+anything: each answer is posted to the app as `BreakDueScreen.Answered`, and the app closes the
+panel when the break is no longer due (started, snoozed, skipped, or recorded as missed after
+`missed_after`), opens the pause menu for "pause", and closes the panel for "dismiss" (the break
+stays due on the dashboard).
+
+The panel has its own footer, so the bottom line lists exactly what works here. A modal screen
+cuts off the app's own bindings, so the dashboard's footer that used to show through listed
+p/a/r/h/?/q while only b/s/k worked. Help and quit are bound here to the app's actions (the app
+decides whether quitting asks first); routines, stats and settings make no sense while a break
+waits for an answer, so they are neither bound nor listed (Esc first, then they work again).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -19,59 +26,35 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
-from stretchbreak.core.policy import PolicyState
-from stretchbreak.core.routine import Routine
-from stretchbreak.ui.dashboard_view import clock_time, routine_line
+from stretchbreak.service.views import DueInfo
 
-Answer = Literal["start", "snooze", "skip"]
-ANSWERS: dict[str, Answer] = {"start": "start", "snooze": "snooze", "skip": "skip"}
+Answer = Literal["start", "snooze", "skip", "pause", "away", "dismiss"]
+ANSWERS: dict[str, Answer] = {
+    "start": "start",
+    "snooze": "snooze",
+    "skip": "skip",
+    "pause": "pause",
+    "away": "away",
+    "dismiss": "dismiss",
+}
 
-
-@dataclass(frozen=True, slots=True)
-class DueInfo:
-    """What the panel says about the due break."""
-
-    routine: str
-    """The routine line (name, length, kind)."""
-    when: str
-    """Since when it is due, and when it will count as missed."""
-    snoozes_left: int
-    snooze_length: str
-    """Like "5 min"."""
-
-    @classmethod
-    def of(
-        cls,
-        state: PolicyState,
-        *,
-        now: datetime,
-        zone: tzinfo,
-        routines: Mapping[str, Routine],
-        include_optional: bool,
-        snooze: timedelta,
-    ) -> DueInfo:
-        """The panel's text for the break that `state` says is due."""
-        due = state.next_break
-        assert due is not None, "a due break is always the next break"
-        when = f"Due since {clock_time(due.due_at, now, zone)}"
-        if state.missed_at is not None:
-            when += f" · counts as missed at {clock_time(state.missed_at, now, zone)}"
-        seconds = int(snooze.total_seconds())
-        length = f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
-        return cls(
-            routine=routine_line(
-                due.routine_id, due.kind, routines, include_optional, due.absorbed
-            ),
-            when=when,
-            snoozes_left=state.snoozes_left,
-            snooze_length=length,
-        )
+KEY_GRACE_SECONDS = 0.3
+"""How long after the panel appears its keys and buttons are ignored (see `BreakDueScreen`)."""
 
 
 class BreakDueScreen(ModalScreen[None]):
-    """Asks what to do about the break that is due now."""
+    """Asks what to do about the break that is due now.
+
+    Keys that arrive in the first `KEY_GRACE_SECONDS` after the panel is mounted are ignored:
+    a letter typed into a field elsewhere just as the break fell due (an `s` in a settings
+    field) must not snooze it. The grace is measured on real monotonic time (`time.monotonic`,
+    injectable as `monotonic` for tests), not on the app's schedule clock: it is about when a
+    person's key presses arrive, which a FakeClock that stands still in tests would stretch into
+    an endless grace, and Textual's own clock is private (`textual._time`). The main fix, not
+    pushing the panel over other screens, is the app's.
+    """
 
     DEFAULT_CSS = """
     BreakDueScreen { align: center middle; }
@@ -87,22 +70,29 @@ class BreakDueScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("b", "answer('start')", "Start", id="break_due.start"),
+        Binding("b,enter", "answer('start')", "Start", id="break_due.start"),
         Binding("s", "answer('snooze')", "Snooze", id="break_due.snooze"),
         Binding("k", "answer('skip')", "Skip", id="break_due.skip"),
+        Binding("p", "answer('pause')", "Pause", id="break_due.pause"),
+        Binding("a", "answer('away')", "Away", id="break_due.away"),
+        Binding("escape", "answer('dismiss')", "Hide", id="break_due.dismiss"),
+        Binding("question_mark", "app.help", "Help", id="break_due.help"),
+        Binding("q", "app.quit", "Quit", id="break_due.quit"),
     ]
 
     AUTO_FOCUS = "#start"
 
     @dataclass
     class Answered(Message):
-        """The person chose Start, Snooze or Skip."""
+        """The person chose Start, Snooze, Skip, Pause or Away, or hid the panel (dismiss)."""
 
         answer: Answer
 
-    def __init__(self, info: DueInfo) -> None:
+    def __init__(self, info: DueInfo, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self._info = info
+        self._monotonic = monotonic
+        self._shown_at: float | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -113,8 +103,10 @@ class BreakDueScreen(ModalScreen[None]):
                 yield Button("Start (b)", id="start", variant="success")
                 yield Button("Snooze", id="snooze", variant="primary")
                 yield Button("Skip (k)", id="skip", variant="default")
+        yield Footer()
 
     def on_mount(self) -> None:
+        self._shown_at = self._monotonic()
         self._show_snooze()
 
     @property
@@ -129,6 +121,7 @@ class BreakDueScreen(ModalScreen[None]):
         self.query_one("#due-routine", Static).update(Content(info.routine))
         self.query_one("#due-when", Static).update(Content(info.when))
         self._show_snooze()
+        self.refresh_bindings()
 
     def _show_snooze(self) -> None:
         button = self.query_one("#snooze", Button)
@@ -140,12 +133,25 @@ class BreakDueScreen(ModalScreen[None]):
             button.label = "No snoozes left"
         button.disabled = left <= 0
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer" and parameters == ("snooze",) and self._info.snoozes_left <= 0:
+            return None  # listed greyed out: no snoozes left
+        return True
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id is not None:
             self.action_answer(event.button.id)
 
+    def accepting_keys(self) -> bool:
+        """False in the first `KEY_GRACE_SECONDS` after the panel appeared (and before)."""
+        if self._shown_at is None:
+            return False
+        return self._monotonic() - self._shown_at >= KEY_GRACE_SECONDS
+
     def action_answer(self, answer: str) -> None:
+        if not self.accepting_keys():
+            return
         chosen = ANSWERS.get(answer)
         if chosen == "snooze" and self._info.snoozes_left <= 0:
             self.app.bell()

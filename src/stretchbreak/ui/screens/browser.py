@@ -6,18 +6,19 @@ with `keep_last_good`, so a half-finished save keeps the last good version of th
 while its errors are shown.
 
 The editor runs with the app suspended; that one step is a small injectable function
-(`run_command`), because a headless test app cannot suspend.
+(`run_command`), because a headless test app cannot suspend. The editor's program is looked up
+before the app is suspended, so a missing editor is a message on the screen, and the terminal is
+handed back to the app whatever the editor does (Textual's `suspend()` resumes only when its block
+ends normally, so nothing is allowed to escape that block).
 """
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import click
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
@@ -27,12 +28,20 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 from textual.widgets.data_table import ColumnKey
 
-from stretchbreak.cli.routines import describe_routine, editor_command
 from stretchbreak.core.catalog_reload import keep_last_good
 from stretchbreak.core.display import format_duration, printable
 from stretchbreak.core.loader import Catalog, RoutineProblem
 from stretchbreak.core.routine import AREAS, Routine
-from stretchbreak.ui.routine_files import RoutineFileError, RoutineFolders
+from stretchbreak.service.routine_files import (
+    EditorError,
+    RoutineFileError,
+    RoutineFolders,
+    describe_routine,
+    editor_command,
+    editor_failed,
+    editor_status_problem,
+    run_editor,
+)
 
 CommandRunner = Callable[[Sequence[str]], int]
 """Runs a command that needs the terminal and returns its exit status."""
@@ -507,28 +516,42 @@ class RoutineBrowserScreen(Screen[str | None]):
         self.edit_file(target, select=routine.id)
 
     def edit_file(self, target: Path, select: str | None = None) -> None:
-        """Open `target` in the editor, then reload and say whether it loads."""
+        """Open `target` in the editor, then reload and say whether it loads.
+
+        An editor that cannot be found or started, or that exits with a non-zero status, is
+        an error message on the screen; the app keeps running either way.
+        """
         try:
             command = [*editor_command(), str(target)]
-        except click.ClickException as error:
-            self.notify(error.format_message(), severity="error", markup=False)
+        except EditorError as error:
+            self._editor_error(str(error))
             return
         try:
             status = self._run_command(command)
         except SuspendNotSupported:
             self.notify(
-                f"Cannot open an editor from here. Edit {target} yourself; "
+                f"Cannot open an editor from here. Edit {shown_path(target)} yourself; "
                 "press ctrl+r to reload it afterwards.",
                 severity="warning",
                 markup=False,
                 timeout=10,
             )
             return
+        except EditorError as error:
+            self._editor_error(str(error))
+            return
         except OSError as error:
-            self.notify(f"Could not start the editor: {error}", severity="error", markup=False)
+            self._editor_error(editor_failed(command[0], error))
             return
         self.reload(select=select)
         self._report_edit(target, status)
+        problem = editor_status_problem(command[0], status)
+        if problem is not None:
+            self._editor_error(problem)
+
+    def _editor_error(self, message: str) -> None:
+        lines = [printable(line) for line in message.split("\n")]
+        self.notify("\n".join(lines), severity="error", markup=False, timeout=15)
 
     def _report_edit(self, target: Path, status: int) -> None:
         problems = [problem for problem in self._catalog.problems if problem.path == target]
@@ -549,10 +572,23 @@ class RoutineBrowserScreen(Screen[str | None]):
             self.notify(f"Saved {printable(routine.name)}: {length}{note}", markup=False)
 
     def _run_suspended(self, command: Sequence[str]) -> int:
-        """Hand the terminal to the editor. Its output is not captured on purpose: the app is
-        suspended, so the editor owns the terminal until it exits."""
+        """Hand the terminal to the editor and take it back whatever happens.
+
+        Textual's `App.suspend()` resumes application mode only when its block ends normally:
+        an exception escaping it (a program that cannot start, Ctrl-C) would leave the terminal
+        in cooked mode under a blank screen. So every exception is caught inside the block and
+        raised again once the app has the terminal back.
+        """
+        failure: BaseException | None = None
+        status = 0
         with self.app.suspend():
-            return subprocess.run(list(command), check=False).returncode
+            try:
+                status = run_editor(command)
+            except BaseException as error:  # re-raised below, once the app has resumed
+                failure = error
+        if failure is not None:
+            raise failure
+        return status
 
 
 def _cell(text: str, width: int) -> Text:

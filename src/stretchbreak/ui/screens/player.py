@@ -36,7 +36,7 @@ from stretchbreak.core.session import (
     SessionView,
 )
 from stretchbreak.core.store import Trigger
-from stretchbreak.ui.recorder import HistoryWriter, RunRecord
+from stretchbreak.service.history import HistoryWriter, RunRecord
 from stretchbreak.ui.widgets.quiet_progress import QuietProgressBar
 
 DEFAULT_TICK_SECONDS = 0.25
