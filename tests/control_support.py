@@ -25,7 +25,7 @@ from stretchbreak.service import protocol
 from stretchbreak.service.api import Listener, Outcome, PauseKind, SessionEnd
 from stretchbreak.service.control import ControlServer
 
-ROUTINES = {"neck-reset": "Neck reset", "upper-back-opener": "Upper back opener"}
+ROUTINES = {"neck-reset": "Neck reset", "desk-posture-reset": "Desk posture reset"}
 SNOOZE_LIMIT = 3
 _T = TypeVar("_T")
 

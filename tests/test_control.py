@@ -55,7 +55,7 @@ def status_within(path: Path, seconds: float) -> float:
     started = time.monotonic()
     with ControlClient.connect(path, timeout=seconds) as client:
         reply = client.request("status")
-    assert reply["ok"] is True
+    assert reply["ok"] is True, reply
     return time.monotonic() - started
 
 
@@ -189,7 +189,9 @@ def test_100_clients_at_once_leave_the_server_answering_within_a_second(host: En
         thread.start()
     for thread in askers:
         thread.join(10)
-    assert results.count(True) >= 90  # some may hit the connection limit while it is full
+    # Nobody hangs: each asker got its reply or was dropped (a newcomer evicts the least
+    # recently active connection that waits for a request, which may be another asker).
+    assert len(results) == 100 and results.count(True) >= 32
     assert status_within(host.path, 1.0) < 1.0
     for sock in silent:
         sock.close()
@@ -348,7 +350,10 @@ import json, socket, sys
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 sock.settimeout(5)
 sock.connect(sys.argv[1])
-sock.sendall(b'{"v": 1, "id": 1, "cmd": "status"}\\n')
+try:
+    sock.sendall(b'{"v": 1, "id": 1, "cmd": "status"}\\n')
+except BrokenPipeError:
+    pass  # refused before the request was sent: the error line is waiting all the same
 data = b""
 while True:
     chunk = sock.recv(4096)

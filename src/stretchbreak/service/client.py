@@ -13,19 +13,24 @@ is not valid) is a `ControlError` with a message for a person.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import itertools
 import json
+import os
 import socket
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from types import TracebackType
 
 from stretchbreak.service import protocol
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # `stretchbreak status` imports this module: no typing or pathlib at run time
+    from collections.abc import Iterator
+    from pathlib import Path
+    from types import TracebackType
+
 _NOT_RUNNING_ERRNOS = {errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR, errno.ECONNRESET}
+_MAX_SOCKET_PATH = 100
+"""The server refuses longer socket paths (the OS limit is 104-108 bytes)."""
 _MAX_INCOMING = 1024 * 1024
 """The longest line accepted from the engine (its replies are far smaller)."""
 
@@ -36,6 +41,10 @@ class NotRunning(Exception):
 
 class ControlError(Exception):
     """The engine did not answer properly (timeout, closed connection, malformed reply)."""
+
+
+class _Timeout(ControlError):
+    """Nothing arrived before the deadline."""
 
 
 class ControlClient:
@@ -54,9 +63,11 @@ class ControlClient:
     def connect(cls, path: Path | None = None, timeout: float = 2.0) -> ControlClient:
         if protocol.USE_TCP and path is None:
             return cls._connect_tcp(timeout)
-        target = path if path is not None else protocol.socket_path()
+        target = str(path) if path is not None else protocol.socket_location()
         if not hasattr(socket, "AF_UNIX"):
             raise NotRunning("this Python has no Unix sockets")
+        if len(os.fsencode(target)) > _MAX_SOCKET_PATH:
+            raise NotRunning(f"{target} is too long for a socket: no engine can listen there")
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
         try:
@@ -125,6 +136,23 @@ class ControlClient:
             if "event" in line:
                 yield line
 
+    def next_event(self, timeout: float) -> dict[str, object] | None:
+        """The next pushed event, or None when none came within `timeout` seconds.
+
+        Raises ConnectionError when the engine closed the connection (it stopped)."""
+        if self._pending:
+            return self._pending.pop(0)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._read_line(deadline)
+            except _Timeout:
+                return None
+            if line is None:
+                raise ConnectionError("the engine closed the connection")
+            if "event" in line:
+                return line
+
     def _read_line(self, deadline: float | None) -> dict[str, object] | None:
         while True:
             end = self._buffer.find(b"\n")
@@ -147,14 +175,12 @@ class ControlClient:
             else:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise ControlError(f"the engine did not answer within {self._timeout:g} s")
+                    raise _Timeout(f"the engine did not answer within {self._timeout:g} s")
                 self._sock.settimeout(left)
             try:
                 chunk = self._sock.recv(65536)
             except TimeoutError:
-                raise ControlError(
-                    f"the engine did not answer within {self._timeout:g} s"
-                ) from None
+                raise _Timeout(f"the engine did not answer within {self._timeout:g} s") from None
             except OSError as error:
                 if error.errno in _NOT_RUNNING_ERRNOS or isinstance(error, ConnectionError):
                     return None
@@ -167,8 +193,10 @@ class ControlClient:
         return self._sock.fileno()
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
+        try:  # noqa: SIM105 (contextlib would cost import time)
             self._sock.close()
+        except OSError:
+            pass
 
     def __enter__(self) -> ControlClient:
         return self

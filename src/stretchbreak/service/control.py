@@ -9,8 +9,9 @@ LOCAL_PEERCRED on macOS / FreeBSD). On Windows (no Unix sockets in asyncio) it l
 Robustness: a line is at most `protocol.MAX_LINE` bytes (a longer one is answered `bad_request`
 and the connection closed, without reading the rest into memory); a malformed request gets an
 error reply and the connection stays usable; a connection that sends nothing is dropped after
-`IDLE_TIMEOUT`; at most `MAX_CONNECTIONS` at once (a newcomer first evicts the oldest connection
-that has not sent anything yet, else it is refused); a subscriber that does not read its events
+`IDLE_TIMEOUT`; at most `MAX_CONNECTIONS` at once (a newcomer evicts the least recently active
+connection that waits for a request; only when all are subscribers or session owners is it
+refused with an error line); a subscriber that does not read its events
 is dropped once `SUBSCRIBER_BUFFER` bytes are waiting, so the engine never blocks on it.
 """
 
@@ -36,10 +37,11 @@ from typing import TYPE_CHECKING, Literal, cast
 from stretchbreak.core.durations import DurationError, parse_duration
 from stretchbreak.service import protocol
 from stretchbreak.service.api import EngineCommands, Outcome, PauseKind, SessionEnd
-from stretchbreak.service.protocol import ProtocolError, ReplyCode
+from stretchbreak.service.protocol import ProtocolError
 
 if TYPE_CHECKING:
     from stretchbreak.service.events import EngineEvent
+    from stretchbreak.service.protocol import ReplyCode
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +59,8 @@ _SESSION_ENDS = ("completed", "partial", "aborted")
 class _Connection:
     def __init__(self, writer: asyncio.StreamWriter) -> None:
         self.writer = writer
-        self.opened = time.monotonic()
-        self.spoke = False
-        """Sent at least one line (a connection that never did is evicted first)."""
+        self.last_active = time.monotonic()
+        """When it connected or last sent a line (the least recently active goes first)."""
         self.unsubscribe: Callable[[], None] | None = None
         self.session: tuple[str, int, float] | None = None
         """(routine, planned seconds, monotonic start) while this connection owns a session."""
@@ -193,10 +194,10 @@ class ControlServer:
         if uid is not None and uid != os.getuid():
             return f"refused: the engine serves only its own user (uid {os.getuid()}), not {uid}"
         if len(self._connections) >= MAX_CONNECTIONS:
-            silent = [c for c in self._connections.values() if not c.spoke and not c.long_lived]
-            if not silent:
+            idle = [c for c in self._connections.values() if not c.long_lived]
+            if not idle:
                 return f"too many connections ({MAX_CONNECTIONS}); try again"
-            oldest = min(silent, key=lambda connection: connection.opened)
+            oldest = min(idle, key=lambda connection: connection.last_active)
             self._forget(oldest)
             oldest.abort()
         return None
@@ -236,7 +237,7 @@ class ControlServer:
                 return
             if not line.strip():
                 continue
-            connection.spoke = True
+            connection.last_active = time.monotonic()
             answer = self._handle(line, connection)
             if answer is None:
                 return
@@ -360,7 +361,7 @@ class ControlServer:
         status = outcome.status if outcome.status is not None else engine.snapshot()
         return protocol.reply(
             request_id,
-            cast(ReplyCode, outcome.code),
+            cast("ReplyCode", outcome.code),
             outcome.message,
             status=status.to_json(),
             routine_id=outcome.routine_id,

@@ -17,22 +17,26 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Literal
 
-from stretchbreak import paths
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing and pathlib cost milliseconds at run time; `status` runs very often
+    from collections.abc import Mapping
+    from pathlib import Path
 
 PROTOCOL_VERSION = 1
 MAX_LINE = 64 * 1024
 """The longest line (in bytes, newline included) either side accepts."""
 
-ReplyCode = Literal[
-    "ok", "not_applicable", "unknown_routine", "invalid", "bad_request", "unsupported_version"
-]
-"""`ok`, `not_applicable`, `unknown_routine`, `invalid`: the engine's `Outcome` codes.
-`bad_request`: not a valid request (not JSON, not an object, unknown command, bad or missing
-argument, too long, too many connections, another user). `unsupported_version`: `v` is not 1."""
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ReplyCode = Literal[
+        "ok", "not_applicable", "unknown_routine", "invalid", "bad_request", "unsupported_version"
+    ]
+    """`ok`, `not_applicable`, `unknown_routine`, `invalid`: the engine's `Outcome` codes.
+    `bad_request`: not a valid request (not JSON, not an object, unknown command, bad or missing
+    argument, too long, too many connections, another user). `unsupported_version`: `v` is
+    not 1."""
 
 COMMANDS = (
     "status",
@@ -49,6 +53,8 @@ COMMANDS = (
     "subscribe",
 )
 
+_DATA_DIR_ENV = "STRETCHBREAK_DATA_DIR"
+"""`paths.DATA_DIR_ENV` (a test checks they agree)."""
 SOCKET_NAME = "control.sock"
 ENDPOINT_NAME = "control.json"
 """Windows only: `{"port": int, "token": str}` of the TCP endpoint on 127.0.0.1."""
@@ -65,14 +71,13 @@ class ProtocolError(ValueError):
         self.code: ReplyCode = code
 
 
-def _private_runtime_dir() -> Path | None:
+def _private_runtime_dir() -> str | None:
     """$XDG_RUNTIME_DIR when it is a directory we own that no one else can write to."""
-    value = os.environ.get("XDG_RUNTIME_DIR")
-    if not value:
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if not runtime:
         return None
-    runtime = Path(value)
     try:
-        info = runtime.stat()
+        info = os.stat(runtime)
     except OSError:
         return None
     if not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o022:
@@ -82,23 +87,46 @@ def _private_runtime_dir() -> Path | None:
     return runtime
 
 
-def run_dir() -> Path:
+def run_location() -> str:
     """The private folder (0700) that holds the socket (or, on Windows, the endpoint file).
 
     `STRETCHBREAK_DATA_DIR`, when set, wins over XDG_RUNTIME_DIR: an instance pointed at its own
     data folder (a test, a second profile) then has its own channel and never reaches another.
     """
-    if os.environ.get(paths.DATA_DIR_ENV) or USE_TCP:
-        return paths.data_dir() / "run"
+    if os.environ.get(_DATA_DIR_ENV) or USE_TCP:
+        return os.path.join(_data_dir(), "run")
     runtime = _private_runtime_dir()
     if runtime is not None:
-        return runtime / paths.APP_NAME
-    return paths.data_dir() / "run"
+        return os.path.join(runtime, "stretchbreak")
+    return os.path.join(_data_dir(), "run")
+
+
+def _data_dir() -> str:
+    """`paths.data_dir()`, without importing platformdirs when the environment names it."""
+    override = os.environ.get(_DATA_DIR_ENV)
+    if override:
+        return override
+    from stretchbreak import paths
+
+    return str(paths.data_dir())
+
+
+def socket_location() -> str:
+    """`socket_path()` as a string, without importing pathlib (for `stretchbreak status`)."""
+    return os.path.join(run_location(), SOCKET_NAME)
+
+
+def run_dir() -> Path:
+    from pathlib import Path
+
+    return Path(run_location())
 
 
 def socket_path() -> Path:
     """Where the engine's control socket lives (nothing is created here)."""
-    return run_dir() / SOCKET_NAME
+    from pathlib import Path
+
+    return Path(socket_location())
 
 
 def endpoint_file() -> Path:
