@@ -243,7 +243,7 @@ async def test_away_key_counts_as_a_break_only_after_the_time_away(tmp_path: Pat
         await pilot.press("a")  # away
         await settle(pilot)
         assert dashboard(app).line("headline") == "Away since 10:15"
-        assert _break_events() == []  # nothing is credited yet
+        assert _break_events() == ["away"]  # nothing is credited yet
         await pilot.press("a")  # back after no time at all: too short to count
         await settle(pilot)
         assert line(app, "next_break") == "10:20 · in 5 min"
@@ -253,7 +253,7 @@ async def test_away_key_counts_as_a_break_only_after_the_time_away(tmp_path: Pat
         await settle(pilot)
         assert line(app, "next_break") == "10:36 · in 20 min"
         assert line(app, "today").startswith("1 break taken")
-    assert _break_events().count("natural_break") == 1
+    assert _break_events() == ["away", "away", "natural_break"]
 
 
 async def test_idle_time_counts_as_a_natural_break(tmp_path: Path) -> None:

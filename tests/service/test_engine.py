@@ -282,7 +282,7 @@ async def test_idle_input_ends_away(tmp_path: Path) -> None:
     try:
         engine.away()
         harness.clock.advance(120)
-        harness.idle.seconds = 30.0  # input 30 s ago: back after 90 s away
+        harness.idle.seconds = 10.0  # input 10 s ago: back after 110 s away
         engine.poll_idle()
         await engine.wait_for_background()
         assert engine.snapshot().state == "working"
