@@ -7,8 +7,10 @@ from typing import ClassVar
 
 import pytest
 from textual import on
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
 from stretchbreak.ui.screens.break_due import KEY_GRACE_SECONDS, BreakDueScreen, DueInfo
@@ -119,10 +121,27 @@ async def test_footer_lists_only_keys_that_work() -> None:
         assert app.app_actions == ["help", "quit"]
 
 
-async def test_keys_in_the_first_moment_are_ignored() -> None:
-    """A key typed elsewhere as the panel appears (an `s` in a settings field) is not taken."""
-    app = Host()
+class Typing(Screen[None]):
+    """A screen with a focused text field, like the settings screen."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="field")
+
+
+class TypingHost(Host):
+    """The panel appears while the person types into a field on another screen."""
+
+    def on_mount(self) -> None:
+        self.push_screen(Typing())
+
+
+async def test_keys_typed_into_a_field_as_the_panel_appears_are_ignored() -> None:
+    """An `s` typed into a settings field just as the break falls due does not snooze it."""
+    app = TypingHost()
     async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        app.push_screen(app.panel)
         await pilot.pause()
         await pilot.press("s", "k", "b", "escape")
         await pilot.pause()
@@ -131,6 +150,15 @@ async def test_keys_in_the_first_moment_are_ignored() -> None:
         await pilot.press("s")
         await pilot.pause()
         assert app.answers == ["snooze"]
+
+
+async def test_over_the_dashboard_keys_act_at_once() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.answers == ["start"]
 
 
 async def test_buttons_answer_too() -> None:

@@ -6,18 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from dashboard_support import Harness, advance, always_on, dashboard, line, sample_config, settle
 from engine_support import break_rows
 from textual.widgets import Input
 
-from stretchbreak.core.policy import BreakPolicy
 from stretchbreak.ui.screens.break_due import KEY_GRACE_SECONDS, BreakDueScreen
 from stretchbreak.ui.screens.dashboard import DashboardScreen
 from stretchbreak.ui.screens.pause_menu import PauseMenuScreen
 from stretchbreak.ui.screens.settings import SettingsScreen
-
-NEW_POLICY = hasattr(BreakPolicy, "away")
 
 
 def kinds(harness: Harness) -> list[str]:
@@ -82,7 +78,6 @@ async def test_due_panel_p_opens_the_pause_menu_and_esc_keeps_the_break_due(
         assert kinds(harness).count("due") == 1
 
 
-@pytest.mark.xfail(not NEW_POLICY, reason="needs the policy branch (one due slot)", strict=True)
 async def test_a_break_falling_due_while_another_is_snoozed_is_announced_and_recorded(
     tmp_path: Path,
 ) -> None:

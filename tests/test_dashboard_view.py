@@ -26,7 +26,6 @@ from stretchbreak.core.problems import RoutineProblem
 from stretchbreak.core.routine import Routine, Step
 from stretchbreak.service.history import break_record
 from stretchbreak.service.views import (
-    StateExtras,
     clock_time,
     countdown,
     dashboard_notes,
@@ -141,11 +140,13 @@ def _state(**changes: object) -> PolicyState:
 
 def test_status_snapshot_v2_fields_follow_the_state() -> None:
     due_at = NOW + timedelta(minutes=20)
-    warning = _state(status="warning", next_break=NextBreak("movement", "desk-move", due_at, None))
-    extras = StateExtras(interval_started_at=NOW)
+    warning = _state(
+        status="warning",
+        next_break=NextBreak("movement", "desk-move", due_at, None),
+        interval_started_at=NOW,
+    )
     snapshot = status_snapshot(
         warning,
-        extras,
         now=NOW,
         routines=CATALOG_ROUTINES,
         include_optional=False,
@@ -168,7 +169,6 @@ def test_status_snapshot_v2_fields_follow_the_state() -> None:
     )
     snapshot = status_snapshot(
         playing,
-        StateExtras(),
         now=NOW,
         routines=CATALOG_ROUTINES,
         include_optional=False,
@@ -182,10 +182,13 @@ def test_status_snapshot_v2_fields_follow_the_state() -> None:
         NOW,
     )
     assert snapshot.break_ends_at == NOW + timedelta(seconds=22)
-    snoozed = _state(next_break=NextBreak("movement", "desk-move", due_at, None, (), True))
+    snoozed = _state(
+        status="snoozed",
+        next_break=NextBreak("movement", "desk-move", due_at, None, (), True),
+        snoozed_until=due_at,
+    )
     snapshot = status_snapshot(
         snoozed,
-        StateExtras(snoozed_until=due_at),
         now=NOW,
         routines=CATALOG_ROUTINES,
         include_optional=False,
@@ -199,8 +202,7 @@ def test_status_snapshot_v2_fields_follow_the_state() -> None:
         2,
     )
     away = status_snapshot(
-        _state(),
-        StateExtras(away_since=NOW),
+        _state(status="away", away_since=NOW),
         now=NOW,
         routines=CATALOG_ROUTINES,
         include_optional=False,

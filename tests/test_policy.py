@@ -12,6 +12,8 @@ from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.config import Config
 from stretchbreak.core.hours import WorkingHours, parse_day
 from stretchbreak.core.policy import (
+    AwayEnded,
+    AwayStarted,
     BreakDue,
     BreakFinished,
     BreakMissed,
@@ -301,7 +303,7 @@ def test_snooze_twice_then_refused_and_the_break_stays_due() -> None:
     assert isinstance(first, BreakSnoozed)
     assert (first.until, first.snoozes_left) == (at(MONDAY, 9, 30), 1)
     snoozed = policy.state()
-    assert snoozed.status == "working"
+    assert snoozed.status == "snoozed" and snoozed.snoozed_until == at(MONDAY, 9, 30)
     assert snoozed.next_break is not None and snoozed.next_break.snoozed
     again = of_type(run(policy, clock, 5 * 60), BreakDue)
     assert [(d.at, d.after_snooze) for d in again] == [(at(MONDAY, 9, 30), True)]
@@ -415,13 +417,17 @@ def test_pausing_a_due_break_records_it_as_skipped() -> None:
 # --- other actions ----------------------------------------------------------------------------
 
 
-def test_i_took_a_break_myself_restarts_every_timer() -> None:
+def test_away_long_enough_restarts_every_timer_when_back() -> None:
     policy, clock = setup(at(MONDAY, 9))
-    run(policy, clock, 20 * 60)
-    (event,) = policy.took_break_myself()
-    assert isinstance(event, NaturalBreak)
-    assert (event.kinds, event.reason) == (("micro", "movement"), "self_reported")
-    assert event.history_kind == "natural_break"
+    run(policy, clock, 15 * 60)
+    (away,) = policy.away()
+    assert isinstance(away, AwayStarted) and away.history_kind == "away"
+    run(policy, clock, 5 * 60)
+    ended, natural = policy.back()
+    assert isinstance(ended, AwayEnded) and ended.seconds == 5 * 60
+    assert isinstance(natural, NaturalBreak)
+    assert (natural.kinds, natural.reason) == (("micro", "movement"), "away")
+    assert natural.history_kind == "natural_break"
     assert next_due(policy) == at(MONDAY, 9, 45)
 
 

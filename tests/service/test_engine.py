@@ -15,7 +15,6 @@ from engine_support import (
     sample_config,
 )
 
-from stretchbreak.core.policy import BreakPolicy
 from stretchbreak.service.engine import AlreadyRunning, BreakEngine
 from stretchbreak.service.events import (
     Announce,
@@ -26,8 +25,6 @@ from stretchbreak.service.events import (
     Toast,
     event_from_json,
 )
-
-NEW_POLICY = hasattr(BreakPolicy, "away")
 
 
 async def started(harness: EngineHarness, *, player: bool = True) -> tuple[BreakEngine, EventLog]:
@@ -294,7 +291,6 @@ async def test_idle_input_ends_away(tmp_path: Path) -> None:
         await engine.stop()
 
 
-@pytest.mark.xfail(not NEW_POLICY, reason="needs the policy branch (one due slot)", strict=True)
 async def test_a_break_falling_due_while_another_is_snoozed_is_announced_and_recorded(
     tmp_path: Path,
 ) -> None:

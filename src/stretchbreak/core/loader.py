@@ -8,6 +8,7 @@ catalog holds the good routines and the problems of the bad ones.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,7 +106,9 @@ def load_catalog(bundled_dir: Path | None = None, user_dir: Path | None = None) 
     user_dir = user_dir if user_dir is not None else paths.user_routines_dir()
     catalog = Catalog()
     bundled_library_dir = bundled_dir / "library"
-    library, library_problems = load_library([bundled_library_dir, user_dir / "library"])
+    unreadable = _unreadable_folder(user_dir) or _unreadable_folder(user_dir / "library")
+    user_library = [] if unreadable is not None else [user_dir / "library"]
+    library, library_problems = load_library([bundled_library_dir, *user_library])
     catalog.problems.extend(library_problems)
     bundled_library = {
         exercise_id: exercise
@@ -121,7 +124,9 @@ def load_catalog(bundled_dir: Path | None = None, user_dir: Path | None = None) 
     else:
         for routine in _load_folder(bundled_dir, bundled_library, "bundled", catalog.problems):
             catalog.routines[routine.id] = routine
-    if user_dir.exists() and not user_dir.is_dir():
+    if unreadable is not None:
+        catalog.problems.append(unreadable)
+    elif user_dir.exists() and not user_dir.is_dir():
         catalog.problems.append(
             RoutineProblem(user_dir, None, "", "should be the folder of your routines")
         )
@@ -132,6 +137,28 @@ def load_catalog(bundled_dir: Path | None = None, user_dir: Path | None = None) 
                 catalog.overridden[routine.id] = replaced.path
             catalog.routines[routine.id] = routine
     return catalog
+
+
+def _unreadable_folder(folder: Path) -> RoutineProblem | None:
+    """A problem naming `folder` when it exists but cannot be listed or entered, else None.
+
+    The bundled routines still load then; only what is in this folder is left out.
+    """
+    try:
+        os.listdir(folder)
+        os.stat(os.path.join(folder, "."))  # entering it (x) as well as listing it (r)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # missing is normal; a file in its place is reported by the caller
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        return RoutineProblem(
+            folder,
+            None,
+            "",
+            f"cannot read this folder ({reason}); the routines in it are not loaded, the "
+            f"bundled ones are. Fix: chmod u+rx '{folder}'",
+        )
+    return None
 
 
 def _load_folder(

@@ -49,6 +49,7 @@ from stretchbreak.core.policy import (
     PolicyState,
     SnoozeRefused,
     WarningStarted,
+    counts_as_taken,
 )
 from stretchbreak.core.status import StatusSnapshot, not_running
 from stretchbreak.service.api import Listener, Outcome, OutcomeCode, PauseKind, SessionEnd
@@ -65,7 +66,6 @@ from stretchbreak.service.events import (
     Toast,
 )
 from stretchbreak.service.history import BreakRecord, HistoryIO, HistoryRead, break_record
-from stretchbreak.service.policy_shim import PolicyShim, counts_as_taken
 from stretchbreak.service.views import (
     DashboardView,
     DueInfo,
@@ -116,7 +116,7 @@ class BreakEngine:
         self.history = HistoryIO(deps.open_store, deps.clock, deps.config.streak, deps.status_path)
         interval = deps.gap_check_seconds if deps.realtime else math.inf
         self._gaps = GapDetector(deps.clock, expected_interval=interval)
-        self._shim: PolicyShim | None = None
+        self._policy: BreakPolicy | None = None
         self._scheduler: Scheduler | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock_held = False
@@ -158,10 +158,9 @@ class BreakEngine:
             history = await asyncio.wrap_future(self.history.read_history())
             self._set_catalog(catalog)
             self._set_history(history)
-            policy = BreakPolicy(
+            self._policy = BreakPolicy(
                 self._config, self._clock, history.last_done, self._routine_seconds()
             )
-            self._shim = PolicyShim(policy, self._clock)
             self._scheduler = self.deps.scheduler_factory(self._clock.zone(), self._wakeup)
             self._scheduler.start()
             self._scheduler.set_hours_anchors(self._config.hours.cron_anchors())
@@ -228,12 +227,12 @@ class BreakEngine:
 
     @property
     def started(self) -> bool:
-        return self._shim is not None
+        return self._policy is not None
 
     @property
     def state(self) -> PolicyState | None:
         """The schedule now (None before start)."""
-        return self._shim.policy.state() if self._shim is not None else None
+        return self._policy.state() if self._policy is not None else None
 
     @property
     def catalog(self) -> Catalog:
@@ -244,14 +243,14 @@ class BreakEngine:
         return self._config
 
     def tomorrow_start(self) -> datetime | None:
-        return self._shim.policy.tomorrow_start() if self._shim is not None else None
+        return self._policy.tomorrow_start() if self._policy is not None else None
 
     # --- events -----------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener, *, plays_routines: bool = False) -> Callable[[], None]:
         entry = (listener, plays_routines)
         self._listeners.append(entry)
-        if self._shim is not None and self._loop is not None:
+        if self._policy is not None and self._loop is not None:
             # A late subscriber (an attached dashboard) draws the present at once; after this
             # call returns, so a control reply to "subscribe" goes out first.
             def replay() -> None:
@@ -290,7 +289,7 @@ class BreakEngine:
 
     def tick(self) -> None:
         """Bring the policy up to the clock (scheduler jobs, the countdown and tests call it)."""
-        if self._shim is not None:
+        if self._policy is not None:
             self._advance(idle_seconds=None, gap=self._gaps.check())
 
     def note_input(self) -> None:
@@ -312,16 +311,16 @@ class BreakEngine:
         if self._stopped:
             return
         gap = self._gaps.check()
-        if gap is not None and self._shim is not None:
+        if gap is not None and self._policy is not None:
             self._advance(idle_seconds=None, gap=gap)
         self._gap_handle = self._loop.call_later(self.deps.gap_check_seconds, self._gap_timer)
 
     def _advance(self, idle_seconds: float | None, gap: float | None) -> None:
-        assert self._shim is not None
+        assert self._policy is not None
         if gap is not None and self._scheduler is not None:
             log.info("time gap of %.0f s (suspend or clock change)", gap)
             self._scheduler.wakeup()
-        self._apply(self._shim.tick(idle_seconds, gap))
+        self._apply(self._policy.tick(idle_seconds=idle_seconds, gap_seconds=gap))
 
     @staticmethod
     def _read_idle(source: IdleSource) -> float | None:
@@ -337,7 +336,7 @@ class BreakEngine:
         self._arm_idle_poll()
 
     def _idle_measured(self, seconds: float | None) -> None:
-        if self._shim is not None and seconds is not None:
+        if self._policy is not None and seconds is not None:
             in_app = self._clock.monotonic() - self._last_input
             idle = min(seconds, max(in_app, 0.0))
             self._advance(idle_seconds=idle, gap=self._gaps.check())
@@ -402,8 +401,8 @@ class BreakEngine:
         if records:
             self._store(records)
         self._sync()
-        if self._shim is not None:
-            self._announce(policy_events, self._shim.policy.state())
+        if self._policy is not None:
+            self._announce(policy_events, self._policy.state())
         now, zone = self._clock.now(), self._clock.zone()
         for event in policy_events:
             toast = toast_for(event, self._catalog.routines, now, zone)
@@ -477,17 +476,15 @@ class BreakEngine:
     def _sync(self) -> None:
         """Re-arm the scheduler and emit the dashboard, the due panel and the status, each only
         when it changed."""
-        shim = self._shim
-        if shim is None or self._stopped:
+        policy = self._policy
+        if policy is None or self._stopped:
             return
-        state = shim.policy.state()
-        extras = shim.extras(state)
+        state = policy.state()
         if self._scheduler is not None:
-            self._scheduler.arm((event.reason, event.at) for event in shim.policy.upcoming_events())
+            self._scheduler.arm((event.reason, event.at) for event in policy.upcoming_events())
         now, zone = self._clock.now(), self._clock.zone()
         view = build_view(
             state,
-            extras,
             now=now,
             zone=zone,
             routines=self._catalog.routines,
@@ -529,10 +526,9 @@ class BreakEngine:
             self._emit(StatusChanged(snapshot))
 
     def _snapshot(self, state: PolicyState) -> StatusSnapshot:
-        assert self._shim is not None
+        assert self._policy is not None
         return status_snapshot(
             state,
-            self._shim.extras(state),
             now=self._clock.now(),
             routines=self._catalog.routines,
             include_optional=self._config.player.include_optional,
@@ -542,9 +538,9 @@ class BreakEngine:
         )
 
     def snapshot(self) -> StatusSnapshot:
-        if self._shim is None:
+        if self._policy is None:
             return not_running(self._clock.now())
-        return self._snapshot(self._shim.policy.state())
+        return self._snapshot(self._policy.state())
 
     def _schedule_countdown(self, view: DashboardView) -> None:
         """Wake up when the countdown text next changes (once a minute; each second at the end)."""
@@ -597,8 +593,8 @@ class BreakEngine:
     def _set_catalog(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self._catalog_loaded = True
-        if self._shim is not None:
-            self._shim.policy.apply_routines(self._routine_seconds())
+        if self._policy is not None:
+            self._policy.apply_routines(self._routine_seconds())
 
     def _routine_seconds(self) -> dict[str, float]:
         include = self._config.player.include_optional
@@ -638,9 +634,9 @@ class BreakEngine:
     def _use_config(self) -> None:
         polled_idle = self._polls_idle()
         self._config = self.config.in_use(self._clock.now())
-        if self._shim is not None:
-            self._shim.policy.apply_config(self._config)
-            self._shim.policy.apply_routines(self._routine_seconds())
+        if self._policy is not None:
+            self._policy.apply_config(self._config)
+            self._policy.apply_routines(self._routine_seconds())
         if self._scheduler is not None:
             self._scheduler.set_hours_anchors(self._config.hours.cron_anchors())
         if not polled_idle:
@@ -718,10 +714,10 @@ class BreakEngine:
         return None
 
     def break_now(self, routine_id: str | None = None) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
-        state = shim.policy.state()
+        state = policy.state()
         if state.status == "in_break":
             return self._outcome("not_applicable", "A routine is already playing.")
         chosen = routine_id or self._next_routine_id(state)
@@ -737,7 +733,7 @@ class BreakEngine:
                 "No dashboard is open to play it: open one with `stretchbreak`, or play it here"
                 f" with `stretchbreak start {routine.id}`.",
             )
-        events = shim.policy.start_break(routine.id)
+        events = policy.start_break(routine.id)
         trigger: Literal["scheduled", "on_demand"] = "on_demand"
         for event in events:
             if isinstance(event, BreakStarted):
@@ -747,18 +743,18 @@ class BreakEngine:
         return self._outcome("ok", f"Break started: {name}.", routine.id)
 
     def _next_routine_id(self, state: PolicyState) -> str | None:
-        assert self._shim is not None
+        assert self._policy is not None
         if state.next_break is not None:
             return state.next_break.routine_id
-        return self._shim.policy.next_routine("movement")
+        return self._policy.next_routine("movement")
 
     def snooze(self, duration: timedelta | None = None) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
         if duration is not None and duration <= timedelta(0):
             return self._outcome("invalid", "A snooze must be longer than zero.")
-        events = shim.snooze(duration)
+        events = policy.snooze(duration)
         self._apply(events)
         text = self._toast_text(events) or "Snoozed."
         if any(isinstance(event, BreakSnoozed) for event in events):
@@ -768,10 +764,10 @@ class BreakEngine:
         return self._outcome("not_applicable", "Nothing to snooze.")
 
     def skip(self) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
-        events = shim.policy.skip()
+        events = policy.skip()
         if not events:
             self._toast("Nothing to skip right now.", "information")
             return self._outcome("not_applicable", "Nothing to skip right now.")
@@ -779,41 +775,40 @@ class BreakEngine:
         return self._outcome("ok", self._toast_text(events) or "Skipped.")
 
     def pause(self, kind: PauseKind, duration: timedelta | None = None) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
         if kind == "for":
             if duration is None or duration <= timedelta(0):
                 return self._outcome("invalid", "Say how long to pause, e.g. 30m or 1h.")
-            events = shim.policy.pause_for(duration)
+            events = policy.pause_for(duration)
         elif kind == "until_tomorrow":
-            events = shim.policy.pause_until_tomorrow()
+            events = policy.pause_until_tomorrow()
         else:
-            events = shim.policy.pause(None)
+            events = policy.pause(None)
         if not events:
             return self._outcome("not_applicable", "That pause would already be over.")
-        shim.pause_ends_away()
         self._apply(events)
         return self._outcome("ok", self._toast_text(events) or "Breaks paused.")
 
     def resume(self) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
-        events = shim.policy.resume()
+        events = policy.resume()
         if not events:
             return self._outcome("not_applicable", "Breaks are not paused.")
         self._apply(events)
         return self._outcome("ok", self._toast_text(events) or "Breaks resumed.")
 
     def away(self) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
-        state = shim.policy.state()
+        state = policy.state()
         if state.status == "in_break":
             return self._outcome("not_applicable", "A routine is playing.")
-        events = shim.away()
+        events = policy.away()
         if not events:
             return self._outcome("not_applicable", "You are already marked away.")
         self._apply(events)
@@ -826,10 +821,10 @@ class BreakEngine:
         return self._outcome("ok", text)
 
     def back(self) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
-        events = shim.back()
+        events = policy.back()
         if not events:
             return self._outcome("not_applicable", "You were not marked away.")
         self._apply(events)
@@ -840,16 +835,16 @@ class BreakEngine:
         return self._outcome("ok", text)
 
     def session_started(self, routine_id: str, planned_seconds: int) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
-        state = shim.policy.state()
+        state = policy.state()
         current = state.current_break
         if current is not None:
             if current.routine_id == routine_id:
                 return self._outcome("ok", "Already counted as started.", routine_id)
             return self._outcome("not_applicable", "Another routine is already playing.")
-        events = shim.policy.start_break(routine_id)
+        events = policy.start_break(routine_id)
         self._apply(events)
         name = routine_name(routine_id, self._catalog.routines)
         scheduled = any(
@@ -861,11 +856,11 @@ class BreakEngine:
     def session_finished(
         self, routine_id: str, end: SessionEnd, played_seconds: int, planned_seconds: int
     ) -> Outcome:
-        shim = self._shim
-        if shim is None:
+        policy = self._policy
+        if policy is None:
             return self._not_started()
         counted = counts_as_taken(end, played_seconds, planned_seconds)
-        events = shim.finish_break(routine_id, end == "completed", counted)
+        events = policy.finish_break(routine_id, end == "completed", counted=counted)
         self._apply(events)
         self._reread_history()
         if counted:

@@ -4,9 +4,10 @@ Shared by `stretchbreak routines new/copy/edit` and the routine browser, with no
 Textual: every failure is a `RoutineFileError` whose message is written for people (what failed,
 which file, what to do), and the front ends show it (escaped: paths may hold control characters).
 
-Rules: a file is written only if the loader would accept it, whole or not at all; an existing file
-of the user's is replaced only when the caller says so (`overwrite=True`, the CLI's `--force`).
-New folders are 0700 and new files 0600 (private by default); a replaced file keeps its mode.
+Rules: a file is written only if the loader would accept it, whole or not at all (through
+`core.safe_files.atomic_write`); an existing file of the user's is replaced only when the caller
+says so (`overwrite=True`, the CLI's `--force`). New folders are 0700 and new files 0600 (private
+by default); a replaced file keeps its mode.
 
 The editor is `$VISUAL`, then `$EDITOR` (split like a shell: "code --wait"), else nano or vi
 (notepad on Windows). `editor_command` finds its program on PATH before anything is run, so a
@@ -21,7 +22,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ from stretchbreak.core.loader import (
     parse_routine,
 )
 from stretchbreak.core.routine import Routine, Source, Step
+from stretchbreak.core.safe_files import UnsafeFile, UnsafeFolder, atomic_write, ensure_private_dir
 from stretchbreak.core.starter import is_safe_id, starter_routine_text, user_copy_text
 
 SAFE_ID_RULE = (
@@ -171,27 +172,19 @@ class RoutineFolders:
 def write_routine_file(target: Path, text: str) -> None:
     """Write `text` to `target` whole or not at all, keeping its line endings as given.
 
-    A new file is 0600 in a folder created 0700; a replaced file keeps its mode. Any OS failure
-    (the folder is a file or read-only, the disk is full) is a `RoutineFileError` saying what to
-    do, and leaves neither the old file changed nor a temporary behind.
+    Through `core.safe_files`: the folder is created 0700 (and refused if another user owns it
+    or others can write to it), a new file is 0600, a replaced one keeps its mode, a symlinked
+    routine file is written through its link. Any OS failure (the folder is a file or read-only,
+    the disk is full) is a `RoutineFileError` saying what to do; the old file is then unchanged
+    and no temporary file is left behind.
     """
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o600
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", dir=target.parent)
+        ensure_private_dir(target.parent)
+        atomic_write(target, text.encode("utf-8"))
+    except (UnsafeFolder, UnsafeFile) as error:
+        raise RoutineFileError(f"cannot write {target}: {error}") from None
     except OSError as error:
         raise RoutineFileError(f"cannot write {target}: {_reason(error, target)}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise RoutineFileError(f"cannot write {target}: {_reason(error, target)}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _reason(error: OSError | UnicodeDecodeError, target: Path | None = None) -> str:

@@ -13,14 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 from stretchbreak.core.config import BreaksConfig, ConfigProblem
 from stretchbreak.core.display import clock_time, countdown, format_duration, printable
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.policy import BreakKind, PolicyState
 from stretchbreak.core.routine import Routine
-from stretchbreak.core.status import StatusSnapshot, StatusState
+from stretchbreak.core.status import StatusSnapshot
 from stretchbreak.service.history import HistoryRead
 
 NOTHING = "—"
@@ -64,16 +64,6 @@ class DashboardView:
     notes: tuple[str, ...] = ()
     refresh_in: float | None = None
     """Seconds until `next_break` reads differently (None: it does not change by itself)."""
-
-
-@dataclass(frozen=True, slots=True)
-class StateExtras:
-    """What the engine knows beside `PolicyState`: when the person said they were away, and
-    the snooze end and work-interval start of the next break (None when there is none)."""
-
-    away_since: datetime | None = None
-    snoozed_until: datetime | None = None
-    interval_started_at: datetime | None = None
 
 
 def view_to_json(view: DashboardView) -> dict[str, object]:
@@ -177,7 +167,6 @@ def routine_name(routine_id: str, routines: Mapping[str, Routine]) -> str:
 
 def build_view(
     state: PolicyState,
-    extras: StateExtras,
     *,
     now: datetime,
     zone: tzinfo,
@@ -190,11 +179,11 @@ def build_view(
 ) -> DashboardView:
     """The dashboard of the dashboard that schedules (it holds the instance lock)."""
     next_text, refresh_in = _next_break(state, now, zone)
-    status = display_status(state, extras)
+    status = state.status
     headline = HEADLINES[status]
     next_break = state.next_break
-    if status == "away" and extras.away_since is not None:
-        headline = f"Away since {clock_time(extras.away_since, now, zone)}"
+    if status == "away" and state.away_since is not None:
+        headline = f"Away since {clock_time(state.away_since, now, zone)}"
     routine = NOTHING
     if state.current_break is not None:
         current = state.current_break
@@ -284,7 +273,6 @@ def _pause(state: PolicyState, now: datetime, zone: tzinfo) -> str:
 
 def status_snapshot(
     state: PolicyState,
-    extras: StateExtras,
     *,
     now: datetime,
     routines: Mapping[str, Routine],
@@ -294,7 +282,6 @@ def status_snapshot(
     host: Literal["service", "dashboard"],
 ) -> StatusSnapshot:
     """What `stretchbreak status` and status bars report: the same state as the dashboard."""
-    status = display_status(state, extras)
     next_break = state.next_break
     current = state.current_break
     summary = history.summary if history is not None else None
@@ -306,7 +293,7 @@ def status_snapshot(
     if current is not None:
         next_id = current.routine_id
     return StatusSnapshot(
-        state=status,
+        state=state.status,
         updated_at=now,
         pid=pid,
         host=host,
@@ -314,30 +301,20 @@ def status_snapshot(
         next_break_kind=next_break.kind if next_break is not None else None,
         next_routine=next_id,
         next_routine_name=routine_name(next_id, routines) if next_id else None,
-        interval_started_at=extras.interval_started_at,
+        interval_started_at=state.interval_started_at,
         missed_at=state.missed_at,
-        snoozed_until=extras.snoozed_until,
+        snoozed_until=state.snoozed_until,
         snoozes_left=state.snoozes_left,
         paused_until=state.paused_until,
         break_routine=current.routine_id if current is not None else None,
         break_routine_name=routine_name(current.routine_id, routines) if current else None,
         break_started_at=current.started_at if current is not None else None,
         break_ends_at=ends_at,
-        away_since=extras.away_since,
+        away_since=state.away_since,
         hours_change_at=state.hours_change_at,
         streak_days=summary.current_streak_days if summary is not None else None,
         breaks_today=summary.today.breaks_taken if summary is not None else None,
     )
-
-
-def display_status(state: PolicyState, extras: StateExtras) -> StatusState:
-    """The state a person sees: a snoozed break and time away are states of their own."""
-    if extras.away_since is not None and state.status not in ("in_break", "paused"):
-        return "away"
-    status: str = state.status
-    if status == "working" and extras.snoozed_until is not None:
-        return "snoozed"
-    return cast(StatusState, status)
 
 
 def dashboard_notes(

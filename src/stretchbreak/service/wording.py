@@ -73,8 +73,9 @@ def toast_for(
         name = routine_name(event.routine_id, routines)
         return f"Break missed: {name}. The next one is on its way.", "warning"
     if isinstance(event, NaturalBreak):
-        if event.reason == "self_reported":
-            return "Counted as a break: the break timers start again now.", "information"
+        if event.reason == "away":
+            away = format_duration(event.seconds or 0)
+            return f"Away {away}: counted as a break, the timers start again.", "information"
         away = format_duration(event.seconds or 0)
         return f"You were away {away}: counted as a break, timers start again.", "information"
     if isinstance(event, Paused):

@@ -16,7 +16,7 @@ from stretchbreak.service.bootstrap import EngineDeps
 
 if TYPE_CHECKING:
     from stretchbreak.core.safety import SafetyText
-    from stretchbreak.ui.routine_files import RoutineFolders
+    from stretchbreak.service.routine_files import RoutineFolders
 
 
 @dataclass

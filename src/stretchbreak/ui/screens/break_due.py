@@ -41,19 +41,24 @@ ANSWERS: dict[str, Answer] = {
 }
 
 KEY_GRACE_SECONDS = 0.3
-"""How long after the panel appears its keys and buttons are ignored (see `BreakDueScreen`)."""
+"""How long the panel ignores keys and buttons after appearing over a text field being typed in
+(see `BreakDueScreen`)."""
 
 
 class BreakDueScreen(ModalScreen[None]):
     """Asks what to do about the break that is due now.
 
-    Keys that arrive in the first `KEY_GRACE_SECONDS` after the panel is mounted are ignored:
-    a letter typed into a field elsewhere just as the break fell due (an `s` in a settings
-    field) must not snooze it. The grace is measured on real monotonic time (`time.monotonic`,
-    injectable as `monotonic` for tests), not on the app's schedule clock: it is about when a
-    person's key presses arrive, which a FakeClock that stands still in tests would stretch into
-    an endless grace, and Textual's own clock is private (`textual._time`). The main fix, not
-    pushing the panel over other screens, is the app's.
+    When the panel appears over a screen whose focused widget takes typed text (a settings or
+    search field), its keys and buttons are ignored for `KEY_GRACE_SECONDS`: a letter typed into
+    that field just as the break fell due (an `s` in `micro_every`) must not snooze it. That is
+    the belt and braces; the main fix, not pushing the panel over other screens, is the app's.
+    Over the dashboard (no text field) keys act at once, as they did there a moment before:
+    a person who sees the panel and presses `b` straight away is not ignored.
+
+    The grace is measured on real monotonic time (`time.monotonic`, injectable as `monotonic`
+    for tests), not on the app's schedule clock: it is about when key presses arrive, and a
+    FakeClock that stands still in tests would stretch it into an endless grace; Textual's own
+    clock is private (`textual._time`).
     """
 
     DEFAULT_CSS = """
@@ -93,6 +98,7 @@ class BreakDueScreen(ModalScreen[None]):
         self._info = info
         self._monotonic = monotonic
         self._shown_at: float | None = None
+        self._grace = KEY_GRACE_SECONDS
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -106,6 +112,10 @@ class BreakDueScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        focused = below.focused if below is not None else None
+        typing = focused is not None and focused.check_consume_key("s", "s")
+        self._grace = KEY_GRACE_SECONDS if typing else 0.0
         self._shown_at = self._monotonic()
         self._show_snooze()
 
@@ -144,10 +154,10 @@ class BreakDueScreen(ModalScreen[None]):
             self.action_answer(event.button.id)
 
     def accepting_keys(self) -> bool:
-        """False in the first `KEY_GRACE_SECONDS` after the panel appeared (and before)."""
+        """False before the panel is shown, and during its grace (see the class doc)."""
         if self._shown_at is None:
             return False
-        return self._monotonic() - self._shown_at >= KEY_GRACE_SECONDS
+        return self._monotonic() - self._shown_at >= self._grace
 
     def action_answer(self, answer: str) -> None:
         if not self.accepting_keys():

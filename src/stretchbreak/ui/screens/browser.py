@@ -495,7 +495,7 @@ class RoutineBrowserScreen(Screen[str | None]):
         self.notify(f"{verb} {shown_path(target)}. Press e to edit it.", markup=False)
 
     def _report_write_error(self, error: Exception) -> None:
-        lines = [str(error)]
+        lines = [printable(str(error))]
         if isinstance(error, RoutineFileError):
             lines.extend(problem_lines(error.problems))
         self.notify("\n".join(lines), severity="error", markup=False, timeout=10)
@@ -509,20 +509,28 @@ class RoutineBrowserScreen(Screen[str | None]):
             return
         routine = self._catalog.routines[key]
         try:
+            editor = editor_command()  # before a bundled routine is copied for nothing
+        except EditorError as error:
+            self._editor_error(str(error))
+            return
+        try:
             target = self._folders.editable_file(routine)
         except (RoutineFileError, OSError) as error:
             self._report_write_error(error)
             return
-        self.edit_file(target, select=routine.id)
+        self.edit_file(target, select=routine.id, editor=editor)
 
-    def edit_file(self, target: Path, select: str | None = None) -> None:
-        """Open `target` in the editor, then reload and say whether it loads.
+    def edit_file(
+        self, target: Path, select: str | None = None, editor: Sequence[str] | None = None
+    ) -> None:
+        """Open `target` in the editor (`editor_command()` unless given), then reload and say
+        whether it loads.
 
         An editor that cannot be found or started, or that exits with a non-zero status, is
         an error message on the screen; the app keeps running either way.
         """
         try:
-            command = [*editor_command(), str(target)]
+            command = [*(editor_command() if editor is None else editor), str(target)]
         except EditorError as error:
             self._editor_error(str(error))
             return
