@@ -232,3 +232,25 @@ def test_i3blocks_clicks_on_the_persistent_block_reach_the_engine(host: EngineHo
     answer_clicks(iter(clicks))  # type: ignore[arg-type]
     names = [(name, tuple(str(arg) for arg in args)) for name, args in host.engine.calls]
     assert names == [("snooze", ("None",)), ("pause", ("for", "0:30:00"))]
+
+
+def test_follow_repeats_an_unchanged_line_once_a_minute() -> None:
+    import io
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from stretchbreak.core.status import not_running
+    from stretchbreak.status_command import Follower as FollowLoop
+
+    clock = [1000.0]
+    out = io.StringIO()
+    now = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
+    loop = FollowLoop("text", out, lambda: now, ZoneInfo("UTC"), monotonic=lambda: clock[0])
+    snapshot = not_running(now)
+    loop._show(snapshot)
+    clock[0] += 30
+    loop._show(snapshot)  # same line, half a minute later: nothing
+    assert out.getvalue().count("\n") == 1
+    clock[0] += 30
+    loop._show(snapshot)  # a minute since the last line: printed again
+    assert out.getvalue().count("\n") == 2

@@ -1,24 +1,19 @@
-"""The status file and `stretchbreak status`: right while the dashboard runs, and after it stops."""
+"""The status file (still written by the engine until it drops it; `stretchbreak status` now asks
+the engine over its control socket, see test_status_cli.py): right while running, and after."""
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from stretchbreak import paths
 from stretchbreak.adapters.instance import InstanceGuard
 from stretchbreak.adapters.status_file import read_status, remove_status, write_status
-from stretchbreak.cli import main
 from stretchbreak.core.status import StatusSnapshot
 
 NOW = datetime(2026, 3, 10, 13, 13, tzinfo=UTC)
@@ -108,80 +103,6 @@ def test_readers_never_see_half_a_file(dashboard_guard: InstanceGuard) -> None:
         stop.set()
         thread.join()
     assert "not_running" not in seen
-
-
-def test_cli_json_when_not_running() -> None:
-    result = CliRunner().invoke(main, ["status", "--json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    assert data["state"] == "not_running"
-    assert data["next_break_at"] is None and data["next_routine"] is None
-    assert data["streak_days"] is None
-
-
-def test_cli_human_line_when_not_running() -> None:
-    result = CliRunner().invoke(main, ["status"])
-    assert result.exit_code == 0
-    assert result.output.startswith("stretchbreak is not running")
-
-
-def test_cli_human_line_while_running(dashboard_guard: InstanceGuard) -> None:
-    write_status(snapshot(next_break_at=datetime.now(UTC) + timedelta(minutes=12, seconds=30)))
-    result = CliRunner().invoke(main, ["status"])
-    assert result.exit_code == 0
-    assert "(in 12 min): Neck reset · streak 4 days" in result.output
-
-
-FAKE_DASHBOARD = """
-import os, sys, time
-from datetime import datetime, timedelta, timezone
-from stretchbreak.adapters.instance import InstanceGuard
-from stretchbreak.adapters.status_file import write_status
-from stretchbreak.core.status import StatusSnapshot
-guard = InstanceGuard()
-assert guard.acquire()
-now = datetime.now(timezone(timedelta(hours=2)))
-write_status(StatusSnapshot(state="break_due", updated_at=now, pid=os.getpid(),
-    next_break_at=now, next_routine="neck-reset", next_routine_name="Neck reset", streak_days=3))
-print("ready", flush=True)
-time.sleep(60)
-"""
-
-
-def run_status_command() -> dict[str, object]:
-    result = subprocess.run(
-        [sys.executable, "-m", "stretchbreak", "status", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    data: dict[str, object] = json.loads(result.stdout)
-    return data
-
-
-def test_status_command_from_another_process_follows_the_dashboard() -> None:
-    dashboard = subprocess.Popen(
-        [sys.executable, "-c", FAKE_DASHBOARD], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert dashboard.stdout is not None
-        assert dashboard.stdout.readline().strip() == "ready"
-        data = run_status_command()
-        assert data["state"] == "break_due"
-        assert data["next_routine"] == "neck-reset" and data["streak_days"] == 3
-        assert str(data["next_break_at"]).endswith("+02:00")
-        assert data["pid"] == dashboard.pid
-        dashboard.send_signal(signal.SIGKILL)  # a crash: nothing is cleaned up
-        dashboard.wait(timeout=5)
-        assert paths.status_file().exists()
-        assert run_status_command()["state"] == "not_running"
-    finally:
-        if dashboard.poll() is None:
-            dashboard.kill()
-            dashboard.wait(timeout=5)
-        if dashboard.stdout is not None:
-            dashboard.stdout.close()
 
 
 def test_status_files_are_in_the_data_dir(isolated_dirs: tuple[Path, Path]) -> None:

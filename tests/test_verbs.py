@@ -211,3 +211,40 @@ def test_start_with_no_engine_plays_as_before(short_data_dir: Path) -> None:
     out = "".join(lines)
     assert process.returncode == 130, err
     assert "Neck" in out and "engine" not in err
+
+
+def test_credit_holds_no_connection_until_the_routine_starts(host: EngineHost) -> None:
+    from stretchbreak.cli.credit import EngineCredit
+    from stretchbreak.core.session import SessionOutcome
+    from stretchbreak.service.history import MemoryRecorder
+
+    credit = EngineCredit.connect()
+    assert credit is not None
+    # A person may take minutes to pick a routine: nothing is held open meanwhile (the server
+    # drops silent connections), so nothing can be lost.
+    wait_for(lambda: host.call(lambda: len(host.server._connections)) == 0)
+    inner = MemoryRecorder()
+    recorder = credit.wrap(inner)
+    session = recorder.started("neck-reset", "on_demand", 131)
+    assert host.call(lambda: host.engine.state.state) == "in_break"
+    recorder.finished(session, SessionOutcome("completed", 4, 0, 4, 131, 131))
+    credit.close()
+    assert [name for name, _ in host.engine.calls] == ["session_started", "session_finished"]
+    assert host.engine.calls[-1][1] == ("neck-reset", "completed", 131, 131)
+    assert len(inner.sessions) == 1 and credit.problems == []
+    assert credit.last_message == "Recorded neck-reset as completed."
+
+
+def test_credit_notes_an_engine_that_went_away(short_data_dir: Path) -> None:
+    from stretchbreak.cli.credit import EngineCredit
+    from stretchbreak.service import protocol
+    from stretchbreak.service.history import MemoryRecorder
+
+    engine_host = EngineHost(protocol.socket_path())
+    engine_host.start()
+    credit = EngineCredit.connect()
+    engine_host.stop()
+    assert credit is not None
+    recorder = credit.wrap(MemoryRecorder())
+    recorder.started("neck-reset", "on_demand", 131)  # the run still plays and is recorded
+    assert len(credit.problems) == 1 and "did not take 'session_started'" in credit.problems[0]

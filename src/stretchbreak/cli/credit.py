@@ -27,10 +27,14 @@ log = logging.getLogger(__name__)
 
 
 class EngineCredit:
-    """A connection to the running engine that credits one played routine."""
+    """Credits one played routine to the running engine.
 
-    def __init__(self, client: ControlClient) -> None:
-        self._client: ControlClient | None = client
+    The connection is opened when the routine starts (not before: the engine drops connections
+    that stay silent, and choosing a routine in the picker may take a while) and kept open until
+    it ends, so the engine knows who owns the session."""
+
+    def __init__(self) -> None:
+        self._client: ControlClient | None = None
         self.problems: list[str] = []
         self.last_message: str | None = None
 
@@ -38,21 +42,23 @@ class EngineCredit:
     def connect(cls) -> EngineCredit | None:
         """Credit to the running engine, or None when no engine runs."""
         try:
-            return cls(ControlClient.connect())
+            ControlClient.connect().close()
         except NotRunning:
             return None
         except ControlError as error:
             log.warning("not crediting the engine: %s", error)
             return None
+        return cls()
 
     def request(self, cmd: str, **args: object) -> dict[str, object] | None:
         """Send one request; None (and a problem noted) when the engine did not answer."""
-        if self._client is None:
-            return None
         try:
+            if self._client is None:
+                self._client = ControlClient.connect()
             reply = self._client.request(cmd, **args)
-        except ControlError as error:
+        except (ControlError, NotRunning) as error:
             self._fail(f"the break engine did not take {cmd!r}: {error}")
+            self.close()
             return None
         message = reply.get("message")
         if isinstance(message, str):
