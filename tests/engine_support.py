@@ -121,7 +121,6 @@ class EngineHarness:
         self.idle = idle if idle is not None else FakeIdleSource(0.0, name="x11")
         self.schedulers: list[RecordingScheduler] = []
         self.guard = guard if guard is not None else InstanceGuard(tmp_path / "dashboard.lock")
-        self.status_path = tmp_path / "status.json"
         self.catalog_calls = 0
         self._routines = dict(routines)
         self._load_files = load_catalog
@@ -141,7 +140,6 @@ class EngineHarness:
             notifier_backends=("dbus", "notify-send"),
             idle_source_factory=lambda: self.idle,
             instance_guard=self.guard,
-            status_path=self.status_path,
             scheduler_factory=self._scheduler,
             environ=dict(environ or {"TERM": "xterm-256color"}),
             realtime=False,

@@ -95,9 +95,10 @@ async def test_the_scheduling_dashboard_holds_the_lock_and_cleans_up(tmp_path: P
         await settle(pilot)
         other = InstanceGuard(tmp_path / "dashboard.lock")
         assert not other.acquire()
-        assert harness.status_path.exists()
+        socket = harness.services.socket_path
+        assert socket is not None and socket.exists()  # CLI verbs reach this dashboard
     assert InstanceGuard(tmp_path / "dashboard.lock").holder_pid() is None
-    assert not harness.status_path.exists()
+    assert not socket.exists()
 
 
 async def test_invalid_config_is_shown_with_file_line_and_key_and_defaults_run(

@@ -13,20 +13,21 @@ from pathlib import Path
 import pytest
 
 from stretchbreak import paths
+from stretchbreak.service.protocol import socket_path
 
 CHILD = """
 import os, signal, sys, threading, time
 from pathlib import Path
 from stretchbreak.service import headless
 
-status = Path(sys.argv[1])
+socket = Path(sys.argv[1])
 
 def check():
     deadline = time.monotonic() + 20
-    while not status.exists() and time.monotonic() < deadline:
+    while not socket.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(1.0)
-    print("started" if status.exists() else "never started", flush=True)
+    print("started" if socket.exists() else "never started", flush=True)
     print("textual loaded" if "textual" in sys.modules else "no textual", flush=True)
     os.kill(os.getpid(), signal.SIGTERM)
 
@@ -60,9 +61,9 @@ def test_importing_the_service_layer_leaves_textual_out() -> None:
 
 
 def test_running_service_never_imports_textual_and_stops_on_sigterm() -> None:
-    status = paths.status_file()
+    socket = socket_path()
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(status)],
+        [sys.executable, "-c", CHILD, str(socket)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -70,16 +71,16 @@ def test_running_service_never_imports_textual_and_stops_on_sigterm() -> None:
     )
     assert result.stdout.splitlines() == ["started", "no textual"], result.stderr
     assert result.returncode == 0, result.stderr
-    assert not status.exists()  # removed on a clean stop
+    assert not socket.exists()  # removed on a clean stop
 
 
 @pytest.mark.realtime
 def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: Path) -> None:
-    status = paths.status_file()
+    socket = socket_path()
     command = [sys.executable, "-m", "stretchbreak", "service"]
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert _wait_for(status.exists), "the service never wrote its status"
+        assert _wait_for(socket.exists), "the service never opened its control socket"
         second = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
         assert second.stderr.strip() == f"stretchbreak is already running (pid {first.pid})"
@@ -91,7 +92,7 @@ def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: 
         if first.poll() is None:
             first.kill()
             first.wait()
-    assert not status.exists()
+    assert not socket.exists()
     log = paths.log_file().read_text(encoding="utf-8")
     assert "stretchbreak service running" in log
     assert "stretchbreak service stopping" in log

@@ -69,7 +69,6 @@ class EngineDeps:
     idle_source_factory: Callable[[], IdleSource]
     """Chooses the idle source (blocking: called once on an executor)."""
     instance_guard: InstanceGuard
-    status_path: Path
     scheduler_factory: SchedulerFactory
     config_problems: Sequence[ConfigProblem] = ()
     environ: Mapping[str, str] = field(default_factory=dict)
@@ -132,7 +131,6 @@ def build_engine_deps() -> EngineDeps:
         notifier_backends=tuple(notifier.backend_names),
         idle_source_factory=choose_idle_source,
         instance_guard=InstanceGuard(),
-        status_path=paths.status_file(),
         scheduler_factory=_scheduler,
         environ=dict(os.environ),
         hold_path=hold_path,

@@ -113,7 +113,7 @@ class BreakEngine:
         self._clock = deps.clock
         self.config = ConfigState(deps.config, deps.eye_only_hold, list(deps.config_problems))
         self._config = self.config.in_use(deps.clock.now())
-        self.history = HistoryIO(deps.open_store, deps.clock, deps.config.streak, deps.status_path)
+        self.history = HistoryIO(deps.open_store, deps.clock, deps.config.streak)
         interval = deps.gap_check_seconds if deps.realtime else math.inf
         self._gaps = GapDetector(deps.clock, expected_interval=interval)
         self._policy: BreakPolicy | None = None
@@ -198,8 +198,7 @@ class BreakEngine:
             with contextlib.suppress(Exception):
                 close()
         loop = asyncio.get_running_loop()
-        primary = self._lock_held
-        await loop.run_in_executor(None, lambda: self.history.close(remove_status_file=primary))
+        await loop.run_in_executor(None, self.history.close)
         if self._lock_held:
             self._lock_held = False
             await loop.run_in_executor(None, self.deps.instance_guard.release)
@@ -522,7 +521,6 @@ class BreakEngine:
         comparable = replace(snapshot, updated_at=_EPOCH)
         if comparable != self._shown_status:
             self._shown_status = comparable
-            self.history.write_status(snapshot)
             self._emit(StatusChanged(snapshot))
 
     def _snapshot(self, state: PolicyState) -> StatusSnapshot:

@@ -1,9 +1,9 @@
 """All history I/O of the break engine, in order on ONE background thread.
 
 One thread, not a worker per write: a break event recorded before a history read must be in
-that read, a session's "finished" can never overtake its "started", and an older status snapshot
-must never overwrite a newer one. Callers get `concurrent.futures.Future`s (await them with
-`asyncio.wrap_future`) and never block the event loop on them.
+that read, and a session's "finished" can never overtake its "started". Callers get
+`concurrent.futures.Future`s (await them with `asyncio.wrap_future`) and never block the event
+loop on them.
 
 Two kinds of rows go through it: the engine's break events (`HistoryIO.record`) and the player's
 sessions (`HistoryWriter` / `RunRecord` over a `SessionRecorder`, the small port the player needs:
@@ -22,10 +22,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Protocol, TypeVar, cast
 
-from stretchbreak.adapters.status_file import remove_status, write_status
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.policy import (
     BreakEvent,
@@ -38,7 +36,6 @@ from stretchbreak.core.policy import (
 )
 from stretchbreak.core.session import SessionOutcome
 from stretchbreak.core.stats import StatsSummary, summarize
-from stretchbreak.core.status import StatusSnapshot
 from stretchbreak.core.store import BREAK_KINDS, BreakKind, HistoryStore, StoreError, Trigger
 from stretchbreak.core.streaks import StreakGoal
 
@@ -92,19 +89,17 @@ def break_record(event: PolicyEvent) -> BreakRecord | None:
 
 
 class HistoryIO:
-    """The engine's history, status-file and session writes, in order on one thread."""
+    """The engine's history reads, break events and session writes, in order on one thread."""
 
     def __init__(
         self,
         open_store: Callable[[], HistoryStore],
         clock: Clock,
         goal: StreakGoal,
-        status_path: Path,
     ) -> None:
         self._open_store = open_store
         self._clock = clock
         self._goal = goal
-        self._status_path = status_path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-io")
         self._closed = False
         self._writer: HistoryWriter | None = None
@@ -123,22 +118,17 @@ class HistoryIO:
         """Store break events; the future holds why they could not be stored, or None."""
         return self._submit(lambda: self._record(records))
 
-    def write_status(self, snapshot: StatusSnapshot) -> Future[None]:
-        return self._submit(lambda: self._write_status(snapshot))
-
     def flush(self) -> Future[None]:
         """Completes once everything queued before it has run."""
         return self._submit(lambda: None)
 
-    def close(self, *, remove_status_file: bool) -> None:
-        """Finish queued work, and remove the status file if asked."""
+    def close(self) -> None:
+        """Finish queued work (at exit; again: no-op)."""
         if self._closed:
             return
         if self._writer is not None:
             self._writer.close()
         self._closed = True
-        if remove_status_file:
-            self._executor.submit(remove_status, self._status_path)
         self._executor.shutdown(wait=True)
 
     def _submit(self, work: Callable[[], _T]) -> Future[_T]:
@@ -177,12 +167,6 @@ class HistoryIO:
             log.exception("recording break events failed")
             return "recording a break failed unexpectedly (see the log file)"
         return None
-
-    def _write_status(self, snapshot: StatusSnapshot) -> None:
-        try:
-            write_status(snapshot, self._status_path)
-        except OSError:
-            log.exception("writing the status file %s failed", self._status_path)
 
 
 class HistoryUnavailable(Exception):
