@@ -7,8 +7,8 @@ from textual.widgets import Digits, Static
 
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.routine import Routine, Step
+from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
-from stretchbreak.ui.recorder import HistoryWriter
 from stretchbreak.ui.screens.player import PlayerScreen
 
 HOLD = Step(

@@ -14,7 +14,8 @@ from textual.widgets import Input
 from stretchbreak.adapters.folder_opener import open_in_file_manager
 from stretchbreak.core.config import load_config
 from stretchbreak.core.loader import load_catalog
-from stretchbreak.ui.app import StretchbreakApp, known_binding_ids
+from stretchbreak.ui.app import StretchbreakApp
+from stretchbreak.ui.navigation import known_binding_ids
 from stretchbreak.ui.screens.break_due import BreakDueScreen
 from stretchbreak.ui.screens.browser import RoutineBrowserScreen
 from stretchbreak.ui.screens.dashboard import DashboardScreen

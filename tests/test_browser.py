@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
 from stretchbreak.core.routine import Routine, Step
-from stretchbreak.ui.routine_files import RoutineFolders
+from stretchbreak.service.routine_files import RoutineFolders
 from stretchbreak.ui.screens.browser import (
     RoutineBrowserScreen,
     RoutineIdScreen,

@@ -13,7 +13,7 @@ import pytest
 from screen_host import ScreenHost
 from textual.pilot import Pilot
 
-from stretchbreak.ui.routine_files import RoutineFolders
+from stretchbreak.service.routine_files import RoutineFolders
 from stretchbreak.ui.screens.browser import RoutineBrowserScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

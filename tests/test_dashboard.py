@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from dashboard_support import (
 from stretchbreak.adapters.idle import NoIdleSource
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.store import HistoryStore
+from stretchbreak.ui.app import StretchbreakApp
 from stretchbreak.ui.screens.break_due import BreakDueScreen
 from stretchbreak.ui.screens.finish import FinishScreen
 from stretchbreak.ui.screens.pause_menu import PauseMenuScreen
@@ -146,7 +146,7 @@ async def test_pause_menu_each_kind_and_resume(tmp_path: Path) -> None:
         assert line(app, "pause") == "paused until 10:30"
         assert line(app, "next_break") == "none while paused"
         assert harness.scheduler.armed == {"pause_end": utc(MONDAY_10 + timedelta(minutes=30))}
-        assert json.loads(harness.status_path.read_text())["state"] == "paused"
+        assert status_of(app)["state"] == "paused"
         await advance(pilot, harness.clock, 30 * 60)
         assert line(app, "pause") == "not paused"
         assert line(app, "next_break") == "10:50 · in 20 min"
@@ -183,7 +183,7 @@ async def test_break_now_plays_finishes_rearms_and_updates_the_streak(tmp_path: 
         await settle(pilot)
         assert player(app).session.routine.id == "desk-move-too"
         assert harness.scheduler.armed == {}  # nothing fires during a break
-        assert json.loads(harness.status_path.read_text())["state"] == "in_break"
+        assert status_of(app)["state"] == "in_break"
         await play_to_end(pilot, harness.clock)
         assert isinstance(app.screen, FinishScreen)
         await pilot.press("escape")
@@ -194,7 +194,7 @@ async def test_break_now_plays_finishes_rearms_and_updates_the_streak(tmp_path: 
         assert line(app, "routine") == "Desk move · 0:22 · movement break"  # the rotation moved
         assert line(app, "streak") == "3 days · Today's goal is met."
         assert line(app, "today") == "1 break taken · 1 routine completed · 0 skipped"
-        status = json.loads(harness.status_path.read_text())
+        status = status_of(app)
         assert (status["state"], status["streak_days"]) == ("working", 3)
 
 
@@ -233,22 +233,27 @@ async def test_unanswered_break_is_recorded_as_missed(tmp_path: Path) -> None:
     assert _break_events() == ["due", "missed"]
 
 
-async def test_away_key_counts_as_a_break(tmp_path: Path) -> None:
+async def test_away_key_counts_as_a_break_only_after_the_time_away(tmp_path: Path) -> None:
     harness = Harness(tmp_path, idle=NoIdleSource("no display"))
     app = harness.app()
     async with app.run_test() as pilot:
         await settle(pilot)
         assert line(app, "idle") == "idle: none — press a to mark yourself away"
         await advance(pilot, harness.clock, 15 * 60)
-        await pilot.press("a")  # away from 10:15: nothing is credited yet
+        await pilot.press("a")  # away
         await settle(pilot)
-        assert not line(app, "today").startswith("1 break taken")
-        await advance(pilot, harness.clock, 5 * 60)
-        await pilot.press("a")  # back at 10:20 after 5 min (the 10:20 break did not come)
+        assert dashboard(app).line("headline") == "Away since 10:15"
+        assert _break_events() == ["away"]  # nothing is credited yet
+        await pilot.press("a")  # back after no time at all: too short to count
         await settle(pilot)
-        assert line(app, "next_break") == "10:40 · in 20 min"
+        assert line(app, "next_break") == "10:20 · in 5 min"
+        await pilot.press("a")  # away again
+        await advance(pilot, harness.clock, 60)
+        await pilot.press("a")  # back after a minute: longer than the 22 s routine
+        await settle(pilot)
+        assert line(app, "next_break") == "10:36 · in 20 min"
         assert line(app, "today").startswith("1 break taken")
-    assert _break_events() == ["away", "natural_break"]
+    assert _break_events() == ["away", "away", "natural_break"]
 
 
 async def test_idle_time_counts_as_a_natural_break(tmp_path: Path) -> None:
@@ -278,6 +283,12 @@ async def test_suspend_longer_than_the_break_fires_no_stale_reminder(tmp_path: P
         assert harness.notifier.sent == []
         assert line(app, "next_break") == "12:30 · in 20 min"
     assert _break_events() == ["natural_break"]
+
+
+def status_of(app: StretchbreakApp) -> dict[str, object]:
+    """What `stretchbreak status --json` would get from this dashboard's engine."""
+    assert app.engine is not None
+    return app.engine.snapshot().to_json()
 
 
 def _break_events() -> list[str]:

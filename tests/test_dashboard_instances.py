@@ -1,68 +1,91 @@
-"""A second dashboard only shows status; a broken config.toml is reported and never used."""
+"""A second dashboard attaches to the running service; a broken config.toml is reported."""
 
 from __future__ import annotations
 
-import os
+import time
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
-from dashboard_support import MONDAY_10, Harness, dashboard, line, sample_config, settle
+from dashboard_support import Harness, dashboard, line, sample_config, settle
+from engine_support import EngineHarness, break_rows
+from textual.pilot import Pilot
 
 from stretchbreak.adapters.instance import InstanceGuard
-from stretchbreak.adapters.status_file import write_status
 from stretchbreak.core.config import load_config
-from stretchbreak.core.status import StatusSnapshot
-from stretchbreak.ui.screens.player import PlayerScreen
+from stretchbreak.service.control import ControlServer
+from stretchbreak.ui.screens.break_due import KEY_GRACE_SECONDS, BreakDueScreen
 
 
-async def test_second_dashboard_shows_the_first_ones_status_and_arms_nothing(
+async def wait_for(pilot: Pilot[int], condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Bounded polling: events from the service arrive on a socket, in their own time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        await pilot.pause(0.02)
+
+
+async def test_second_dashboard_attaches_to_the_service_keys_act_and_it_takes_over(
     tmp_path: Path,
 ) -> None:
-    first = InstanceGuard(tmp_path / "dashboard.lock")
-    assert first.acquire()
-    harness = Harness(tmp_path, guard=InstanceGuard(tmp_path / "dashboard.lock"))
-    write_status(
-        StatusSnapshot(
-            state="working",
-            updated_at=MONDAY_10,
-            pid=os.getpid(),
-            next_break_at=MONDAY_10 + timedelta(minutes=12),
-            next_routine="desk-move",
-            next_routine_name="Desk move",
-            streak_days=4,
-        ),
-        harness.status_path,
+    service_side = EngineHarness(tmp_path)
+    service = service_side.engine(host="service")
+    await service.start()
+    harness = Harness(
+        tmp_path, clock=service_side.clock, guard=InstanceGuard(tmp_path / "dashboard.lock")
     )
+    assert harness.services.socket_path is not None
+    server = ControlServer(service, harness.services.socket_path, host="service")
+    await server.start()
     app = harness.app()
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(pilot)
-            assert dashboard(app).line("headline") == "Read-only: another dashboard is running"
-            assert (
-                line(app, "next_break") == "Next break 10:12 (in 12 min): Desk move · streak 4 days"
-            )
-            assert f"Another stretchbreak dashboard (pid {os.getpid()})" in line(app, "notes")
-            assert "sends no notifications" in line(app, "notes")
-            await pilot.press("b", "s", "k", "a")
-            await settle(pilot)
-            assert not isinstance(app.screen, PlayerScreen)
-            harness.clock.advance(20 * 60)
-            app.tick()
-            await settle(pilot)
-            assert harness.schedulers == []
-            assert harness.notifier.sent == []
-            assert harness.guard.holder_pid() == os.getpid()  # held by `first`, not by the app
+            await wait_for(pilot, lambda: dashboard(app).line("headline") == "Working")
+            assert dashboard(app).line("headline") == "Working"
+            assert line(app, "next_break") == "10:20 · in 20 min"
+            assert harness.schedulers == []  # nothing is scheduled here
+            service_side.clock.advance(20 * 60)
+            service.tick()
+            await wait_for(pilot, lambda: isinstance(app.screen, BreakDueScreen))
+            await pilot.pause(KEY_GRACE_SECONDS + 0.1)
+            await pilot.press("k")  # skip, sent over the socket
+            await wait_for(pilot, lambda: not isinstance(app.screen, BreakDueScreen))
+            await service.wait_for_background()
+            assert service.snapshot().state == "working"
+            assert "skipped" in [kind for kind, _r, _d in break_rows(service_side.clock)]
+            await wait_for(pilot, lambda: line(app, "next_break") == "10:40 · in 20 min")
 
-            first.release()  # the first dashboard quits: this one takes over
-            app.tick()
+            await server.close()  # the service stops: this dashboard takes over
+            await service.stop()
+            await wait_for(pilot, lambda: app.engine is not None and app.engine.started)
             await settle(pilot)
             assert harness.scheduler.started
-            assert dashboard(app).line("headline") == "Working"
-            assert line(app, "next_break") == "10:40 · in 20 min"
+            assert not app.attached
     finally:
-        first.release()
-    assert not harness.status_path.exists()  # the one that scheduled cleans up on exit
+        await server.close()
+        await service.stop()
+
+
+async def test_quitting_an_attached_dashboard_leaves_the_service_running(tmp_path: Path) -> None:
+    service_side = EngineHarness(tmp_path)
+    service = service_side.engine(host="service")
+    await service.start()
+    harness = Harness(tmp_path, guard=InstanceGuard(tmp_path / "dashboard.lock"))
+    assert harness.services.socket_path is not None
+    server = ControlServer(service, harness.services.socket_path, host="service")
+    await server.start()
+    app = harness.app()
+    try:
+        async with app.run_test() as pilot:
+            await wait_for(pilot, lambda: app.attached)
+            await pilot.press("q")
+            await wait_for(pilot, lambda: app.return_code is not None)
+        assert app.return_code == 0
+        assert service.started
+        assert service.snapshot().state == "working"
+    finally:
+        await server.close()
+        await service.stop()
 
 
 async def test_the_scheduling_dashboard_holds_the_lock_and_cleans_up(tmp_path: Path) -> None:
@@ -72,9 +95,10 @@ async def test_the_scheduling_dashboard_holds_the_lock_and_cleans_up(tmp_path: P
         await settle(pilot)
         other = InstanceGuard(tmp_path / "dashboard.lock")
         assert not other.acquire()
-        assert harness.status_path.exists()
+        socket = harness.services.socket_path
+        assert socket is not None and socket.exists()  # CLI verbs reach this dashboard
     assert InstanceGuard(tmp_path / "dashboard.lock").holder_pid() is None
-    assert not harness.status_path.exists()
+    assert not socket.exists()
 
 
 async def test_invalid_config_is_shown_with_file_line_and_key_and_defaults_run(
@@ -112,7 +136,7 @@ async def test_unknown_key_binding_ids_are_reported(tmp_path: Path) -> None:
         assert line(app, "next_break") == "10:25 · in 20 min"
 
 
-async def test_lock_held_without_a_status_file_is_retried_slowly_not_in_a_loop(
+async def test_lock_held_by_a_process_without_a_socket_is_retried_slowly(
     tmp_path: Path,
 ) -> None:
     first = InstanceGuard(tmp_path / "dashboard.lock")
@@ -123,13 +147,10 @@ async def test_lock_held_without_a_status_file_is_retried_slowly_not_in_a_loop(
         async with app.run_test() as pilot:
             await settle(pilot)
             await settle(pilot)
-            assert app.read_only
+            assert not app.attached and app.engine is None
             assert harness.catalog_calls == 1
-            assert line(app, "next_break") == "the other dashboard has not reported its status"
-            harness.clock.advance(11)
-            app.tick()
-            await settle(pilot)
-            assert (app.read_only, harness.catalog_calls) == (True, 2)
             assert harness.schedulers == []
+            messages = [n.message for n in app._notifications]
+            assert any("not reachable" in message for message in messages)
     finally:
         first.release()

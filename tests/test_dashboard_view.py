@@ -24,14 +24,14 @@ from stretchbreak.core.policy import (
 )
 from stretchbreak.core.problems import RoutineProblem
 from stretchbreak.core.routine import Routine, Step
-from stretchbreak.ui.dashboard_io import break_record
-from stretchbreak.ui.dashboard_view import (
+from stretchbreak.service.history import break_record
+from stretchbreak.service.views import (
     clock_time,
     countdown,
     dashboard_notes,
     status_snapshot,
 )
-from stretchbreak.ui.wording import (
+from stretchbreak.service.wording import (
     due_notice,
     idle_line,
     notify_line,
@@ -138,34 +138,79 @@ def _state(**changes: object) -> PolicyState:
     return PolicyState(**values)  # type: ignore[arg-type]
 
 
-def test_status_snapshot_follows_the_state_in_local_time() -> None:
+def test_status_snapshot_v2_fields_follow_the_state() -> None:
     due_at = NOW + timedelta(minutes=20)
-    warning = _state(status="warning", next_break=NextBreak("movement", "desk-move", due_at, None))
-    snapshot = status_snapshot(
-        warning, now=NOW, zone=BERLIN, routines=CATALOG_ROUTINES, streak_days=3, pid=42
+    warning = _state(
+        status="warning",
+        next_break=NextBreak("movement", "desk-move", due_at, None),
+        interval_started_at=NOW,
     )
-    assert snapshot.to_json() | {"updated_at": None} == {
-        "version": 1,
-        "state": "working",
-        "next_break_at": "2026-03-02T10:20:00+01:00",
-        "next_routine": "desk-move",
-        "next_routine_name": "Desk move",
-        "streak_days": 3,
-        "paused_until": None,
-        "updated_at": None,
-        "pid": 42,
-    }
+    snapshot = status_snapshot(
+        warning,
+        now=NOW,
+        routines=CATALOG_ROUTINES,
+        include_optional=False,
+        history=None,
+        pid=42,
+        host="service",
+    )
+    data = snapshot.to_json()
+    assert (data["state"], data["host"], data["pid"]) == ("warning", "service", 42)
+    assert data["next_break_at"] == "2026-03-02T09:20:00Z"
+    assert data["interval_started_at"] == "2026-03-02T09:00:00Z"
+    assert (data["next_break_kind"], data["next_routine"], data["next_routine_name"]) == (
+        "movement",
+        "desk-move",
+        "Desk move",
+    )
+    assert snapshot.percentage(NOW + timedelta(minutes=5)) == 25
     playing = _state(
         status="in_break", current_break=CurrentBreak("movement", "desk-move", NOW, "scheduled")
     )
     snapshot = status_snapshot(
-        playing, now=NOW, zone=BERLIN, routines=CATALOG_ROUTINES, streak_days=None, pid=42
+        playing,
+        now=NOW,
+        routines=CATALOG_ROUTINES,
+        include_optional=False,
+        history=None,
+        pid=42,
+        host="dashboard",
     )
-    assert (snapshot.state, snapshot.next_routine, snapshot.next_break_at) == (
+    assert (snapshot.state, snapshot.break_routine, snapshot.break_started_at) == (
         "in_break",
         "desk-move",
-        None,
+        NOW,
     )
+    assert snapshot.break_ends_at == NOW + timedelta(seconds=22)
+    snoozed = _state(
+        status="snoozed",
+        next_break=NextBreak("movement", "desk-move", due_at, None, (), True),
+        snoozed_until=due_at,
+    )
+    snapshot = status_snapshot(
+        snoozed,
+        now=NOW,
+        routines=CATALOG_ROUTINES,
+        include_optional=False,
+        history=None,
+        pid=1,
+        host="service",
+    )
+    assert (snapshot.state, snapshot.snoozed_until, snapshot.snoozes_left) == (
+        "snoozed",
+        due_at,
+        2,
+    )
+    away = status_snapshot(
+        _state(status="away", away_since=NOW),
+        now=NOW,
+        routines=CATALOG_ROUTINES,
+        include_optional=False,
+        history=None,
+        pid=1,
+        host="service",
+    )
+    assert (away.state, away.away_since) == ("away", NOW)
 
 
 def test_stored_break_events_carry_their_reason() -> None:

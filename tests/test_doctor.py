@@ -73,7 +73,7 @@ def test_healthy_machine_reports_every_part_and_exits_0(backend: FakeBackend) ->
     health = f"integrity ok, layout v{SCHEMA_VERSION}, 0 sessions, 1 break events"
     assert f"{paths.database_file()}: {health}" in output
     assert "TERM=xterm-256color" in output and "256 colours" in output
-    assert "not running (start it with `stretchbreak`)" in output
+    assert "not running (start it with `stretchbreak service`" in output
     assert output.rstrip().endswith("Everything works.")
     assert backend.delivered == []  # no test notification unless asked
 

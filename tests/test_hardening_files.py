@@ -746,34 +746,37 @@ def test_a_routine_number_too_long_says_so_plainly() -> None:
 
 
 @needs_root
-def test_a_status_file_planted_by_another_user_is_not_trusted(
+def test_a_control_socket_planted_by_another_user_is_not_trusted(
     shared_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another user holds the lock in a world-writable data folder and writes "streak 999"."""
+    """Another user serves a fake engine where ours belongs and answers "streak 999"."""
     import json
     from datetime import UTC, datetime
 
-    from stretchbreak.adapters.status_file import read_status
     from stretchbreak.core.status import StatusSnapshot
 
     data = shared_tmp / "data"
     data.mkdir()
     data.chmod(0o777)
-    monkeypatch.setenv("STRETCHBREAK_DATA_DIR", str(data))
+    run = data / "run"
     now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    script = (
-        "import json, os, sys\n"
-        "from filelock import FileLock\n"
-        f"lock = FileLock({str(data / 'dashboard.lock')!r}); lock.acquire()\n"
-        f"open({str(data / 'dashboard.lock.pid')!r}, 'w').write(str(os.getpid()))\n"
-        f"snapshot = json.loads(sys.argv[1]); snapshot['pid'] = os.getpid()\n"
-        f"open({str(data / 'status.json')!r}, 'w').write(json.dumps(snapshot))\n"
-        "print('ready', flush=True); sys.stdin.read()\n"
-    )
     forged = StatusSnapshot(state="working", updated_at=now, streak_days=999).to_json()
+    script = (
+        "import json, os, socket, sys\n"
+        f"os.makedirs({str(run)!r}, mode=0o777, exist_ok=True); os.chmod({str(run)!r}, 0o777)\n"
+        "server = socket.socket(socket.AF_UNIX)\n"
+        f"server.bind({str(run / 'control.sock')!r})\n"
+        f"os.chmod({str(run / 'control.sock')!r}, 0o777)\n"
+        "server.listen(4); print('ready', flush=True)\n"
+        "while True:\n"
+        "    conn, _ = server.accept(); line = conn.makefile('rb').readline()\n"
+        "    request = json.loads(line)\n"
+        "    reply = {'v': 1, 'id': request.get('id'), 'ok': True, 'code': 'ok',\n"
+        "             'message': 'ok', 'status': json.loads(sys.argv[1])}\n"
+        "    conn.sendall(json.dumps(reply).encode() + b'\\n'); conn.close()\n"
+    )
     intruder = subprocess.Popen(
         [*AS_NOBODY, sys.executable, "-c", script, json.dumps(forged)],
-        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
@@ -781,13 +784,21 @@ def test_a_status_file_planted_by_another_user_is_not_trusted(
     try:
         assert intruder.stdout is not None
         assert intruder.stdout.readline() == "ready\n"
-        assert (data / "status.json").stat().st_uid == NOBODY
-        shown = read_status(now)
-        assert shown.state == "not_running"
-        assert shown.streak_days is None
+        assert (run / "control.sock").stat().st_uid == NOBODY
+        env = {**os.environ, "STRETCHBREAK_DATA_DIR": str(data)}
+        env.pop("XDG_RUNTIME_DIR", None)
+        result = subprocess.run(
+            [sys.executable, "-m", "stretchbreak", "status", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert "999" not in result.stdout
+        assert result.returncode != 0
+        assert "another user" in result.stderr
     finally:
-        assert intruder.stdin is not None
-        intruder.stdin.close()
+        intruder.kill()
         intruder.wait(timeout=10)
 
 

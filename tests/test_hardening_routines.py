@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Input
 
 from stretchbreak import paths
 from stretchbreak.cli import main
-from stretchbreak.ui.routine_files import RoutineFolders
+from stretchbreak.service.routine_files import RoutineFolders
 from stretchbreak.ui.screens.browser import RoutineBrowserScreen
 
 NOBODY = 65534

@@ -11,8 +11,8 @@ from textual.widgets import Input, OptionList, RadioSet, Static
 
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.routine import Routine, Step
+from stretchbreak.service.history import HistoryWriter, MemoryRecorder
 from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
-from stretchbreak.ui.recorder import HistoryWriter, MemoryRecorder
 from stretchbreak.ui.screens.finish import FinishScreen
 from stretchbreak.ui.screens.picker import PickerScreen
 from stretchbreak.ui.screens.player import ConfirmStopScreen, PlayerScreen

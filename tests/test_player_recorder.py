@@ -11,7 +11,7 @@ from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.session import SessionOutcome
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.core.streaks import StreakGoal
-from stretchbreak.ui.recorder import (
+from stretchbreak.service.history import (
     HistoryUnavailable,
     HistoryWriter,
     MemoryRecorder,

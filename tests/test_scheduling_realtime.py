@@ -21,10 +21,10 @@ from stretchbreak.adapters.idle import NoIdleSource
 from stretchbreak.adapters.scheduler import BreakScheduler, OnFire
 from stretchbreak.core.clock import SystemClock
 from stretchbreak.core.store import HistoryStore
+from stretchbreak.service.bootstrap import Scheduler
+from stretchbreak.service.history import StoreRecorder
 from stretchbreak.ui.app import StretchbreakApp
-from stretchbreak.ui.recorder import StoreRecorder
 from stretchbreak.ui.screens.break_due import BreakDueScreen
-from stretchbreak.ui.services import Scheduler
 
 pytestmark = pytest.mark.realtime
 
@@ -44,14 +44,16 @@ async def wait_until(check: Callable[[], bool], timeout: float) -> None:
 async def test_ten_second_break_is_due_within_a_second_of_its_time(tmp_path: Path) -> None:
     config = always_on(sample_config(movement_every=timedelta(seconds=10), warning=None))
     clock = SystemClock()
-    services = replace(
-        Harness(tmp_path, config=config, idle=NoIdleSource("test")).services,
+    harness = Harness(tmp_path, config=config, idle=NoIdleSource("test"))
+    deps = replace(
+        harness.deps,
         clock=clock,
         open_store=lambda: HistoryStore.open_default(clock),
         session_recorder=StoreRecorder(clock, config.streak),
         scheduler_factory=real_scheduler,
-        tick_seconds=5.0,
+        realtime=True,
     )
+    services = replace(harness.services, engine=deps)
     app = StretchbreakApp(services)
     async with app.run_test() as pilot:
         await wait_until(lambda: app.break_state is not None, timeout=10)

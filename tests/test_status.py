@@ -12,7 +12,9 @@ from stretchbreak.core.status import (
     StatusFormatError,
     StatusSnapshot,
     describe_status,
+    i3blocks_status,
     not_running,
+    waybar_status,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -33,18 +35,31 @@ def working(**changes: object) -> StatusSnapshot:
     return StatusSnapshot(**values)  # type: ignore[arg-type]
 
 
-def test_json_has_the_public_keys_with_offsets() -> None:
+def test_json_has_the_public_keys_in_utc_with_a_z() -> None:
     data = working().to_json()
     assert data == {
-        "version": 1,
+        "version": 2,
         "state": "working",
-        "next_break_at": "2026-03-10T14:25:00+01:00",
+        "updated_at": "2026-03-10T13:13:00Z",
+        "pid": 4242,
+        "host": None,
+        "next_break_at": "2026-03-10T13:25:00Z",
+        "next_break_kind": None,
         "next_routine": "neck-reset",
         "next_routine_name": "Neck reset",
-        "streak_days": 4,
+        "interval_started_at": None,
+        "missed_at": None,
+        "snoozed_until": None,
+        "snoozes_left": None,
         "paused_until": None,
-        "updated_at": "2026-03-10T14:13:00+01:00",
-        "pid": 4242,
+        "break_routine": None,
+        "break_routine_name": None,
+        "break_started_at": None,
+        "break_ends_at": None,
+        "away_since": None,
+        "hours_change_at": None,
+        "streak_days": 4,
+        "breaks_today": None,
     }
 
 
@@ -63,7 +78,7 @@ def test_not_running_knows_nothing_else() -> None:
 @pytest.mark.parametrize(
     ("change", "complaint"),
     [
-        ({"version": 2}, "version"),
+        ({"version": 1}, "version"),
         ({"state": "napping"}, "unknown state"),
         ({"next_break_at": "2026-03-10T14:25:00"}, "no UTC offset"),
         ({"next_break_at": "tomorrow"}, "next_break_at"),
@@ -110,6 +125,40 @@ def test_naive_times_are_refused() -> None:
         (working(state="break_due"), "Break due now: Neck reset · streak 4 days"),
         (working(state="in_break"), "On a break: Neck reset · streak 4 days"),
         (
+            working(
+                state="in_break",
+                break_routine="desk-posture-reset",
+                break_routine_name="Desk posture reset",
+                break_ends_at=datetime(2026, 3, 10, 14, 15, 30, tzinfo=BERLIN),
+            ),
+            "On a break: Desk posture reset (3 min left) · streak 4 days",
+        ),
+        (
+            working(state="warning", next_break_at=datetime(2026, 3, 10, 14, 14, tzinfo=BERLIN)),
+            "Break in 1 min (14:14): Neck reset · streak 4 days",
+        ),
+        (
+            working(
+                state="snoozed",
+                snoozed_until=datetime(2026, 3, 10, 14, 23, tzinfo=BERLIN),
+                snoozes_left=2,
+            ),
+            "Snoozed until 14:23 (in 10 min, 2 snoozes left): Neck reset · streak 4 days",
+        ),
+        (
+            working(
+                state="snoozed",
+                snoozed_until=datetime(2026, 3, 10, 14, 23, tzinfo=BERLIN),
+                snoozes_left=1,
+                streak_days=None,
+            ),
+            "Snoozed until 14:23 (in 10 min, 1 snooze left): Neck reset",
+        ),
+        (
+            working(state="away", away_since=datetime(2026, 3, 10, 13, 50, tzinfo=BERLIN)),
+            "Away since 13:50 · streak 4 days",
+        ),
+        (
             working(state="paused", paused_until=datetime(2026, 3, 10, 15, 0, tzinfo=BERLIN)),
             "Paused until 15:00 · streak 4 days",
         ),
@@ -120,7 +169,8 @@ def test_naive_times_are_refused() -> None:
         ),
         (
             not_running(NOW),
-            "stretchbreak is not running (start the dashboard with `stretchbreak`)",
+            "stretchbreak is not running (start it with `stretchbreak service` or open the "
+            "dashboard with `stretchbreak`)",
         ),
     ],
 )
@@ -141,3 +191,69 @@ def test_routine_names_are_shown_literally_without_control_characters() -> None:
     line = describe_status(snapshot, NOW, BERLIN)
     assert "\x1b" not in line
     assert "[bold red]Neck [2J reset[/]" in line
+
+
+def bar(**changes: object) -> StatusSnapshot:
+    return working(
+        interval_started_at=datetime(2026, 3, 10, 13, 55, tzinfo=BERLIN),
+        **changes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "text", "percentage"),
+    [
+        (bar(), "Break in 12 min", 60),  # 18 of 30 minutes gone
+        (bar(state="warning"), "Break in 12 min", 60),
+        (bar(state="break_due"), "Break due", 100),
+        (
+            bar(
+                state="snoozed",
+                snoozed_until=datetime(2026, 3, 10, 14, 17, tzinfo=BERLIN),
+                snoozes_left=2,
+            ),
+            "Snoozed 4 min (2 left)",
+            0,
+        ),
+        (
+            bar(state="in_break", break_ends_at=datetime(2026, 3, 10, 14, 15, tzinfo=BERLIN)),
+            "On a break, 2 min left",
+            0,
+        ),
+        (bar(state="paused"), "Paused", 0),
+        (
+            bar(state="paused", paused_until=datetime(2026, 3, 10, 15, 0, tzinfo=BERLIN)),
+            "Paused until 15:00",
+            0,
+        ),
+        (bar(state="away"), "Away", 0),
+        (bar(state="off_hours"), "Off hours", 0),
+        (not_running(NOW), "Not running", 0),
+    ],
+)
+def test_waybar_object_words_every_state(
+    snapshot: StatusSnapshot, text: str, percentage: int
+) -> None:
+    data = waybar_status(snapshot, NOW, BERLIN)
+    assert data == {
+        "text": text,
+        "tooltip": describe_status(snapshot, NOW, BERLIN),
+        "class": snapshot.state,
+        "alt": snapshot.state,
+        "percentage": percentage,
+    }
+
+
+def test_waybar_text_is_escaped_for_pango_markup() -> None:
+    data = waybar_status(bar(next_routine_name="<b>Neck</b> & back"), NOW, BERLIN)
+    assert "&lt;b&gt;Neck&lt;/b&gt; &amp; back" in str(data["tooltip"])
+    assert "<" not in str(data["tooltip"])
+
+
+def test_i3blocks_block_has_full_and_short_text_and_is_urgent_when_due() -> None:
+    assert i3blocks_status(bar(), NOW, BERLIN) == {
+        "full_text": "Next break 14:25 (in 12 min): Neck reset · streak 4 days",
+        "short_text": "Break in 12 min",
+        "urgent": False,
+    }
+    assert i3blocks_status(bar(state="break_due"), NOW, BERLIN)["urgent"] is True

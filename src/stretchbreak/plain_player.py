@@ -26,7 +26,7 @@ from stretchbreak.core.session import (
     SessionOutcome,
 )
 from stretchbreak.core.store import Trigger
-from stretchbreak.ui.recorder import HistoryUnavailable, SessionRecorder
+from stretchbreak.service.history import HistoryUnavailable, SessionRecorder
 
 COUNTDOWN_EVERY = 5
 FINAL_COUNT = 3

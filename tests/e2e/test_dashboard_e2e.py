@@ -116,5 +116,7 @@ def test_due_panel_status_start_play_finish_and_streak(env: dict[str, str], tmp_
         assert "1 break taken · 1 routine completed" in screen
         assert wait_for_state(env, "working")["streak_days"] == 1
         term.send_keys("q")
+        term.wait_for_text("Quit stretchbreak?")
+        term.send_keys("y")  # a dashboard that hosts the engine asks before it quits
         assert term.wait_for_exit(timeout=10) == 0
     assert status(env)["state"] == "not_running"

@@ -86,6 +86,8 @@ def test_the_dashboard_survives_any_editor(
         term.send_keys("Escape")  # the app still takes keys: back to the dashboard
         term.wait_for(lambda shown: "Next break" in shown and "Routines" in shown, timeout=10)
         term.send_keys("q")
+        term.wait_for_text("Quit stretchbreak?")
+        term.send_keys("y")  # a dashboard that hosts the engine asks before it quits
         assert term.wait_for_exit(timeout=10) == 0
     if editor == "/nonexistent/ed":  # found out before a bundled routine was copied
         assert list((Path(env["STRETCHBREAK_CONFIG_DIR"]) / "routines").glob("*.toml")) == []

@@ -247,12 +247,31 @@ def _check_terminal(report: Report, env: Mapping[str, str]) -> None:
 
 
 def _check_dashboard(report: Report) -> None:
-    from stretchbreak.adapters.status_file import read_status
-    from stretchbreak.core.clock import SystemClock
+    """Whether a break engine runs (the headless service or a dashboard), asked over its socket."""
+    from stretchbreak.core.display import printable
+    from stretchbreak.service.client import ControlClient, ControlError, NotRunning
+    from stretchbreak.service.protocol import socket_path
 
-    report.section("Dashboard")
-    snapshot = read_status(SystemClock().now())
-    if snapshot.state == "not_running":
-        report.info("not running (start it with `stretchbreak`)")
-    else:
-        report.ok(f"running (pid {snapshot.pid}), state {snapshot.state}")
+    report.section("Break engine")
+    try:
+        with ControlClient.connect() as client:
+            reply = client.request("status")
+    except NotRunning:
+        report.info(
+            "not running (start it with `stretchbreak service` or open the dashboard with "
+            "`stretchbreak`)"
+        )
+        return
+    except ControlError as error:
+        where = printable(str(socket_path()))
+        report.warn(f"the engine at {where} does not answer: {printable(str(error))}")
+        return
+    status = reply.get("status")
+    if not isinstance(status, dict):
+        report.warn(f"the engine answered without a status: {reply.get('message')}")
+        return
+    host = status.get("host") or "unknown host"
+    report.ok(
+        f"running: the {host} (pid {status.get('pid')}), state {status.get('state')}, "
+        f"socket {printable(str(socket_path()))}"
+    )

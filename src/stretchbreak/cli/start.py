@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import click
 
 from stretchbreak.core.clock import SystemClock
 from stretchbreak.core.config import Config, load_config
+from stretchbreak.core.display import printable
 from stretchbreak.core.loader import Catalog, load_catalog
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.session import SessionOutcome
+from stretchbreak.core.store import Trigger
+
+if TYPE_CHECKING:
+    from stretchbreak.cli.credit import EngineCredit
+    from stretchbreak.service.history import SessionRecorder
 
 EXIT_COMPLETED = 0
 EXIT_NOT_COMPLETED = 1
@@ -41,25 +48,54 @@ def start(
     self-paced set, q or Esc quit (asks first; what you did is saved as a partial session).
 
     \b
+    When a break engine runs (`stretchbreak service` or the dashboard), it is told, and the run
+    counts as a break exactly as one started from the dashboard.
+
+    \b
     Exit codes: 0 completed; 1 stopped early or no routine chosen; 2 unknown routine id or bad
     usage; 130 interrupted with Ctrl-C (--plain), saved as a partial session.
     """
+    ctx.exit(play(routine_id, plain=plain, with_optional=with_optional))
+
+
+def play(
+    routine_id: str | None,
+    *,
+    plain: bool,
+    with_optional: bool | None,
+    trigger: Trigger = "on_demand",
+) -> int:
+    """Play a routine here (as `start` does), crediting a running engine; the exit code."""
+    from stretchbreak.cli.credit import EngineCredit
     from stretchbreak.logs import configure_file_logging
 
     configure_file_logging()
     config = _config()
     include_optional = config.player.include_optional if with_optional is None else with_optional
     catalog = load_catalog()
+    routine = None
     if routine_id is None:
         if plain:
             raise click.UsageError("--plain needs a ROUTINE_ID (`stretchbreak routines list`).")
-        ctx.exit(_run_full_screen(catalog, None, config, include_optional))
-    routine = _find_routine(catalog, routine_id)
-    if not routine.played_steps(include_optional):
-        raise click.UsageError(f"every step of {routine_id} is optional; add --with-optional.")
-    if plain:
-        ctx.exit(_run_plain(routine, config, include_optional))
-    ctx.exit(_run_full_screen(catalog, routine, config, include_optional))
+    else:
+        routine = _find_routine(catalog, routine_id)
+        if not routine.played_steps(include_optional):
+            raise click.UsageError(f"every step of {routine_id} is optional; add --with-optional.")
+    credit = EngineCredit.connect()
+    try:
+        if routine is not None and plain:
+            code = _run_plain(routine, config, include_optional, credit, trigger)
+        else:
+            code = _run_full_screen(catalog, routine, config, include_optional, credit)
+    finally:
+        if credit is not None:
+            credit.close()
+    if credit is not None:
+        for problem in credit.problems:
+            click.echo(f"stretchbreak: {printable(problem)}", err=True)
+        if not credit.problems and credit.last_message:
+            click.echo(printable(credit.last_message))
+    return code
 
 
 def _config() -> Config:
@@ -86,12 +122,20 @@ def _find_routine(catalog: Catalog, routine_id: str) -> Routine:
     raise UnknownRoutineError(routine_id, catalog.routines)
 
 
-def _run_plain(routine: Routine, config: Config, include_optional: bool) -> int:
+def _run_plain(
+    routine: Routine,
+    config: Config,
+    include_optional: bool,
+    credit: EngineCredit | None = None,
+    trigger: Trigger = "on_demand",
+) -> int:
     from stretchbreak.plain_player import PlainPlayer
-    from stretchbreak.ui.recorder import StoreRecorder
+    from stretchbreak.service.history import StoreRecorder
 
     clock = SystemClock()
-    recorder = StoreRecorder(clock, config.streak)
+    recorder: SessionRecorder = StoreRecorder(clock, config.streak)
+    if credit is not None:
+        recorder = credit.wrap(recorder)
     player = PlainPlayer(
         routine,
         clock=clock,
@@ -99,6 +143,7 @@ def _run_plain(routine: Routine, config: Config, include_optional: bool) -> int:
         recorder=recorder,
         echo=click.echo,
         include_optional=include_optional,
+        trigger=trigger,
     )
     try:
         outcome = player.run()
@@ -110,13 +155,20 @@ def _run_plain(routine: Routine, config: Config, include_optional: bool) -> int:
 
 
 def _run_full_screen(
-    catalog: Catalog, routine: Routine | None, config: Config, include_optional: bool
+    catalog: Catalog,
+    routine: Routine | None,
+    config: Config,
+    include_optional: bool,
+    credit: EngineCredit | None = None,
 ) -> int:
+    from stretchbreak.service.history import HistoryWriter, StoreRecorder
     from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
-    from stretchbreak.ui.recorder import HistoryWriter, StoreRecorder
 
     clock = SystemClock()
-    history = HistoryWriter(StoreRecorder(clock, config.streak))
+    recorder: SessionRecorder = StoreRecorder(clock, config.streak)
+    if credit is not None:
+        recorder = credit.wrap(recorder)
+    history = HistoryWriter(recorder)
     settings = PlayerSettings(
         bell=config.player.bell, include_optional=include_optional, keys=config.keys
     )

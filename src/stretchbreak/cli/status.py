@@ -1,14 +1,14 @@
-"""`stretchbreak status [--json]`: what the running dashboard is doing, from any terminal.
+"""`stretchbreak status`: what the running break engine is doing, from any terminal or bar.
 
-Cheap enough to run every few seconds from a tmux status line or a bar: it reads one small file
-and checks the instance lock, and never starts, creates or changes anything.
+The work is in `stretchbreak.status_command`, which the launcher also runs directly (without
+click) for the common invocations; this module gives it its `--help` and option checking.
 """
 
 from __future__ import annotations
 
-import json
-
 import click
+
+FORMAT_CHOICES = ("json", "waybar", "i3blocks", "text")
 
 
 @click.command()
@@ -16,20 +16,33 @@ import click
     "--json",
     "as_json",
     is_flag=True,
-    help="Print one JSON object: state (working, break_due, in_break, paused, off_hours or "
-    "not_running), next_break_at (ISO 8601 with offset, or null), next_routine, "
-    "next_routine_name, streak_days, paused_until, updated_at, pid.",
+    help="Same as --format json: the engine's status as one JSON object (StatusSnapshot v2: "
+    "version, state, updated_at, next_break_at … times in UTC with a Z).",
 )
-def status(as_json: bool) -> None:
-    """Show the dashboard's state: next break, routine, streak. Says so when it is not running."""
-    from stretchbreak.adapters.status_file import read_status
-    from stretchbreak.core.clock import SystemClock
-    from stretchbreak.core.status import describe_status
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_CHOICES),
+    default=None,
+    help="text (default): one line for people and tmux; json; waybar: text, tooltip, class, "
+    "alt, percentage; i3blocks: full_text, short_text, urgent (for format=json).",
+)
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Keep running: print a line at each change (and at least once a minute) until "
+    "killed; for waybar without interval, i3blocks interval=persist, polybar tail = true.",
+)
+def status(as_json: bool, fmt: str | None, follow: bool) -> None:
+    """Show the break engine's state: next break, routine, streak.
 
-    clock = SystemClock()
-    now = clock.now()
-    snapshot = read_status(now)
-    if as_json:
-        click.echo(json.dumps(snapshot.to_json()))
-    else:
-        click.echo(describe_status(snapshot, now, clock.zone()))
+    States: working, warning, break_due, snoozed, in_break, paused, away, off_hours,
+    not_running. Exit code 0 (also when no engine runs: the state says so); 1 when the engine
+    did not answer properly.
+    """
+    from stretchbreak.status_command import run
+
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError("--json and --format are two ways to choose one format.")
+    chosen = "json" if as_json else (fmt or "text")
+    raise SystemExit(run(chosen, follow))  # type: ignore[arg-type]

@@ -162,21 +162,46 @@ def not_running(now: datetime) -> StatusSnapshot:
     return StatusSnapshot(state="not_running", updated_at=now)
 
 
+NOT_RUNNING_HINT = "start it with `stretchbreak service` or open the dashboard with `stretchbreak`"
+
+
 def describe_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> str:
     """One line for a person (or a tmux status bar), in their local time."""
     routine = _clean(snapshot.next_routine_name or snapshot.next_routine or "")
     state = snapshot.state
     if state == "not_running":
-        return "stretchbreak is not running (start the dashboard with `stretchbreak`)"
+        return f"stretchbreak is not running ({NOT_RUNNING_HINT})"
     if state == "break_due":
         line = f"Break due now: {routine}" if routine else "Break due now"
     elif state == "in_break":
-        line = f"On a break: {routine}" if routine else "On a break"
+        name = _clean(snapshot.break_routine_name or snapshot.break_routine or "") or routine
+        line = f"On a break: {name}" if name else "On a break"
+        if snapshot.break_ends_at is not None:
+            line += f" ({_time_left(snapshot.break_ends_at - now)} left)"
     elif state == "paused":
         if snapshot.paused_until is not None:
             line = f"Paused until {_clock_time(snapshot.paused_until, now, zone)}"
         else:
             line = "Paused until you resume"
+    elif state == "away":
+        line = "Away"
+        if snapshot.away_since is not None:
+            line += f" since {_clock_time(snapshot.away_since, now, zone)}"
+    elif state == "snoozed":
+        until = snapshot.snoozed_until or snapshot.next_break_at
+        line = "Snoozed"
+        if until is not None:
+            line += f" until {_clock_time(until, now, zone)} ({_countdown(until - now)}"
+            line += f", {_snoozes_left(snapshot.snoozes_left)})" if _has_left(snapshot) else ")"
+        elif _has_left(snapshot):
+            line += f" ({_snoozes_left(snapshot.snoozes_left)})"
+        if routine:
+            line += f": {routine}"
+    elif state == "warning" and snapshot.next_break_at is not None:
+        when = _clock_time(snapshot.next_break_at, now, zone)
+        line = f"Break {_countdown(snapshot.next_break_at - now)} ({when})"
+        if routine:
+            line += f": {routine}"
     else:
         line = _next_break(snapshot, routine, now, zone)
     if snapshot.streak_days is not None:
@@ -185,22 +210,100 @@ def describe_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> st
     return line
 
 
+def short_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> str:
+    """A few words for a bar's label: "Break in 12 min", "Snoozed 4 min (2 left)"."""
+    state = snapshot.state
+    if state == "not_running":
+        return "Not running"
+    if state in ("working", "warning") and snapshot.next_break_at is not None:
+        return f"Break {_countdown(snapshot.next_break_at - now)}"
+    if state == "break_due":
+        return "Break due"
+    if state == "snoozed":
+        until = snapshot.snoozed_until or snapshot.next_break_at
+        text = "Snoozed" if until is None else f"Snoozed {_time_left(until - now)}"
+        if snapshot.snoozes_left is not None:
+            text += f" ({snapshot.snoozes_left} left)"
+        return text
+    if state == "in_break":
+        if snapshot.break_ends_at is None:
+            return "On a break"
+        return f"On a break, {_time_left(snapshot.break_ends_at - now)} left"
+    if state == "paused":
+        if snapshot.paused_until is None:
+            return "Paused"
+        return f"Paused until {_clock_time(snapshot.paused_until, now, zone)}"
+    if state == "away":
+        return "Away"
+    if state == "off_hours":
+        return "Off hours"
+    return "No break scheduled"
+
+
+def waybar_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> dict[str, object]:
+    """Waybar's custom-module JSON (`return-type: json`): text, tooltip, class, percentage, alt.
+
+    `text` and `tooltip` are escaped for Pango markup, which waybar applies to them.
+    """
+    percentage = snapshot.percentage(now)
+    if percentage is None:
+        percentage = 100 if snapshot.state == "break_due" else 0
+    return {
+        "text": _pango(short_status(snapshot, now, zone)),
+        "tooltip": _pango(describe_status(snapshot, now, zone)),
+        "class": snapshot.state,
+        "alt": snapshot.state,
+        "percentage": percentage,
+    }
+
+
+def i3blocks_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> dict[str, object]:
+    """An i3bar block for i3blocks' `format=json` (`full_text`, `short_text`, `urgent`)."""
+    return {
+        "full_text": describe_status(snapshot, now, zone),
+        "short_text": short_status(snapshot, now, zone),
+        "urgent": snapshot.state == "break_due",
+    }
+
+
+def _countdown(left: timedelta) -> str:
+    if left <= timedelta(0):
+        return "due now"
+    if left < timedelta(minutes=1):
+        return "in under a minute"
+    return f"in {_time_left(left)}"
+
+
+def _time_left(left: timedelta) -> str:
+    """ "12 min", "1 h 05 min", "under a minute" (minutes rounded up)."""
+    seconds = max(0, int(left.total_seconds()))
+    if seconds < 60:
+        return "under a minute" if seconds else "0 min"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def _has_left(snapshot: StatusSnapshot) -> bool:
+    return snapshot.snoozes_left is not None
+
+
+def _snoozes_left(left: int | None) -> str:
+    return f"{left} snooze{'' if left == 1 else 's'} left"
+
+
+def _pango(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _next_break(snapshot: StatusSnapshot, routine: str, now: datetime, zone: tzinfo) -> str:
     prefix = "Outside working hours" if snapshot.state == "off_hours" else "Working"
     if snapshot.next_break_at is None:
         return f"{prefix} · no break scheduled"
     when = _clock_time(snapshot.next_break_at, now, zone)
-    left = snapshot.next_break_at - now
-    if left <= timedelta(0):
-        countdown = "due now"
-    elif left < timedelta(minutes=1):
-        countdown = "in under a minute"
-    elif left < timedelta(hours=1):
-        countdown = f"in {int(left.total_seconds() // 60)} min"
-    else:
-        hours, minutes = divmod(int(left.total_seconds() // 60), 60)
-        countdown = f"in {hours} h {minutes:02d} min"
-    line = f"Next break {when} ({countdown})"
+    line = f"Next break {when} ({_countdown(snapshot.next_break_at - now)})"
     if snapshot.state == "off_hours":
         line = f"{prefix} · next break {when}"
     return f"{line}: {routine}" if routine else line

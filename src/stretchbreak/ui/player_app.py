@@ -15,7 +15,7 @@ from stretchbreak.core.clock import Clock
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.safety import SafetyText
 from stretchbreak.core.session import SessionOutcome
-from stretchbreak.ui.recorder import HistoryWriter
+from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.screens.finish import FinishAnswers, FinishScreen
 from stretchbreak.ui.screens.picker import PickerScreen
 from stretchbreak.ui.screens.player import DEFAULT_TICK_SECONDS, PlayerResult, PlayerScreen

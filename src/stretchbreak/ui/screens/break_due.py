@@ -16,9 +16,8 @@ waits for an answer, so they are neither bound nor listed (Esc first, then they 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -29,9 +28,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from stretchbreak.core.policy import PolicyState
-from stretchbreak.core.routine import Routine
-from stretchbreak.ui.dashboard_view import clock_time, routine_line
+from stretchbreak.service.views import DueInfo
 
 Answer = Literal["start", "snooze", "skip", "pause", "away", "dismiss"]
 ANSWERS: dict[str, Answer] = {
@@ -46,47 +43,6 @@ ANSWERS: dict[str, Answer] = {
 KEY_GRACE_SECONDS = 0.3
 """How long the panel ignores keys and buttons after appearing over a text field being typed in
 (see `BreakDueScreen`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DueInfo:
-    """What the panel says about the due break."""
-
-    routine: str
-    """The routine line (name, length, kind)."""
-    when: str
-    """Since when it is due, and when it will count as missed."""
-    snoozes_left: int
-    snooze_length: str
-    """Like "5 min"."""
-
-    @classmethod
-    def of(
-        cls,
-        state: PolicyState,
-        *,
-        now: datetime,
-        zone: tzinfo,
-        routines: Mapping[str, Routine],
-        include_optional: bool,
-        snooze: timedelta,
-    ) -> DueInfo:
-        """The panel's text for the break that `state` says is due."""
-        due = state.next_break
-        assert due is not None, "a due break is always the next break"
-        when = f"Due since {clock_time(due.due_at, now, zone)}"
-        if state.missed_at is not None:
-            when += f" · counts as missed at {clock_time(state.missed_at, now, zone)}"
-        seconds = int(snooze.total_seconds())
-        length = f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
-        return cls(
-            routine=routine_line(
-                due.routine_id, due.kind, routines, include_optional, due.absorbed
-            ),
-            when=when,
-            snoozes_left=state.snoozes_left,
-            snooze_length=length,
-        )
 
 
 class BreakDueScreen(ModalScreen[None]):

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from stretchbreak.ui.dashboard_view import DashboardView
+from stretchbreak.service.views import DashboardView
 
 ROWS = (
     ("next_break", "Next break"),
@@ -75,6 +76,12 @@ class DashboardScreen(Screen[None]):
             yield Static("", id="senses", markup=False)
             yield Static("", id="notes", markup=False)
         yield Footer(show_command_palette=False)  # 80 columns hold the keys, not ^p too
+
+    class Resumed(Message):
+        """The dashboard is the active screen again (another screen closed)."""
+
+    def on_screen_resume(self) -> None:
+        self.post_message(self.Resumed())
 
     def on_mount(self) -> None:
         self._mounted = True

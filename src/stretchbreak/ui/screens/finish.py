@@ -21,7 +21,7 @@ from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
 
 from stretchbreak.core.display import format_duration, printable
 from stretchbreak.core.safety import SafetySection, SafetyText, load_safety_text
-from stretchbreak.ui.recorder import HistoryWriter
+from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.screens.player import PlayerResult
 
 COMFORT_QUESTION = "How do your neck and upper back feel? 0–10"

@@ -42,7 +42,7 @@ from stretchbreak.core.session import (
     SessionView,
 )
 from stretchbreak.core.store import Trigger
-from stretchbreak.ui.recorder import HistoryWriter, RunRecord
+from stretchbreak.service.history import HistoryWriter, RunRecord
 from stretchbreak.ui.widgets.figure import FigureView, figure_moment, side_words
 from stretchbreak.ui.widgets.quiet_progress import QuietProgressBar
 

@@ -1,30 +1,172 @@
-"""Glue from the session engine's outcome to the history store, kept off the UI thread.
+"""All history I/O of the break engine, in order on ONE background thread.
 
-`SessionRecorder` is the small port the player needs (the real one writes the SQLite history,
-the fake keeps a list). `HistoryWriter` runs every recorder call on ONE background thread, in the
-order they were asked for: a run's "finished" can never overtake its "started", and a streak
-read queued after a finish already counts that session. Callers get `concurrent.futures.Future`s
-(await them with `asyncio.wrap_future`); a failed write never raises into the UI, it sets
-`RunRecord.problem` so the screen can say "history not saved" and carry on.
+One thread, not a worker per write: a break event recorded before a history read must be in
+that read, and a session's "finished" can never overtake its "started". Callers get
+`concurrent.futures.Future`s (await them with `asyncio.wrap_future`) and never block the event
+loop on them.
+
+Two kinds of rows go through it: the engine's break events (`HistoryIO.record`) and the player's
+sessions (`HistoryWriter` / `RunRecord` over a `SessionRecorder`, the small port the player needs:
+the real one writes the SQLite history, the fake keeps a list). The history is opened for each
+batch of break events and closed after it: writes come a few times an hour, and an always-open
+connection would keep SQLite's page cache in memory all day. A failed write never raises into
+the caller: it becomes a problem worded for the person ("history not saved") and a log line.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, TypeVar, cast
 
 from stretchbreak.core.clock import Clock
+from stretchbreak.core.policy import (
+    BreakEvent,
+    BreakMissed,
+    BreakSkipped,
+    BreakSnoozed,
+    BreakStarted,
+    NaturalBreak,
+    PolicyEvent,
+)
 from stretchbreak.core.session import SessionOutcome
-from stretchbreak.core.stats import summarize
-from stretchbreak.core.store import HistoryStore, StoreError, Trigger
+from stretchbreak.core.stats import StatsSummary, summarize
+from stretchbreak.core.store import BREAK_KINDS, BreakKind, HistoryStore, StoreError, Trigger
 from stretchbreak.core.streaks import StreakGoal
 
 log = logging.getLogger(__name__)
+
+RECENT_SESSIONS = 500
+"""Sessions read at start-up to find when each routine was last done (the rotation)."""
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class BreakRecord:
+    """One row for the `break_events` table."""
+
+    kind: BreakKind
+    at: datetime
+    routine_id: str | None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRead:
+    """What the dashboard shows from the history, or why it cannot."""
+
+    summary: StatsSummary | None
+    last_done: dict[str, datetime] = field(default_factory=dict)
+    """Routine id -> when it was last completed (for the rotation)."""
+    problem: str | None = None
+
+
+def break_record(event: PolicyEvent) -> BreakRecord | None:
+    """The history row for a policy event, or None for events that are not stored."""
+    kind = event.history_kind
+    if kind is None or kind not in BREAK_KINDS:
+        return None
+    stored_kind = cast(BreakKind, kind)
+    routine_id = event.routine_id if isinstance(event, BreakEvent) else None
+    detail = ""
+    if isinstance(event, BreakSkipped | BreakMissed):
+        detail = event.reason
+    elif isinstance(event, BreakStarted):
+        detail = event.trigger
+    elif isinstance(event, BreakSnoozed):
+        detail = f"until {event.until.isoformat(timespec='seconds')}"
+    elif isinstance(event, NaturalBreak):
+        detail = f"{event.reason}: {', '.join(event.kinds)}"
+    elif isinstance(event, BreakEvent):
+        detail = event.kind
+    return BreakRecord(stored_kind, event.at, routine_id, detail)
+
+
+class HistoryIO:
+    """The engine's history reads, break events and session writes, in order on one thread."""
+
+    def __init__(
+        self,
+        open_store: Callable[[], HistoryStore],
+        clock: Clock,
+        goal: StreakGoal,
+    ) -> None:
+        self._open_store = open_store
+        self._clock = clock
+        self._goal = goal
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-io")
+        self._closed = False
+        self._writer: HistoryWriter | None = None
+
+    def writer(self, recorder: SessionRecorder) -> HistoryWriter:
+        """The player's session writer on this same thread (made once, on first use)."""
+        if self._writer is None:
+            self._writer = HistoryWriter(recorder, self._executor)
+        return self._writer
+
+    def read_history(self) -> Future[HistoryRead]:
+        """Today's tallies, the streak and the rotation's "last done" times."""
+        return self._submit(self._read_history)
+
+    def record(self, records: Sequence[BreakRecord]) -> Future[str | None]:
+        """Store break events; the future holds why they could not be stored, or None."""
+        return self._submit(lambda: self._record(records))
+
+    def flush(self) -> Future[None]:
+        """Completes once everything queued before it has run."""
+        return self._submit(lambda: None)
+
+    def close(self) -> None:
+        """Finish queued work (at exit; again: no-op)."""
+        if self._closed:
+            return
+        if self._writer is not None:
+            self._writer.close()
+        self._closed = True
+        self._executor.shutdown(wait=True)
+
+    def _submit(self, work: Callable[[], _T]) -> Future[_T]:
+        if self._closed:
+            future: Future[_T] = Future()
+            future.cancel()
+            return future
+        return self._executor.submit(work)
+
+    def _read_history(self) -> HistoryRead:
+        try:
+            with self._open_store() as store:
+                summary = summarize(store, self._clock, self._goal)
+                sessions = store.recent_sessions(RECENT_SESSIONS)
+            last_done: dict[str, datetime] = {}
+            for session in sessions:
+                if session.status == "completed" and session.routine_id not in last_done:
+                    last_done[session.routine_id] = session.ended_utc or session.started_utc
+        except StoreError as error:
+            return HistoryRead(None, problem=str(error))
+        except Exception:
+            log.exception("reading the history failed")
+            return HistoryRead(None, problem="reading it failed unexpectedly (see the log file)")
+        return HistoryRead(summary, last_done)
+
+    def _record(self, records: Sequence[BreakRecord]) -> str | None:
+        try:
+            with self._open_store() as store:
+                for record in records:
+                    store.record_break_event(
+                        record.kind, record.at, record.routine_id, record.detail
+                    )
+        except StoreError as error:
+            return str(error)
+        except Exception:
+            log.exception("recording break events failed")
+            return "recording a break failed unexpectedly (see the log file)"
+        return None
 
 
 class HistoryUnavailable(Exception):
@@ -154,11 +296,14 @@ class MemoryRecorder:
 
 
 class HistoryWriter:
-    """Runs a recorder's calls in order on one background thread; owned by the app."""
+    """Runs a recorder's calls in order on one background thread."""
 
-    def __init__(self, recorder: SessionRecorder):
+    def __init__(self, recorder: SessionRecorder, executor: ThreadPoolExecutor | None = None):
+        """`executor`: the engine's history thread (`HistoryIO`), shared so session rows and
+        break events stay in one order; None: a thread of its own (`stretchbreak start`)."""
         self.recorder = recorder
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
+        self._owns_executor = executor is None
+        self._executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
         self._closed = False
 
     def begin(self, routine_id: str, trigger: Trigger, planned_seconds: int) -> RunRecord:
@@ -178,8 +323,11 @@ class HistoryWriter:
         if self._closed:
             return
         self._closed = True
-        self._executor.submit(self.recorder.close)
-        self._executor.shutdown(wait=True)
+        if self._owns_executor:
+            self._executor.submit(self.recorder.close)
+            self._executor.shutdown(wait=True)
+        else:
+            self._executor.submit(self.recorder.close).result()
 
     def _read_streak(self) -> int | None:
         try:

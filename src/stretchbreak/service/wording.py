@@ -15,7 +15,7 @@ from typing import Literal
 from stretchbreak.adapters.idle import IdleSource, NoIdleSource
 from stretchbreak.adapters.terminal import detect_terminal_notify
 from stretchbreak.core.config import NotifyConfig
-from stretchbreak.core.display import format_duration
+from stretchbreak.core.display import clock_time, countdown, format_duration
 from stretchbreak.core.policy import (
     BreakDue,
     BreakMissed,
@@ -29,7 +29,7 @@ from stretchbreak.core.policy import (
     WarningStarted,
 )
 from stretchbreak.core.routine import Routine
-from stretchbreak.ui.dashboard_view import clock_time, countdown, plural, routine_name
+from stretchbreak.service.views import plural, routine_name
 
 Severity = Literal["information", "warning"]
 

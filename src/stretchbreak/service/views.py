@@ -1,4 +1,6 @@
-"""What the dashboard's lines say, computed from the policy state without touching a widget.
+"""What the dashboard's lines, the due panel and the status snapshot say, from the policy state.
+
+Plain text computed without a widget (the engine sends it to every front end as events).
 
 Kept apart from the screen so the wording can be tested as plain strings, and so the app can
 tell when the text will next change: the countdown reads in minutes ("in 23 min") and only in
@@ -7,22 +9,33 @@ the last minute in seconds, so the screen redraws about once a minute while noth
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Literal
 
 from stretchbreak.core.config import BreaksConfig, ConfigProblem
-from stretchbreak.core.display import format_duration, printable
+from stretchbreak.core.display import clock_time, countdown, format_duration, printable
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.policy import BreakKind, PolicyState
 from stretchbreak.core.routine import Routine
-from stretchbreak.core.status import StatusSnapshot, StatusState, describe_status
-from stretchbreak.ui.dashboard_io import HistoryRead
+from stretchbreak.core.status import StatusSnapshot
+from stretchbreak.service.history import HistoryRead
 
 NOTHING = "—"
 KIND_NAMES: Mapping[BreakKind, str] = {"micro": "micro break", "movement": "movement break"}
+_VIEW_TEXT = (
+    "headline",
+    "next_break",
+    "routine",
+    "today",
+    "streak",
+    "hours",
+    "pause",
+    "idle",
+    "notify",
+)
 HEADLINES = {
     "working": "Working",
     "warning": "Break coming up",
@@ -53,30 +66,75 @@ class DashboardView:
     """Seconds until `next_break` reads differently (None: it does not change by itself)."""
 
 
-def clock_time(moment: datetime, now: datetime, zone: tzinfo) -> str:
-    """A time as a person reads it: "14:30" today, "Tue 09:00" this week, else with the date."""
-    local = moment.astimezone(zone)
-    if local.date() == now.astimezone(zone).date():
-        return local.strftime("%H:%M")
-    if abs(local - now) < timedelta(days=6):
-        return local.strftime("%a %H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
+def view_to_json(view: DashboardView) -> dict[str, object]:
+    data = {field.name: getattr(view, field.name) for field in fields(view)}
+    data["notes"] = list(view.notes)
+    return data
 
 
-def countdown(left_seconds: float) -> tuple[str, float | None]:
-    """ "in 23 min" (rounded up), "in 1 h 05 min", or "in 42 s" in the last minute; and the
-    seconds until that text changes."""
-    if left_seconds <= 0:
-        return "due now", None
-    seconds = math.ceil(left_seconds)
-    if seconds < 60:
-        return f"in {seconds} s", left_seconds - (seconds - 1)
-    minutes = math.ceil(left_seconds / 60)
-    changes_in = left_seconds - max((minutes - 1) * 60, 59)
-    if minutes < 60:
-        return f"in {minutes} min", changes_in
-    hours, rest = divmod(minutes, 60)
-    return f"in {hours} h {rest:02d} min", changes_in
+def view_from_json(data: Mapping[str, object]) -> DashboardView:
+    values = {name: str(data.get(name, NOTHING)) for name in _VIEW_TEXT}
+    notes = data.get("notes")
+    refresh = data.get("refresh_in")
+    return DashboardView(
+        **values,
+        notes=tuple(str(note) for note in notes) if isinstance(notes, list) else (),
+        refresh_in=float(refresh) if isinstance(refresh, int | float) else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DueInfo:
+    """What the due panel says about the due break."""
+
+    routine: str
+    """The routine line (name, length, kind)."""
+    when: str
+    """Since when it is due, and when it will count as missed."""
+    snoozes_left: int
+    snooze_length: str
+    """Like "5 min"."""
+
+    @classmethod
+    def of(
+        cls,
+        state: PolicyState,
+        *,
+        now: datetime,
+        zone: tzinfo,
+        routines: Mapping[str, Routine],
+        include_optional: bool,
+        snooze: timedelta,
+    ) -> DueInfo:
+        """The panel's text for the break that `state` says is due."""
+        due = state.next_break
+        assert due is not None, "a due break is always the next break"
+        when = f"Due since {clock_time(due.due_at, now, zone)}"
+        if state.missed_at is not None:
+            when += f" · counts as missed at {clock_time(state.missed_at, now, zone)}"
+        seconds = int(snooze.total_seconds())
+        length = f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+        return cls(
+            routine=routine_line(
+                due.routine_id, due.kind, routines, include_optional, due.absorbed
+            ),
+            when=when,
+            snoozes_left=state.snoozes_left,
+            snooze_length=length,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> DueInfo:
+        left = data.get("snoozes_left")
+        return cls(
+            routine=str(data.get("routine", "")),
+            when=str(data.get("when", "")),
+            snoozes_left=left if isinstance(left, int) else 0,
+            snooze_length=str(data.get("snooze_length", "")),
+        )
 
 
 def plural(count: int, noun: str) -> str:
@@ -121,8 +179,11 @@ def build_view(
 ) -> DashboardView:
     """The dashboard of the dashboard that schedules (it holds the instance lock)."""
     next_text, refresh_in = _next_break(state, now, zone)
-    headline = HEADLINES[state.status]
+    status = state.status
+    headline = HEADLINES[status]
     next_break = state.next_break
+    if status == "away" and state.away_since is not None:
+        headline = f"Away since {clock_time(state.away_since, now, zone)}"
     routine = NOTHING
     if state.current_break is not None:
         current = state.current_break
@@ -148,46 +209,6 @@ def build_view(
         notify=notify,
         notes=tuple(notes),
         refresh_in=refresh_in,
-    )
-
-
-def build_read_only_view(
-    snapshot: StatusSnapshot | None,
-    holder_pid: int | None,
-    *,
-    now: datetime,
-    zone: tzinfo,
-    history: HistoryRead | None,
-    notes: Sequence[str] = (),
-) -> DashboardView:
-    """The view of a second dashboard: the first one's status, and nothing scheduled here."""
-    owner = f"pid {holder_pid}" if holder_pid is not None else "another process"
-    if snapshot is None:
-        status = "reading…"
-    elif snapshot.state == "not_running":  # it holds the lock but has written no status (yet)
-        status = "the other dashboard has not reported its status"
-    else:
-        status = describe_status(snapshot, now, zone)
-    today, streak = history_lines(history)
-    routine = NOTHING
-    if snapshot is not None and (snapshot.next_routine_name or snapshot.next_routine):
-        routine = printable(snapshot.next_routine_name or snapshot.next_routine or "")
-    explanation = (
-        f"Another stretchbreak dashboard ({owner}) is already running and schedules your"
-        " breaks. This one only shows its status: it schedules nothing and sends no"
-        " notifications. Close this one, or quit the other and start this again."
-    )
-    return DashboardView(
-        headline="Read-only: another dashboard is running",
-        next_break=status,
-        routine=routine,
-        today=today,
-        streak=streak,
-        hours=NOTHING,
-        pause=NOTHING,
-        idle="not checked here (read-only)",
-        notify="none from here (the other dashboard notifies)",
-        notes=(explanation, *notes),
     )
 
 
@@ -254,29 +275,45 @@ def status_snapshot(
     state: PolicyState,
     *,
     now: datetime,
-    zone: tzinfo,
     routines: Mapping[str, Routine],
-    streak_days: int | None,
+    include_optional: bool,
+    history: HistoryRead | None,
     pid: int,
+    host: Literal["service", "dashboard"],
 ) -> StatusSnapshot:
-    """What `stretchbreak status` reports: the same state as the screen, in local times."""
-    status: StatusState = "working" if state.status == "warning" else state.status
-    routine_id: str | None = None
-    next_at: datetime | None = None
-    if state.current_break is not None:
-        routine_id = state.current_break.routine_id
-    elif state.next_break is not None:
-        routine_id = state.next_break.routine_id
-        next_at = state.next_break.due_at.astimezone(zone)
+    """What `stretchbreak status` and status bars report: the same state as the dashboard."""
+    next_break = state.next_break
+    current = state.current_break
+    summary = history.summary if history is not None else None
+    ends_at = None
+    if current is not None and current.routine_id in routines:
+        length = routines[current.routine_id].total_seconds(include_optional)
+        ends_at = current.started_at + timedelta(seconds=length)
+    next_id = next_break.routine_id if next_break is not None else None
+    if current is not None:
+        next_id = current.routine_id
     return StatusSnapshot(
-        state=status,
-        updated_at=now.astimezone(zone),
+        state=state.status,
+        updated_at=now,
         pid=pid,
-        next_break_at=next_at,
-        next_routine=routine_id,
-        next_routine_name=routine_name(routine_id, routines) if routine_id else None,
-        streak_days=streak_days,
-        paused_until=state.paused_until.astimezone(zone) if state.paused_until else None,
+        host=host,
+        next_break_at=next_break.due_at if next_break is not None else None,
+        next_break_kind=next_break.kind if next_break is not None else None,
+        next_routine=next_id,
+        next_routine_name=routine_name(next_id, routines) if next_id else None,
+        interval_started_at=state.interval_started_at,
+        missed_at=state.missed_at,
+        snoozed_until=state.snoozed_until,
+        snoozes_left=state.snoozes_left,
+        paused_until=state.paused_until,
+        break_routine=current.routine_id if current is not None else None,
+        break_routine_name=routine_name(current.routine_id, routines) if current else None,
+        break_started_at=current.started_at if current is not None else None,
+        break_ends_at=ends_at,
+        away_since=state.away_since,
+        hours_change_at=state.hours_change_at,
+        streak_days=summary.current_streak_days if summary is not None else None,
+        breaks_today=summary.today.breaks_taken if summary is not None else None,
     )
 
 
@@ -319,3 +356,9 @@ def dashboard_notes(
     if delivery_problem is not None:
         notes.append(delivery_problem)
     return notes
+
+
+def failed_view(reason: str) -> DashboardView:
+    """The dashboard when the engine could not start (the error says why)."""
+    text = f"not running: {printable(reason)}"
+    return DashboardView("Could not start", text, "—", "—", "—", "—", "—", "idle: —", "notify: —")

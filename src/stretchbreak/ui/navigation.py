@@ -1,0 +1,291 @@
+"""The dashboard's other screens: welcome, settings, stats, the routine browser, help, and the
+keymap (`[keys]`) they all share. A base class of `StretchbreakApp`, kept apart so the app
+itself is only the front end of the break engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from stretchbreak.adapters.folder_opener import open_in_file_manager
+from stretchbreak.core.clock import Clock
+from stretchbreak.core.config import Config, ConfigProblem
+from stretchbreak.core.display import clock_time, printable
+from stretchbreak.core.first_run import EyeOnlyHold, eye_only_hold_file
+from stretchbreak.core.keymap import binding_ids_of, validate_keymap
+from stretchbreak.core.loader import Catalog
+from stretchbreak.service.bootstrap import EngineDeps
+from stretchbreak.service.engine import BreakEngine
+from stretchbreak.service.events import DashboardChanged
+from stretchbreak.service.history import HistoryWriter
+from stretchbreak.ui.front import AttachedLink, EngineLink
+from stretchbreak.ui.screens.break_due import BreakDueScreen
+from stretchbreak.ui.screens.dashboard import DashboardScreen
+from stretchbreak.ui.screens.pause_menu import PauseChoice, PauseMenuScreen
+from stretchbreak.ui.services import Services
+
+Severity = Literal["information", "warning", "error"]
+
+if TYPE_CHECKING:
+    from stretchbreak.ui.screens.player import PlayerResult
+    from stretchbreak.ui.screens.welcome import WelcomeResult
+
+
+class Navigation(App[int]):
+    """Opens the screens beside the dashboard; settings saved there reach the engine."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "routines", "Routines", id="app.routines"),
+        Binding("h", "stats", "Stats", id="app.stats"),
+        Binding("comma", "settings", "Settings", id="app.settings", show=False),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    services: Services
+    deps: EngineDeps
+    engine: BreakEngine | None
+    _clock: Clock
+    _catalog: Catalog
+    _user_config: Config
+    _key_problems: list[ConfigProblem]
+    _writer: HistoryWriter | None
+    link: EngineLink | None
+    _view: DashboardChanged | None
+
+    @property
+    def catalog(self) -> Catalog:
+        """The routines in use (the command palette offers each one)."""
+        return self.engine.catalog if self.engine is not None else self._catalog
+
+    def start_routine(self, routine_id: str) -> None:
+        raise NotImplementedError
+
+    def toast(self, text: str, severity: Severity = "information") -> None:
+        self.notify(text, markup=False, severity=severity)
+
+    def _show_view(self) -> None:
+        raise NotImplementedError
+
+    def pause_breaks_for(self, minutes: int | None) -> None:
+        raise NotImplementedError
+
+    def pause_until_tomorrow(self) -> None:
+        raise NotImplementedError
+
+    def resume_breaks(self) -> None:
+        raise NotImplementedError
+
+    def show_welcome(self) -> None:
+        """The welcome and safety screens, then the set-up of hours and breaks."""
+        from stretchbreak.ui.screens.welcome import WelcomeScreen
+
+        if not isinstance(self.screen, WelcomeScreen):
+            welcome = WelcomeScreen(
+                clock=self._clock,
+                config_path=self.deps.config_path,
+                hold_path=self.deps.hold_path or eye_only_hold_file(),
+                config=self._user_config,
+                safety=self.services.safety,
+            )
+            self.push_screen(welcome, self._welcome_closed)
+
+    def _welcome_closed(self, result: WelcomeResult | None) -> None:
+        if result is not None:  # None: left halfway, nothing was written
+            self._config_saved(result.config, result.eye_only_hold)
+
+    def show_settings(self) -> None:
+        """Every setting, checked as you type; saving applies it at once."""
+        from stretchbreak.ui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            ids = sorted(known_binding_ids())
+            screen = SettingsScreen(self._user_config, self.deps.config_path, binding_ids=ids)
+            self.push_screen(screen, lambda config: self._config_saved(config, None))
+
+    def _config_saved(self, config: Config | None, hold: EyeOnlyHold | None) -> None:
+        """Hosting: in use at once. Attached: the service reloads the saved file itself."""
+        if config is None:
+            return
+        self._apply_keys(config, with_lines=False)
+        if self.engine is not None:
+            self.engine.apply_config(config, hold)
+
+    def _apply_keys(self, config: Config, *, with_lines: bool) -> None:
+        self._user_config = config
+        path = self.deps.config_path
+        text: str | None = None
+        if with_lines and config.keys:
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except OSError:
+                text = None
+        usable, self._key_problems = validate_keymap(config.keys, known_binding_ids(), path, text)
+        self.set_keymap(usable)
+        self._show_view()
+
+    def show_stats(self) -> None:
+        from stretchbreak.ui.screens.stats import StatsScreen
+
+        streak = self._user_config.streak
+        self.push_screen(StatsScreen(self._clock, streak, self.deps.open_store))
+
+    def show_routines(self) -> None:
+        """The routine browser: filter, preview, copy, edit; Enter plays the routine."""
+        from stretchbreak.service.routine_files import RoutineFolders
+        from stretchbreak.ui.screens.browser import RoutineBrowserScreen
+
+        if isinstance(self.screen, RoutineBrowserScreen):
+            return
+        opened_with = self.catalog
+        browser = RoutineBrowserScreen(
+            (self.services.routine_folders or RoutineFolders.default)(),
+            catalog=opened_with,
+            include_optional=self._user_config.player.include_optional,
+        )
+
+        def closed(routine_id: str | None) -> None:
+            if browser.catalog is not opened_with:  # the browser reloaded after an edit
+                self._catalog = browser.catalog
+                if self.engine is not None:
+                    self.engine.use_catalog(browser.catalog)
+            if routine_id is not None:
+                self.start_routine(routine_id)
+
+        self.push_screen(browser, closed)
+
+    def show_help(self) -> None:
+        """Show (or close) the keys of the current screen, with the ids `[keys]` remaps."""
+        from stretchbreak.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen.for_screen(self.screen, self.deps.config_path))
+
+    def open_config_folder(self) -> None:
+        """Open the folder with config.toml and the routines in the desktop's file manager."""
+        self._open_folder(self.deps.config_path.parent)
+
+    @work(thread=True, exit_on_error=False, group="open-folder")
+    def _open_folder(self, folder: Path) -> None:
+        reason = open_in_file_manager(folder)
+        if reason is not None:
+            text = f"Could not open a file manager ({reason}). The folder is:\n{folder}"
+            self.call_from_thread(self.toast, printable(text), "warning")
+
+    def show_pause_menu(self) -> None:
+        status = self._view.view.pause if self._view is not None else ""
+        tomorrow = "tomorrow"
+        if self.engine is not None and (start := self.engine.tomorrow_start()) is not None:
+            tomorrow = clock_time(start, self._clock.now(), self._clock.zone())
+        paused = status.startswith("paused")
+        self.push_screen(PauseMenuScreen(paused=paused, tomorrow=tomorrow), self._pause_chosen)
+
+    def _pause_chosen(self, choice: PauseChoice | None) -> None:
+        actions: dict[str, Callable[[], None]] = {
+            "30m": lambda: self.pause_breaks_for(30),
+            "1h": lambda: self.pause_breaks_for(60),
+            "tomorrow": self.pause_until_tomorrow,
+            "indefinite": lambda: self.pause_breaks_for(None),
+            "resume": self.resume_breaks,
+        }
+        if choice is not None:
+            actions[choice]()
+
+    # --- playing a routine (the engine said PlayRoutine) ----------------------------------
+
+    def _play(self, routine_id: str, trigger: Literal["scheduled", "on_demand"]) -> None:
+        from stretchbreak.ui.screens.player import DEFAULT_TICK_SECONDS, PlayerScreen
+
+        routine = self.catalog.routines.get(routine_id)
+        if routine is None:
+            self.toast(f"There is no routine called {routine_id!r} here.", "warning")
+            return
+        config = self.engine.config_in_use if self.engine is not None else self._user_config
+        include = config.player.include_optional
+        if isinstance(self.link, AttachedLink):
+            link, planned = self.link, routine.total_seconds(include)
+            self.run_worker(
+                lambda: link.session_started(routine_id, planned), thread=True, group="command"
+            )
+        player = PlayerScreen(
+            routine,
+            clock=self._clock,
+            history=self._history_writer(),
+            trigger=trigger,
+            include_optional=include,
+            bell=config.player.bell,
+            tick_seconds=DEFAULT_TICK_SECONDS if self.deps.realtime else None,
+        )
+        self.push_screen(player, self._played)
+
+    def _history_writer(self) -> HistoryWriter:
+        if self.engine is not None:
+            return self.engine.history.writer(self.deps.session_recorder)
+        if self._writer is None:
+            self._writer = HistoryWriter(self.deps.session_recorder)
+        return self._writer
+
+    def _played(self, result: PlayerResult | None) -> None:
+        if result is None:
+            return
+        outcome = result.outcome
+        if self.link is not None:
+            self.link.session_finished(
+                result.routine.id, outcome.status, outcome.active_seconds, outcome.planned_seconds
+            )
+        from stretchbreak.ui.screens.finish import FinishScreen
+
+        safety = self.services.safety
+        finish = FinishScreen(result, history=self._history_writer(), safety=safety)
+        self.push_screen(finish)
+
+    def action_routines(self) -> None:
+        self.show_routines()
+
+    def action_stats(self) -> None:
+        self.show_stats()
+
+    def action_help(self) -> None:
+        self.show_help()
+
+    def action_settings(self) -> None:
+        self.show_settings()
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a `[keys]` entry may remap (the dashboard and the screens it opens)."""
+    from stretchbreak.ui.screens.browser import RoutineBrowserScreen, RoutineIdScreen
+    from stretchbreak.ui.screens.finish import FinishScreen
+    from stretchbreak.ui.screens.help import HelpScreen
+    from stretchbreak.ui.screens.player import ConfirmStopScreen, PlayerScreen
+    from stretchbreak.ui.screens.quit_confirm import QuitConfirmScreen
+    from stretchbreak.ui.screens.settings import DiscardScreen, SettingsScreen
+    from stretchbreak.ui.screens.stats import StatsScreen
+    from stretchbreak.ui.screens.welcome import WelcomeScreen
+
+    return binding_ids_of(
+        (
+            Navigation,
+            DashboardScreen,
+            BreakDueScreen,
+            PauseMenuScreen,
+            PlayerScreen,
+            ConfirmStopScreen,
+            FinishScreen,
+            StatsScreen,
+            RoutineBrowserScreen,
+            RoutineIdScreen,
+            SettingsScreen,
+            DiscardScreen,
+            HelpScreen,
+            WelcomeScreen,
+            QuitConfirmScreen,
+        )
+    )

@@ -1,0 +1,98 @@
+"""`stretchbreak service` as a real process: runs, stops cleanly, refuses a second copy, and
+never imports Textual."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from stretchbreak import paths
+from stretchbreak.service.protocol import socket_path
+
+CHILD = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from stretchbreak.service import headless
+
+socket = Path(sys.argv[1])
+
+def check():
+    deadline = time.monotonic() + 20
+    while not socket.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    print("started" if socket.exists() else "never started", flush=True)
+    print("textual loaded" if "textual" in sys.modules else "no textual", flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+threading.Thread(target=check, daemon=True).start()
+sys.exit(headless.run_service())
+"""
+
+
+def _wait_for(condition, seconds: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_importing_the_service_layer_leaves_textual_out() -> None:
+    code = (
+        "import sys\n"
+        "import stretchbreak.service.engine, stretchbreak.service.headless\n"
+        "import stretchbreak.service.events, stretchbreak.service.views\n"
+        "import stretchbreak.service.history, stretchbreak.service.wording\n"
+        "import stretchbreak.service.bootstrap, stretchbreak.service.config_state\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'click')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_running_service_never_imports_textual_and_stops_on_sigterm() -> None:
+    socket = socket_path()
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(socket)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+    )
+    assert result.stdout.splitlines() == ["started", "no textual"], result.stderr
+    assert result.returncode == 0, result.stderr
+    assert not socket.exists()  # removed on a clean stop
+
+
+@pytest.mark.realtime
+def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: Path) -> None:
+    socket = socket_path()
+    command = [sys.executable, "-m", "stretchbreak", "service"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(socket.exists), "the service never opened its control socket"
+        second = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert second.stderr.strip() == f"stretchbreak is already running (pid {first.pid})"
+        time.sleep(1.0)
+        assert first.poll() is None  # still running
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=20) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert not socket.exists()
+    log = paths.log_file().read_text(encoding="utf-8")
+    assert "stretchbreak service running" in log
+    assert "stretchbreak service stopping" in log
