@@ -3,7 +3,9 @@
 With no arguments it opens the dashboard straight away, without importing click and every
 sub-command module: the dashboard stays open all day, so it should start fast and carry nothing
 it does not use. `stretchbreak status` with only its usual options (status bars run it every few
-seconds) also skips click. Everything else goes through the click CLI in `stretchbreak.cli`.
+seconds) and `stretchbreak service` with no options (it runs all day: click and the sub-command
+modules would cost it about 4 MiB for nothing) also skip click. Everything else goes through the
+click CLI in `stretchbreak.cli`.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ def run() -> None:
         from stretchbreak.ui.launch import run_dashboard
 
         raise SystemExit(run_dashboard())
+    if sys.argv[1:] == ["service"]:
+        from stretchbreak.service.headless import run_service
+
+        raise SystemExit(run_service())
     fast = status_fast_path(sys.argv[1:])
     if fast is not None:
         from stretchbreak.status_command import run as run_status

@@ -18,7 +18,7 @@ from stretchbreak.service.protocol import socket_path
 CHILD = """
 import os, signal, sys, threading, time
 from pathlib import Path
-from stretchbreak.service import headless
+from stretchbreak import launcher
 
 socket = Path(sys.argv[1])
 
@@ -29,10 +29,12 @@ def check():
     time.sleep(1.0)
     print("started" if socket.exists() else "never started", flush=True)
     print("textual loaded" if "textual" in sys.modules else "no textual", flush=True)
+    print("click loaded" if "click" in sys.modules else "no click", flush=True)
     os.kill(os.getpid(), signal.SIGTERM)
 
 threading.Thread(target=check, daemon=True).start()
-sys.exit(headless.run_service())
+sys.argv = ["stretchbreak", "service"]
+launcher.run()  # `stretchbreak service`, as the console script runs it
 """
 
 
@@ -60,7 +62,7 @@ def test_importing_the_service_layer_leaves_textual_out() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_running_service_never_imports_textual_and_stops_on_sigterm() -> None:
+def test_running_service_never_imports_textual_or_click_and_stops_on_sigterm() -> None:
     socket = socket_path()
     result = subprocess.run(
         [sys.executable, "-c", CHILD, str(socket)],
@@ -69,7 +71,7 @@ def test_running_service_never_imports_textual_and_stops_on_sigterm() -> None:
         timeout=60,
         env=os.environ.copy(),
     )
-    assert result.stdout.splitlines() == ["started", "no textual"], result.stderr
+    assert result.stdout.splitlines() == ["started", "no textual", "no click"], result.stderr
     assert result.returncode == 0, result.stderr
     assert not socket.exists()  # removed on a clean stop
 
