@@ -154,3 +154,19 @@ async def test_lock_held_by_a_process_without_a_socket_is_retried_slowly(
             assert any("not reachable" in message for message in messages)
     finally:
         first.release()
+
+
+async def test_a_dashboard_that_cannot_start_says_why_and_holds_nothing(tmp_path: Path) -> None:
+    """Issue 15 class 2: the lock file is a folder; the dashboard must not sit on "starting…"."""
+    lock = tmp_path / "dashboard.lock"
+    lock.mkdir()
+    harness = Harness(tmp_path, guard=InstanceGuard(lock))
+    app = harness.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Could not start" in str(dashboard(app).line("headline")))
+        next_break = line(app, "next_break")
+        assert "starting" not in next_break
+        assert str(lock) in next_break  # names the file to fix
+        assert any("could not start" in str(n.message) for n in app._notifications)
+        assert not harness.guard.held
+        assert app.engine is None or not app.engine.started
