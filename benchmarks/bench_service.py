@@ -1,0 +1,221 @@
+"""Footprint of the headless service and of `status --json`, beside baselines from the same run.
+
+Rows, all measured in this one run on this machine:
+- `python -c` floor: a Python process that imports what the headless service imports (the service
+  modules, APScheduler, sqlite3, jeepney, watchfiles) and then sleeps — what the imports alone cost;
+- the headless service (`stretchbreak service`, no terminal), idle with all-day working hours;
+- the bare Textual app (benchmarks/bare_app.py) and the dashboard, each in a detached tmux pane
+  (first frame, idle CPU, USS) — the dashboard attached to the running service and, separately,
+  hosting the engine itself;
+- `stretchbreak status --json` CPU time (user + system of the child) beside `python -c pass`.
+
+Usage: uv run python benchmarks/bench_service.py [--window 60] [--launches 5] [--runs 20]
+Linux only (reads /proc). Needs tmux.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_footprint import CLK_TCK, Measurement, cpu_ticks, measure, memory_mb
+
+REPO = Path(__file__).resolve().parent.parent
+FLOOR_IMPORTS = (
+    "import stretchbreak.service.headless, stretchbreak.service.engine, "
+    "stretchbreak.service.control, apscheduler.schedulers.asyncio, sqlite3, watchfiles, "
+    "filelock, tzlocal; import time; time.sleep(1e6)"
+)
+ALL_DAY = "".join(
+    f'{day} = ["00:00-24:00"]\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+)
+
+
+def idle_process(argv: list[str], env: dict[str, str], window: float) -> tuple[float, float, float]:
+    """CPU % of a core over `window` after 5 s of settling, RSS and USS in MiB, of a child."""
+    process = subprocess.Popen(
+        argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        time.sleep(5)
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{argv} exited: {process.stderr.read().decode() if process.stderr else ''}"
+            )
+        before = cpu_ticks(process.pid)
+        time.sleep(window)
+        after = cpu_ticks(process.pid)
+        rss, uss = memory_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return (after - before) * 100 / CLK_TCK / window, rss, uss
+
+
+def child_cpu_ms(argv: list[str], env: dict[str, str], runs: int) -> float:
+    """Median user+system CPU time of `argv` over `runs` runs, in ms."""
+    samples = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        samples.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
+    return statistics.median(samples)
+
+
+def wait_for_service(python: str, env: dict[str, str]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        result = subprocess.run(
+            [python, "-m", "stretchbreak", "status", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if '"not_running"' not in result.stdout and result.returncode == 0:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the service did not answer within 20 s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--window", type=float, default=60.0, help="seconds of idle to measure")
+    parser.add_argument("--launches", type=int, default=5, help="launches for first-frame timing")
+    parser.add_argument("--runs", type=int, default=20, help="runs for the status CPU time")
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ)
+        env.update(
+            STRETCHBREAK_CONFIG_DIR=f"{home}/config",
+            STRETCHBREAK_DATA_DIR=f"{home}/data",
+            XDG_RUNTIME_DIR=f"{home}/run",
+            TERM="xterm-256color",
+        )
+        for folder in ("config", "data", "run"):
+            Path(home, folder).mkdir(mode=0o700)
+        Path(home, "config", "config.toml").write_text("[hours]\n" + ALL_DAY)
+
+        floor = idle_process([python, "-c", FLOOR_IMPORTS], env, args.window)
+        service_cpu, service_rss, service_uss = idle_process(
+            [python, "-m", "stretchbreak", "service"], env, args.window
+        )
+        tmux_env = {
+            key: env[key]
+            for key in (
+                "STRETCHBREAK_CONFIG_DIR",
+                "STRETCHBREAK_DATA_DIR",
+                "XDG_RUNTIME_DIR",
+                "TERM",
+            )
+        }
+        bare = measure(
+            f"{python} {REPO}/benchmarks/bare_app.py",
+            tmux_env,
+            "Next break",
+            args.window,
+            args.launches,
+        )
+        hosting = measure(
+            f"{python} -m stretchbreak", tmux_env, "Next break", args.window, args.launches
+        )
+
+        service = subprocess.Popen(
+            [python, "-m", "stretchbreak", "service"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for_service(python, env)
+            attached = measure(
+                f"{python} -m stretchbreak", tmux_env, "Next break", args.window, args.launches
+            )
+            status_ms = child_cpu_ms(
+                [python, "-m", "stretchbreak", "status", "--json"], env, args.runs
+            )
+            script = str(Path(python).parent / "stretchbreak")
+            status_script_ms = child_cpu_ms([script, "status", "--json"], env, args.runs)
+            follow_cpu = follow_idle_cpu(script, env, args.window)
+        finally:
+            service.terminate()
+            service.wait(timeout=10)
+        pass_ms = child_cpu_ms([python, "-c", "pass"], env, args.runs)
+
+    print(
+        f"idle window {args.window:.0f} s, {args.launches} launches, {args.runs} runs, "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"{'process':<44} {'first frame ms':>14} {'idle CPU %':>11} {'RSS MiB':>8} {'USS MiB':>8}"
+    )
+    rows: list[tuple[str, float | None, float, float, float]] = [
+        ("python -c (the service's imports, then sleep)", None, *floor),
+        ("stretchbreak service (headless)", None, service_cpu, service_rss, service_uss),
+        *tmux_rows("bare Textual app", bare),
+        *tmux_rows("dashboard hosting the engine", hosting),
+        *tmux_rows("dashboard attached to the service", attached),
+    ]
+    for name, frame, cpu, rss, uss in rows:
+        shown = "" if frame is None else f"{frame:.0f}"
+        print(f"{name:<44} {shown:>14} {cpu:>11.3f} {rss:>8.1f} {uss:>8.1f}")
+    print(f"{'status --follow (idle, between changes)':<44} {'':>14} {follow_cpu:>11.3f}")
+    print()
+    print(
+        f"status --json CPU: python -m {status_ms:.1f} ms, "
+        f"console script {status_script_ms:.1f} ms; "
+        f"python -c pass {pass_ms:.1f} ms -> {status_script_ms / pass_ms:.2f}x (target <= 3x)"
+    )
+    print(
+        f"headless service vs Workrave (0.12 % CPU, 41 MiB USS, from the issue): "
+        f"CPU {service_cpu / 0.12:.2f}x, USS {service_uss / 41:.2f}x (target <= 0.5x)"
+    )
+    bare_frame = statistics.median(bare.first_frame_ms)
+    print(
+        f"dashboard first frame vs bare Textual app: hosting "
+        f"{statistics.median(hosting.first_frame_ms) / bare_frame:.2f}x, "
+        f"attached {statistics.median(attached.first_frame_ms) / bare_frame:.2f}x "
+        "(target <= 1.2x)"
+    )
+
+
+def tmux_rows(name: str, m: Measurement) -> list[tuple[str, float | None, float, float, float]]:
+    return [(name, statistics.median(m.first_frame_ms), m.cpu_percent, m.rss_mb, m.uss_mb)]
+
+
+def follow_idle_cpu(script: str, env: dict[str, str], window: float) -> float:
+    """CPU % of `status --follow --format waybar` while nothing changes."""
+    process = subprocess.Popen(
+        [script, "status", "--follow", "--format", "waybar"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3)
+        before = cpu_ticks(process.pid)
+        time.sleep(min(window, 30))
+        after = cpu_ticks(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return (after - before) * 100 / CLK_TCK / min(window, 30)
+
+
+if __name__ == "__main__":
+    main()
