@@ -22,6 +22,7 @@ TOTAL_WINDOWS = {
     "desk-posture-reset": (150, 300),
     "full-10": (480, 780),
     "eye-micro": (40, 90),
+    "strength": (300, 660),
 }
 """Seconds, optional steps left out: each routine stays close to the length its name promises."""
 
@@ -142,8 +143,14 @@ def test_every_recommended_exercise_is_in_some_routine(
 
 
 def test_every_library_exercise_is_used(catalog: Catalog, library: dict[str, Exercise]) -> None:
+    """In a routine, or as the easier, harder or substitute version of one that is."""
     used = {step.exercise for _, step in all_steps(catalog)}
-    assert set(library) <= used
+    reachable = set(used)
+    for exercise_id in used:
+        exercise = library.get(exercise_id or "")
+        if exercise is not None:
+            reachable |= {exercise.easier, exercise.harder, *exercise.substitutes}
+    assert set(library) <= reachable
 
 
 def test_risky_or_low_evidence_extras_are_optional_wherever_used(catalog: Catalog) -> None:
@@ -222,6 +229,17 @@ def test_chin_tuck_and_squeeze_always_hold_inside_each_rep(catalog: Catalog) -> 
         ("thoracic-extension-chair", "recline"),
         ("trap-self-massage", "front"),
         ("roller-extension", "osteoporosis"),
+        ("open-book", "osteoporosis"),
+        ("thread-the-needle", "osteoporosis"),
+        ("cat-cow-kneeling", "osteoporosis"),
+        ("seated-thoracic-rotation", "osteoporosis"),
+        ("wall-angel", "head back"),
+        ("wall-y-raise", "dislocation"),
+        ("wall-chest-stretch", "dislocation"),
+        ("chin-nod", "dizzy"),
+        ("neck-isometrics", "dizziness"),
+        ("band-row", "anchor"),
+        ("band-pull-apart", "shoulder height"),
     ],
 )
 def test_risky_exercises_carry_their_caution(
@@ -236,3 +254,105 @@ def test_eye_micro_starts_with_a_distance_gaze(catalog: Catalog) -> None:
     routine = catalog.routines["eye-micro"]
     assert routine.steps[0].exercise == "distance-gaze"
     assert "micro" in routine.tags
+
+
+DEFAULT_ROTATION = ("neck-reset", "desk-posture-reset", "upper-trap-release", "thoracic-mobility")
+"""The movement breaks the reference rotates through by default."""
+NECK_AND_TRAP_STRETCHES = {
+    "neck-rotation",
+    "upper-trap-stretch",
+    "levator-scapulae-stretch",
+    "scalene-stretch",
+    "scm-stretch",
+}
+
+
+def test_every_exercise_has_a_dose_cues_and_a_figure(library: dict[str, Exercise]) -> None:
+    for exercise in library.values():
+        dose = exercise.dose
+        assert dose.reps if exercise.kind == "reps" else dose.seconds, exercise.id
+        assert 2 <= len(exercise.cues) <= 3, exercise.id
+        assert exercise.figure is not None, exercise.id
+
+
+def test_full_session_gives_the_guideline_stretch_and_hold_doses(catalog: Catalog) -> None:
+    """Neck and upper-trap stretches 2-4 holds of 15-30 s per side; chin tuck and squeeze 8-12
+    repetitions with a hold of about six seconds."""
+    steps = {step.exercise: step for step in catalog.routines["full-10"].played_steps()}
+    for exercise_id in NECK_AND_TRAP_STRETCHES & set(steps):
+        step = steps[exercise_id]
+        assert 2 <= step.sets <= 4 and 15 <= step.seconds <= 30, exercise_id
+    for exercise_id in ("chin-tuck", "shoulder-blade-squeeze"):
+        assert 8 <= steps[exercise_id].reps <= 12, exercise_id
+        assert steps[exercise_id].hold_per_rep == 6, exercise_id
+
+
+def test_eyes_closed_rest_lasts_the_advised_time(catalog: Catalog) -> None:
+    for routine, step in all_steps(catalog):
+        if step.exercise == "eyes-closed-rest":
+            assert step.seconds >= 20, routine.id
+
+
+def test_front_of_neck_stretch_is_optional_and_has_a_gentler_version(
+    catalog: Catalog, library: dict[str, Exercise]
+) -> None:
+    scm = library["scm-stretch"]
+    assert scm.easier in library and "look" in scm.caution.lower()
+    for routine, step in all_steps(catalog):
+        if step.exercise == "scm-stretch":
+            assert step.optional, routine.id
+            assert routine.id not in DEFAULT_ROTATION
+
+
+def test_the_default_rotation_never_needs_a_chair_back_to_lean_over(catalog: Catalog) -> None:
+    """Most office chairs roll or tilt, which the extension over a backrest forbids."""
+    for routine_id in DEFAULT_ROTATION:
+        for step in catalog.routines[routine_id].played_steps():
+            assert step.exercise != "thoracic-extension-chair", routine_id
+
+
+def test_wall_angel_never_asks_the_head_to_touch_the_wall(catalog: Catalog) -> None:
+    for _, step in all_steps(catalog):
+        if step.exercise == "wall-angel":
+            assert not any("head" in cue.lower() for cue in step.cues), step.cues
+
+
+def test_desk_posture_reset_changes_position_once(
+    catalog: Catalog, library: dict[str, Exercise]
+) -> None:
+    """Stand up and stay standing: no walking to a wall or doorway, no sitting back down."""
+    routine = catalog.routines["desk-posture-reset"]
+    assert routine.position == "standing" and routine.equipment == ()
+    for step in routine.steps:
+        assert step.exercise is not None and library[step.exercise].equipment == (), step.name
+
+
+def test_floor_routine_says_how_to_get_down_and_up(catalog: Catalog) -> None:
+    caution = catalog.routines["thoracic-floor"].caution.lower()
+    assert "get down and up" in caution
+
+
+def test_strength_routine_is_bundled_with_guideline_sets(
+    catalog: Catalog, library: dict[str, Exercise]
+) -> None:
+    routine = catalog.routines["strength"]
+    assert "strength" in routine.tags
+    played = routine.played_steps()
+    assert {"chin-nod", "neck-isometrics", "band-row", "band-pull-apart"} <= {
+        step.exercise for step in played
+    }
+    for step in played:
+        assert step.kind == "reps" and 6 <= step.reps <= 15, step.name
+        exercise = library[step.exercise or ""]
+        assert exercise.caution, step.name
+
+
+def test_every_routine_lists_the_equipment_its_steps_use(
+    catalog: Catalog, library: dict[str, Exercise]
+) -> None:
+    for routine, step in all_steps(catalog):
+        if step.exercise is not None:
+            assert set(library[step.exercise].equipment) <= set(routine.equipment), (
+                routine.id,
+                step.name,
+            )

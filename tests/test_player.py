@@ -291,7 +291,7 @@ async def test_finish_screen_saves_comfort_and_worse_and_shows_guidance(
         await settle(pilot)
         assert guidance.display
         texts = [str(w.render()) for w in guidance.query(Static)]
-        assert "Stop the exercise and end the session if you notice" in texts
+        assert "End the session at once if you notice" in texts
         assert "Call emergency services now" in texts
         await pilot.press("escape")
     session = recorder.sessions[0]

@@ -29,8 +29,24 @@ exercise_pause_days = 7
 paused_message = "Paused"
 [[red_flags.sections]]
 id = "emergency"
+tier = "emergency"
 heading = "H"
 intro = "I"
+answer = "A"
+items = ["one"]
+[[red_flags.sections]]
+id = "doctor-today"
+tier = "today"
+heading = "H"
+intro = "I"
+answer = "A"
+items = ["one"]
+[[red_flags.sections]]
+id = "book-appointment"
+tier = "recurring"
+heading = "H"
+intro = "I"
+answer = "A"
 items = ["one"]
 [stop_rules]
 title = "T"
@@ -57,6 +73,8 @@ def all_strings(value: object) -> Iterator[str]:
         yield value
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for field in dataclasses.fields(value):
+            if field.name == "answer" and getattr(value, field.name) == "":
+                continue  # only red-flag sections carry an answer
             yield from all_strings(getattr(value, field.name))
     elif isinstance(value, tuple):
         for item in value:
@@ -153,7 +171,7 @@ def test_a_control_character_is_refused_with_its_key_path() -> None:
         'items = ["one"]\n[stop_rules]', 'items = ["one\\u001b[2J"]\n[stop_rules]'
     )
     with pytest.raises(
-        SafetyDataError, match=r"safety\.toml: red_flags\.sections\[1\]\.items\[1\]"
+        SafetyDataError, match=r"safety\.toml: red_flags\.sections\[3\]\.items\[1\]"
     ):
         parse_safety_text(bad, origin="safety.toml")
 
@@ -167,3 +185,29 @@ def test_a_missing_key_is_refused_with_its_key_path() -> None:
 def test_broken_toml_is_refused_with_the_origin() -> None:
     with pytest.raises(SafetyDataError, match=r"^safety\.toml: "):
         parse_safety_text("schema_version = ", origin="safety.toml")
+
+
+def test_a_tier_given_twice_is_refused_with_its_key_path() -> None:
+    bad = MINIMAL.replace('tier = "recurring"', 'tier = "today"')
+    with pytest.raises(
+        SafetyDataError, match=r"red_flags\.sections\[3\]\.tier: 'today' is already"
+    ):
+        parse_safety_text(bad, origin="safety.toml")
+
+
+def test_an_unknown_tier_is_refused_with_the_allowed_ones() -> None:
+    bad = MINIMAL.replace('tier = "recurring"', 'tier = "soon"')
+    with pytest.raises(SafetyDataError, match=r"sections\[3\]\.tier: must be one of emergency"):
+        parse_safety_text(bad, origin="safety.toml")
+
+
+def test_every_red_flag_section_has_its_own_tier_and_answer(safety: SafetyText) -> None:
+    screen = safety.red_flags
+    assert [section.tier for section in screen.guide.sections] == [
+        "emergency",
+        "today",
+        "recurring",
+    ]
+    answers = [section.answer for section in screen.guide.sections]
+    assert all(answers) and len(set(answers)) == 3
+    assert screen.tier("today").id == "doctor-today"

@@ -3,12 +3,15 @@
 Library files hold `schema_version = 1` and `[[exercises]]` tables. An exercise has an id, a
 name, a kind, optional areas, equipment, cues and caution, and default dose keys; a step that
 names it inherits all of these and overrides any of them with its own keys. An exercise may
-also carry a `figure` (key poses to draw it, see `core.figure`).
+also carry a `figure` (key poses to draw it, see `core.figure`), an `easier` and a `harder`
+version, and `substitutes` to use instead when its equipment is missing (`core.substitutes`
+picks one). These name other exercises by id; each must be defined in the same file or in an
+earlier library (the bundled one comes first), checked when the file has been read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,15 +19,19 @@ from .checks import FieldChecker, Table
 from .dose import Dose, check_hold_fits_tempo, read_dose
 from .figure import Figure, read_figure
 from .problems import RoutineError, RoutineProblem, show_value
-from .routine import AREAS, EQUIPMENT, KINDS, SCHEMA_VERSION, Kind
+from .routine import AREAS, EQUIPMENT, KINDS, SCHEMA_VERSION, Kind, Step
 from .routine_format import (
     CAUTION_LENGTH,
     CUE_LENGTH,
     EXERCISE_KEYS,
+    ID_PATTERN,
     LIBRARY_FILE_KEYS,
     MAX_CUES,
+    MAX_SUBSTITUTES,
     NAME_LENGTH,
 )
+from .suggest import closest
+from .toml_lines import KeyPath
 from .toml_source import TomlDocument, read_document
 
 _MAX_EXERCISES = 1000
@@ -46,6 +53,12 @@ class Exercise:
     path: Path | None = field(default=None, compare=False)
     figure: Figure | None = None
     """How to draw it (`core.figure`); None when the library gives no figure."""
+    easier: str | None = None
+    """The id of a gentler version (smaller range, less load, or a supported position)."""
+    harder: str | None = None
+    """The id of a more demanding version, for when this one has become easy."""
+    substitutes: tuple[str, ...] = ()
+    """Ids to use instead, best first, when this one's equipment or position is not available."""
 
 
 def load_library(dirs: Sequence[Path]) -> tuple[dict[str, Exercise], list[RoutineProblem]]:
@@ -107,6 +120,7 @@ def _read_library(document: TomlDocument, exercises: dict[str, Exercise]) -> lis
             ("exercises",),
             f"has {len(entries)} exercises; a library file holds at most {_MAX_EXERCISES}",
         )
+    added: list[tuple[KeyPath, Exercise]] = []
     for position, entry in enumerate(entries, start=1):
         exercise = _read_exercise(checker, entry, ("exercises", position), document.path)
         if exercise is None:
@@ -120,7 +134,50 @@ def _read_library(document: TomlDocument, exercises: dict[str, Exercise]) -> lis
             )
             continue
         exercises[exercise.id] = exercise
+        added.append((("exercises", position), exercise))
+    for where, exercise in added:
+        _check_references(checker, where, exercise, exercises)
     return checker.problems()
+
+
+def _check_references(
+    checker: FieldChecker, where: KeyPath, exercise: Exercise, exercises: dict[str, Exercise]
+) -> None:
+    """Report every `easier`, `harder` or `substitutes` id that names no known exercise or the
+    exercise itself. The problem is reported, so `routines validate` fails on it."""
+    named: list[tuple[KeyPath, str]] = [
+        ((*where, key), value)
+        for key, value in (("easier", exercise.easier), ("harder", exercise.harder))
+        if value is not None
+    ]
+    named += [
+        ((*where, "substitutes", number), value)
+        for number, value in enumerate(exercise.substitutes, start=1)
+    ]
+    for key_path, value in named:
+        if value == exercise.id:
+            checker.report(key_path, f"{show_value(value)} names this exercise itself")
+        elif value not in exercises:
+            suggestions = closest(value, exercises, limit=1)
+            hint = (
+                f"did you mean {show_value(suggestions[0])}?"
+                if suggestions
+                else ("define it in this file or in the bundled library")
+            )
+            checker.report(key_path, f"no exercise {show_value(value)} in the library; {hint}")
+
+
+def equipment_by_step(steps: Sequence[Step], library: Mapping[str, Exercise]) -> dict[str, str]:
+    """Equipment word -> name of the first step that needs it, for every step built from a library
+    exercise (optional steps included: a routine's `equipment` lists all it may use)."""
+    needs: dict[str, str] = {}
+    for step in steps:
+        exercise = library.get(step.exercise) if step.exercise is not None else None
+        if exercise is None:
+            continue
+        for word in exercise.equipment:
+            needs.setdefault(word, step.name)
+    return needs
 
 
 def _read_exercise(
@@ -144,6 +201,17 @@ def _read_exercise(
     caution = checker.text(entry, "caution", where, CAUTION_LENGTH)
     dose = read_dose(checker, entry, where, kind, f'kind = "{kind}"')
     figure = read_figure(checker, entry, where)
+    easier = checker.identifier(entry, "easier", where)
+    harder = checker.identifier(entry, "harder", where)
+    substitutes = checker.pattern_list(
+        entry,
+        "substitutes",
+        where,
+        ID_PATTERN,
+        'a library exercise id like "wall-chest-stretch"',
+        (1, MAX_SUBSTITUTES),
+        48,
+    )
     if kind == "reps":
         check_hold_fits_tempo(checker, where, [("here", dose)])
     if checker.problem_count > before or exercise_id is None or name is None or kind is None:
@@ -159,4 +227,7 @@ def _read_exercise(
         dose=dose,
         path=path,
         figure=figure,
+        easier=easier,
+        harder=harder,
+        substitutes=substitutes or (),
     )

@@ -17,7 +17,7 @@ from stretchbreak import paths
 
 from .checks import FieldChecker, Table
 from .dose import Dose, Layers, check_hold_fits_tempo, combine, read_dose
-from .library import Exercise, load_library
+from .library import Exercise, equipment_by_step, load_library
 from .problems import RoutineError, RoutineProblem, show_value
 from .routine import (
     AREAS,
@@ -255,6 +255,18 @@ class _RoutineReader:
         transition = check.integer(data, "transition_seconds", (), low, high, " of seconds")
         caution = check.text(data, "caution", (), CAUTION_LENGTH)
         steps = self._read_steps(data)
+        missing = {
+            word: step
+            for word, step in equipment_by_step(steps, self.library).items()
+            if word not in (equipment or ())
+        }
+        if missing:
+            listed = ", ".join(f'"{word}" ({step})' for word, step in missing.items())
+            check.report(
+                ("equipment",),
+                f"the steps use {listed}, which equipment does not list: "
+                "add them, so a person without them is offered a routine that fits",
+            )
         if check.problem_count or routine_id is None or name is None or areas is None:
             return None
         defaults = Routine(id=routine_id, name=name, steps=steps)

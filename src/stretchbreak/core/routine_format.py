@@ -78,5 +78,11 @@ EXERCISE_KEYS = (
     "caution",
     *DOSE_KEYS,
     "figure",
+    "easier",
+    "harder",
+    "substitutes",
 )
-"""`figure` is checked by `core.figure.read_figure`, which holds its own keys and ranges."""
+"""`figure` is checked by `core.figure.read_figure`, which holds its own keys and ranges.
+`easier` and `harder` name one library exercise each; `substitutes` lists library exercises to
+use instead, best first, when this one's equipment is missing (`core.substitutes`)."""
+MAX_SUBSTITUTES = 6

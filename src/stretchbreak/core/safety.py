@@ -8,16 +8,23 @@ path instead of showing a half-empty safety screen.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, Literal
 
 from .routine_format import CONTROL_CHARACTER
 
 SAFETY_RESOURCE = ("data", "safety.toml")
 """Where the text sits inside the `stretchbreak` package."""
+
+Tier = Literal["emergency", "today", "recurring"]
+TIERS: tuple[Tier, ...] = ("emergency", "today", "recurring")
+"""The red-flag tiers, most urgent first. Each has its own consequence:
+emergency -> what to do now and no exercise; today -> movement breaks pause until the person has
+been checked; recurring -> exercise continues with the advice to book an appointment."""
 
 
 class SafetyDataError(ValueError):
@@ -32,6 +39,10 @@ class SafetySection:
     heading: str
     intro: str
     items: tuple[str, ...]
+    tier: Tier | None = None
+    """Red-flag sections only: which tier this list is."""
+    answer: str = ""
+    """Red-flag sections only: the answer a person gives for this tier ("yes, one of these")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +66,19 @@ class RedFlagScreen:
     """The "is this safe for you today?" screen and what happens after a yes."""
 
     guide: SafetyGuide
-    """Sections `emergency`, `doctor-today` and `book-appointment`."""
+    """Sections `emergency`, `doctor-today` and `book-appointment`, one per tier, in that order."""
     none_answer: str
     some_answer: str
     exercise_pause_days: int
     """How long exercises stay paused (eye-only breaks) after "I have one of these"."""
     paused_message: str
+
+    def tier(self, tier: Tier) -> SafetySection:
+        """The section for this tier (the parser guarantees each tier has exactly one)."""
+        for section in self.guide.sections:
+            if section.tier == tier:
+                return section
+        raise KeyError(tier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +120,7 @@ def parse_safety_text(text: str, origin: str) -> SafetyText:
     after_session = reader.table(data, "after_session")
     return SafetyText(
         red_flags=RedFlagScreen(
-            guide=reader.guide(red_flags, "red_flags"),
+            guide=reader.red_flag_guide(red_flags, "red_flags"),
             none_answer=reader.text(red_flags, "red_flags.none_answer"),
             some_answer=reader.text(red_flags, "red_flags.some_answer"),
             exercise_pause_days=reader.positive_int(red_flags, "red_flags.exercise_pause_days"),
@@ -165,6 +183,25 @@ class _Reader:
                 for number, section in enumerate(sections, start=1)
             ),
         )
+
+    def red_flag_guide(self, table: dict[str, Any], key_path: str) -> SafetyGuide:
+        """A guide whose sections each name a distinct tier and the answer for it."""
+        guide = self.guide(table, key_path)
+        raw_sections = table["sections"]
+        sections: list[SafetySection] = []
+        for number, (section, raw) in enumerate(zip(guide.sections, raw_sections, strict=True), 1):
+            where = f"{key_path}.sections[{number}]"
+            tier = self._get(raw, f"{where}.tier")
+            if tier not in TIERS:
+                raise self.error(f"{where}.tier", f"must be one of {', '.join(TIERS)}")
+            if any(earlier.tier == tier for earlier in sections):
+                raise self.error(f"{where}.tier", f"{tier!r} is already used by another section")
+            answer = self.text(raw, f"{where}.answer")
+            sections.append(dataclasses.replace(section, tier=tier, answer=answer))
+        missing = [tier for tier in TIERS if all(section.tier != tier for section in sections)]
+        if missing:
+            raise self.error(f"{key_path}.sections", f"needs a section for tier {missing[0]!r}")
+        return dataclasses.replace(guide, sections=tuple(sections))
 
     def section(self, section: object, key_path: str) -> SafetySection:
         if not isinstance(section, dict):

@@ -55,7 +55,7 @@ def starter_routine_data(routine_id: str) -> dict[str, Any]:
                 "reps": 6,
                 "seconds_per_rep": 3,
                 "cues": [
-                    "Lift the shoulders, circle them back, then let them drop.",
+                    "Raise your shoulders, roll them backward and let them settle low.",
                     "Keep the arms loose and the circles slow.",
                 ],
             },
@@ -66,9 +66,9 @@ def starter_routine_data(routine_id: str) -> dict[str, Any]:
                 "seconds_per_rep": 8,
                 "hold_per_rep": 5,
                 "cues": [
-                    "Eyes level, slide the head straight back.",
-                    "No nodding; keep the chin level.",
-                    "Ease back to neutral between reps.",
+                    "Keep your eyes level and draw your head back over your shoulders.",
+                    "Keep the chin level rather than dipping it.",
+                    "Relax to your usual position before the next one.",
                 ],
                 "caution": "Stop if you feel tingling in an arm or get dizzy.",
             },
@@ -79,8 +79,8 @@ def starter_routine_data(routine_id: str) -> dict[str, Any]:
                 "sets": 1,
                 "sides": "alternating",
                 "cues": [
-                    "Hold the chair seat with one hand.",
-                    "Tip the other ear away until the top of the shoulder pulls.",
+                    "Hold the edge of your seat with one hand.",
+                    "Lean your other ear away until you feel a gentle pull on top.",
                     "Breathe out and let the held shoulder sink.",
                 ],
             },
