@@ -153,3 +153,21 @@ def test_library_references_must_resolve(tmp_path: Path) -> None:
     ]
     assert all(problem.line is not None for problem in problems)
     assert set(exercises) == {"my-stretch", "my-stretch-lite"}
+
+
+def test_a_routine_that_does_not_list_its_steps_equipment_still_loads_and_needs_it(
+    tmp_path: Path,
+) -> None:
+    """Routines written before exercises named their equipment keep loading after an upgrade;
+    what their library steps need is added to the routine's equipment (so the rotation sees it)."""
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    (folder / "chest-opener.toml").write_text(
+        'schema_version = 1\nid = "chest-opener"\nname = "Chest opener"\nareas = ["chest"]\n'
+        'equipment = ["chair"]\n\n[[steps]]\nexercise = "doorway-pec-stretch"\nseconds = 20\n',
+        encoding="utf-8",
+    )
+    catalog = load_catalog(paths.bundled_routines_dir(), folder)
+    assert not [p for p in catalog.problems if p.path is not None and p.path.parent == folder]
+    routine = catalog.routines["chest-opener"]
+    assert set(routine.equipment) == {"chair", "doorway"}

@@ -255,18 +255,14 @@ class _RoutineReader:
         transition = check.integer(data, "transition_seconds", (), low, high, " of seconds")
         caution = check.text(data, "caution", (), CAUTION_LENGTH)
         steps = self._read_steps(data)
-        missing = {
-            word: step
-            for word, step in equipment_by_step(steps, self.library).items()
-            if word not in (equipment or ())
-        }
-        if missing:
-            listed = ", ".join(f'"{word}" ({step})' for word, step in missing.items())
-            check.report(
-                ("equipment",),
-                f"the steps use {listed}, which equipment does not list: "
-                "add them, so a person without them is offered a routine that fits",
-            )
+        # What the steps' library exercises need is part of the routine's equipment even when the
+        # file does not list it (routines written before exercises named their equipment keep
+        # loading; the rotation still sees what they need).
+        needed = [
+            word for word in equipment_by_step(steps, self.library) if word not in (equipment or ())
+        ]
+        if needed:
+            equipment = (*(equipment or ()), *needed)
         if check.problem_count or routine_id is None or name is None or areas is None:
             return None
         defaults = Routine(id=routine_id, name=name, steps=steps)
