@@ -3,14 +3,62 @@
 With no arguments it opens the dashboard straight away, without importing click and every
 sub-command module: the dashboard stays open all day, so it should start fast and carry nothing
 it does not use. `stretchbreak status` with only its usual options (status bars run it every few
-seconds) also skips click. Everything else goes through the click CLI in `stretchbreak.cli`.
+seconds) also skips click. Everything else goes through the click CLI in `stretchbreak.cli`,
+and so does shell completion: when the shell sets `_STRETCHBREAK_COMPLETE`, click answers
+(it must never open the dashboard, which would hang the shell).
+
+Full-screen screens need a real terminal: with `TERM=dumb`, or stdin or stdout not a terminal
+(a pipe, a file, a cron job), the dashboard refuses with one line and exit 1, and `start`
+plays in its plain form (see `full_screen_problem`).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
+from typing import TextIO
 
 _FORMATS = ("json", "waybar", "i3blocks", "text")
+
+COMPLETE_VARIABLE = "_STRETCHBREAK_COMPLETE"
+"""The variable click's shell completion sets (`_{PROG_NAME}_COMPLETE`, upper case)."""
+
+EXIT_NO_TERMINAL = 1
+NO_TERMINAL_MESSAGE = (
+    "stretchbreak needs a terminal for the dashboard; try `stretchbreak status` or run it in a "
+    "terminal."
+)
+
+
+def full_screen_problem(
+    env: Mapping[str, str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> str | None:
+    """Why a full-screen screen cannot run here (a short reason), or None when it can.
+
+    `TERM=dumb` (Emacs shells, some IDE consoles) cannot draw one; stdout that is not a
+    terminal would fill a pipe or file with escape codes; stdin that is not a terminal gives
+    the screen no keys.
+    """
+    env = os.environ if env is None else env
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    if env.get("TERM") == "dumb":
+        return "TERM=dumb"
+    if not _is_terminal(stdout):
+        return "the output is not a terminal"
+    if not _is_terminal(stdin):
+        return "the input is not a terminal"
+    return None
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # a closed stream
+        return False
 
 
 def status_fast_path(args: list[str]) -> tuple[str, bool] | None:
@@ -44,16 +92,26 @@ def status_fast_path(args: list[str]) -> tuple[str, bool] | None:
     return fmt or "text", follow
 
 
-def run() -> None:
-    if len(sys.argv) == 1:
-        from stretchbreak.ui.launch import run_dashboard
+def run_dashboard_here() -> int:
+    """Open the dashboard, or refuse with one line on stderr and exit 1 when there is no
+    terminal to draw it in."""
+    if full_screen_problem() is not None:
+        print(NO_TERMINAL_MESSAGE, file=sys.stderr)
+        return EXIT_NO_TERMINAL
+    from stretchbreak.ui.launch import run_dashboard
 
-        raise SystemExit(run_dashboard())
-    fast = status_fast_path(sys.argv[1:])
+    return run_dashboard()
+
+
+def run() -> None:
+    completing = COMPLETE_VARIABLE in os.environ
+    if len(sys.argv) == 1 and not completing:
+        raise SystemExit(run_dashboard_here())
+    fast = None if completing else status_fast_path(sys.argv[1:])
     if fast is not None:
         from stretchbreak.status_command import run as run_status
 
         raise SystemExit(run_status(fast[0], fast[1]))  # type: ignore[arg-type]
     from stretchbreak.cli import main
 
-    main()
+    main(prog_name="stretchbreak")
