@@ -25,7 +25,20 @@ EXIT_NOT_COMPLETED = 1
 EXIT_INTERRUPTED = 130
 
 
-@click.command()
+class _StartCommand(click.Command):
+    """`start`, refusing `--with-optional` and `--without-optional` together (click would let
+    the last one win silently)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = args[: args.index("--")] if "--" in args else args
+        if "--with-optional" in options and "--without-optional" in options:
+            raise click.UsageError(
+                "--with-optional and --without-optional cannot be used together.", ctx
+            )
+        return super().parse_args(ctx, args)
+
+
+@click.command(cls=_StartCommand)
 @click.argument(
     "routine_id", required=False, metavar="[ROUTINE_ID]", shell_complete=complete_routine_id
 )
