@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
-from typing import TextIO
+
+TYPE_CHECKING = False  # `typing` stays unimported: the status fast path counts its imports
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import TextIO
 
 _FORMATS = ("json", "waybar", "i3blocks", "text")
 
