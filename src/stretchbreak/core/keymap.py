@@ -70,6 +70,7 @@ def keymap_conflicts(
     """(remapped id, other id, key, screen) for each key a remap gives two actions on one
     screen; each pair once, on the first screen where it clashes."""
     found: dict[frozenset[str], tuple[str, str, str, str]] = {}
+    everywhere = set.intersection(*(set(ids) for ids in scopes.values())) if scopes else set()
     for screen, defaults in scopes.items():
         effective = {
             binding_id: _split_keys(keys[binding_id]) if binding_id in keys else default
@@ -83,7 +84,9 @@ def keymap_conflicts(
                 shared = [
                     key
                     for key in effective[binding_id]
-                    if key in other_keys and not _share_by_default(defaults, binding_id, other, key)
+                    if key in other_keys
+                    and not _share_by_default(defaults, binding_id, other, key)
+                    and not _screen_owns(defaults, everywhere, binding_id, other, key)
                 ]
                 if shared:
                     found[pair] = (binding_id, other, shared[0], screen)
@@ -95,6 +98,19 @@ def _share_by_default(
 ) -> bool:
     """The screen already gives both ids this key (a screen's own `q` over the app's)."""
     return key in defaults.get(first, ()) and key in defaults.get(second, ())
+
+
+def _screen_owns(
+    defaults: Mapping[str, tuple[str, ...]], everywhere: set[str], first: str, second: str, key: str
+) -> bool:
+    """An app-wide action moved onto a key this screen already takes over from the app on
+    purpose (the player's `r` restarts, whatever `r` does elsewhere): the screen's meaning
+    wins there as it did before the remap, and the action still works everywhere else."""
+    for app_id, screen_id in ((first, second), (second, first)):
+        if app_id in everywhere and screen_id not in everywhere:
+            owned = key in defaults.get(screen_id, ())
+            return owned and any(key in defaults.get(other, ()) for other in everywhere)
+    return False
 
 
 def validate_keymap(
