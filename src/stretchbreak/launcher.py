@@ -106,8 +106,29 @@ def run_dashboard_here() -> int:
     return run_dashboard()
 
 
+def completion_script(instruction: str) -> str | None:
+    """The shell script for `_STRETCHBREAK_COMPLETE={shell}_source`, made without importing
+    the CLI (click needs only the program name and the variable for it), or None for any other
+    instruction (`bash_complete`… need the real commands)."""
+    shell, _, action = instruction.partition("_")
+    if action != "source":
+        return None
+    import click
+    from click.shell_completion import get_completion_class
+
+    completion = get_completion_class(shell)
+    if completion is None:
+        return None
+    return completion(click.Command("stretchbreak"), {}, "stretchbreak", COMPLETE_VARIABLE).source()
+
+
 def run() -> None:
     completing = COMPLETE_VARIABLE in os.environ
+    script = completion_script(os.environ[COMPLETE_VARIABLE]) if completing else None
+    if script is not None:
+        sys.stdout.write(script)
+        sys.stdout.flush()
+        raise SystemExit(0)
     if len(sys.argv) == 1 and not completing:
         raise SystemExit(run_dashboard_here())
     fast = None if completing else status_fast_path(sys.argv[1:])

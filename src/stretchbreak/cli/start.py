@@ -46,7 +46,8 @@ class _StartCommand(click.Command):
     "--plain",
     is_flag=True,
     help="No full-screen UI: print one line per phase and a countdown, and need no keys "
-    "(for screen readers, dumb terminals and logs).",
+    "(for screen readers, dumb terminals and logs). Chosen by itself when TERM=dumb or "
+    "the output is not a terminal.",
 )
 @click.option(
     "--with-optional/--without-optional",
