@@ -7,10 +7,13 @@ the tests check. This script re-runs those snapshot tests with `--snapshot-updat
 
 Usage: uv run python scripts/screenshots.py
 Look at the result before committing: --snapshot-update accepts whatever the app draws.
+Every screenshot must carry the app's own window title ("stretchbreak"): a test host app that
+keeps Textual's default title (its class name) is refused here, before anything is copied.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +32,16 @@ SHOTS = {
 }
 
 
+APP_TITLE = "stretchbreak"
+_TITLE = re.compile(r'<text class="terminal-title"[^>]*>([^<]*)</text>')
+
+
+def svg_title(svg: str) -> str | None:
+    """The window title Textual wrote into an exported SVG screenshot."""
+    match = _TITLE.search(svg)
+    return match.group(1) if match else None
+
+
 def main() -> int:
     modules = sorted({f"tests/{module}.py" for module, _ in SHOTS.values()})
     update = subprocess.run(
@@ -36,6 +49,15 @@ def main() -> int:
     )
     if update.returncode != 0:
         return update.returncode
+    wrong = {
+        name: title
+        for name, (module, snapshot) in SHOTS.items()
+        if (title := svg_title((SNAPSHOTS / module / snapshot).read_text("utf-8"))) != APP_TITLE
+    }
+    if wrong:
+        for name, title in wrong.items():
+            print(f"{name}: titled {title!r}, not {APP_TITLE!r}: give the test app TITLE")
+        return 1
     OUTPUT.mkdir(parents=True, exist_ok=True)
     for name, (module, snapshot) in SHOTS.items():
         shutil.copyfile(SNAPSHOTS / module / snapshot, OUTPUT / name)

@@ -70,7 +70,9 @@ def test_stats_text_shows_streaks_today_week_heatmap_and_totals(fixed_history: P
     assert "  Wed 18 Mar           1 ✓      5       1        1  (today)" in out
     lines = out.splitlines()
     top = lines.index("Last 26 weeks (completed routines per day)")
-    assert lines[top + 1] == "       Oct     Nov       Dec     Jan     Feb     Mar"
+    assert (
+        lines[top + 1] == "        Oct     Nov       Dec     Jan     Feb     Mar"
+    )  # over its week
     heatmap = [line.split() for line in lines[top + 2 : top + 9]]
     assert [row[0] for row in heatmap] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     assert heatmap[0][1:] == ["·", "·"] + ["▒", "▓", "█"] * 8

@@ -12,6 +12,8 @@ def run_entry(argv: list[str]) -> str:
         f"sys.argv = {argv!r}\n"
         "import stretchbreak.ui.launch as launch\n"
         "launch.run_dashboard = lambda: 7\n"
+        "import stretchbreak.launcher as launcher\n"
+        "launcher.full_screen_problem = lambda: None  # the test's stdout is a pipe\n"
         "from stretchbreak.launcher import run\n"
         "try:\n"
         "    run()\n"

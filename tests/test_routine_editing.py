@@ -204,7 +204,7 @@ def test_copy_makes_a_user_copy_that_replaces_the_bundled_routine() -> None:
     assert catalog.overridden["neck-reset"] == bundled
 
 
-def test_copy_under_a_new_id_changes_only_the_id_and_schema_lines() -> None:
+def test_copy_under_a_new_id_changes_only_the_id_name_and_schema_lines() -> None:
     source = user_file("morning")
     source.parent.mkdir(parents=True)
     source.write_bytes(COMMENTED.encode())
@@ -214,7 +214,7 @@ def test_copy_under_a_new_id_changes_only_the_id_and_schema_lines() -> None:
     assert result.exit_code == 0, result.output
     expected = f"#:schema {schema_reference(paths.routine_schema_file())}\r\n" + COMMENTED.replace(
         '"morning"', '"evening"', 1
-    )
+    ).replace('name = "Morning"', 'name = "Morning (evening)"')
     assert user_file("evening").read_bytes() == expected.encode()
     assert source.read_bytes() == COMMENTED.encode()
     assert load_routine_file(user_file("evening"), library(), "user").id == "evening"

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.store import HistoryStore, StoreCorrupt
 from stretchbreak.core.streaks import StreakGoal
+from stretchbreak.ui.app import StretchbreakApp
 from stretchbreak.ui.screens.stats import StatsScreen
 from stretchbreak.ui.widgets.heatmap import HeatmapView
 
@@ -23,7 +24,10 @@ SnapCompare = Callable[..., bool]
 
 
 class StatsTestApp(App[None]):
-    """The smallest app that shows the screen, as the dashboard will push it."""
+    """The smallest app that shows the screen, as the dashboard will push it (with the app's
+    title: the README's screenshot is this snapshot)."""
+
+    TITLE = StretchbreakApp.TITLE
 
     def __init__(self, clock: Clock, opener: Callable[[], HistoryStore]) -> None:
         super().__init__()
@@ -66,7 +70,7 @@ async def test_the_screen_reads_history_off_the_ui_thread_and_shows_it(history_f
         assert isinstance(screen, StatsScreen)
         assert threads and threads[0] != threading.main_thread().name
         streak = str(screen.query_one("#streak", Static).render())
-        assert "Current streak 8 days   best 44 days" in streak
+        assert "Current streak 8 days, best 44 days" in streak
         assert "Today's goal is met." in streak
         assert screen.query_one(HeatmapView).heatmap is not None
         await pilot.press("escape")

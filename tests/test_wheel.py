@@ -8,6 +8,9 @@ config and data folders the conftest sets up.
 
 from __future__ import annotations
 
+import ast
+import email
+import importlib.metadata
 import json
 import os
 import re
@@ -18,9 +21,12 @@ import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from stretchbreak import paths
 from stretchbreak.core.loader import load_catalog
@@ -149,9 +155,16 @@ def test_the_installed_command_validates_a_user_routine(venv: Path, tmp_path: Pa
     assert all_checked.stdout.startswith(f"OK: {len(checkout_bundled()) + 1} routine(s)")
 
 
+def readme_section(text: str, title: str) -> str:
+    """The text under `## title`, up to the next `## ` heading."""
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
 def readme_commands() -> list[str]:
-    """The commands in the README's first `sh` block, comments dropped."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    """The commands in the `sh` block of the README's clone set-up, comments dropped."""
+    readme = readme_section((REPO / "README.md").read_text(encoding="utf-8"), "Set up from a clone")
     block = re.search(r"```sh\n(.*?)```", readme, re.DOTALL)
     assert block is not None, "the README has no ```sh block"
     lines = (line.split("#", 1)[0].strip() for line in block.group(1).splitlines())
@@ -196,3 +209,122 @@ def test_the_readme_commands_work_on_a_fresh_copy(tmp_path: Path) -> None:
         minutes, seconds = divmod(entry["duration_seconds"], 60)
         (row,) = [line for line in table.splitlines() if line.startswith(entry["id"] + " ")]
         assert f"  {minutes}:{seconds:02d}  " in row
+
+
+def wheel_metadata(wheel: Path) -> Message:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return email.message_from_bytes(archive.read(name))
+
+
+@needs_uv
+def test_the_wheel_carries_the_license_file(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        text = archive.read(name).decode("utf-8")
+    metadata = wheel_metadata(wheel)
+
+    assert text == (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License")
+    assert "Copyright (c) 2026 the stretchbreak authors" in text
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+
+
+@needs_uv
+def test_the_wheel_metadata_is_complete(wheel: Path) -> None:
+    metadata = wheel_metadata(wheel)
+    classifiers = metadata.get_all("Classifier") or []
+    requirements = {
+        canonicalize_name(r.name): r for r in map(Requirement, metadata.get_all("Requires-Dist"))
+    }
+
+    assert metadata["Author"] == "the stretchbreak authors"
+    assert "stretch" in metadata["Keywords"].split(",")
+    assert "Environment :: Console" in classifiers
+    assert "Programming Language :: Python :: 3.11" in classifiers
+    assert not any(c.startswith("License ::") for c in classifiers), "PEP 639: the expression"
+    assert metadata["Requires-Python"] == ">=3.11"
+    # No repository exists yet: no invented project URLs.
+    assert metadata.get_all("Project-URL") is None
+    # textual: compatible releases in the metadata, while the lock file keeps the exact one.
+    assert str(requirements["textual"].specifier) == "<9,>=8.2.8"
+    assert 'name = "textual"\nversion = "8.2.8"\n' in (REPO / "uv.lock").read_text("utf-8")
+    # plyer only where the notifier chain uses it (off Linux).
+    plyer = requirements["plyer"].marker
+    assert plyer is not None
+    assert not plyer.evaluate({"sys_platform": "linux"})
+    assert plyer.evaluate({"sys_platform": "win32"}) and plyer.evaluate({"sys_platform": "darwin"})
+
+
+@needs_uv
+def test_the_package_index_description_has_no_relative_links(wheel: Path) -> None:
+    """The index shows docs/package-description.md: every link in it must work off the repo."""
+    metadata = wheel_metadata(wheel)
+    description = metadata.get_payload()
+    assert isinstance(description, str)
+
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    assert "uv tool install stretchbreak" in description and "pipx install" in description
+    links = re.findall(r"\]\(([^)]+)\)", description)
+    assert all(link.startswith("https://") for link in links), links
+    assert "docs/screenshots" not in description
+
+
+def test_the_package_description_repeats_the_readme_word_for_word() -> None:
+    """The description is a separate file (the README's screenshots are relative links, and
+    there is no repository URL to make them absolute); its sections must not drift."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    description = (REPO / "docs" / "package-description.md").read_text(encoding="utf-8")
+
+    for title in ("Install", "What you get", "Safety note"):
+        assert readme_section(description, title) == readme_section(readme, title), title
+    assert description.split("\n## ")[0] == readme.split("\n## ")[0]
+
+
+def third_party_imports() -> dict[str, set[str]]:
+    """Top-level names of every module imported anywhere under src/ (lazy imports inside
+    functions too) that is neither the standard library nor stretchbreak, with where."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((REPO / "src").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top != "stretchbreak":
+                    found.setdefault(top, set()).add(str(path.relative_to(REPO)))
+    return found
+
+
+def declared_requirements() -> dict[str, Requirement]:
+    requires = importlib.metadata.requires("stretchbreak") or []
+    return {canonicalize_name(r.name): r for r in map(Requirement, requires)}
+
+
+def test_every_third_party_import_is_declared() -> None:
+    distributions = importlib.metadata.packages_distributions()
+    declared = declared_requirements()
+    imports = third_party_imports()
+    missing: dict[str, set[str]] = {}
+
+    for module, where in imports.items():
+        # A module not installed here (plyer off Linux) is matched by its distribution name.
+        owners = {canonicalize_name(d) for d in distributions.get(module, [module])}
+        if not owners & declared.keys():
+            missing[module] = where
+
+    assert {"textual", "rich", "click", "apscheduler"} <= imports.keys()
+    assert missing == {}, f"imported but not declared in pyproject.toml: {missing}"
+
+
+def test_platform_only_imports_are_declared_for_their_platform() -> None:
+    """jeepney (D-Bus) is imported only by the Linux adapters and declared only for Linux."""
+    jeepney = declared_requirements()["jeepney"].marker
+
+    assert jeepney is not None and jeepney.evaluate({"sys_platform": "linux"})
+    assert all("adapters" in where for where in third_party_imports()["jeepney"])

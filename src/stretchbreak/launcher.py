@@ -5,14 +5,65 @@ sub-command module: the dashboard stays open all day, so it should start fast an
 it does not use. `stretchbreak status` with only its usual options (status bars run it every few
 seconds) and `stretchbreak service` with no options (it runs all day: click and the sub-command
 modules would cost it about 4 MiB for nothing) also skip click. Everything else goes through the
-click CLI in `stretchbreak.cli`.
+click CLI in `stretchbreak.cli`, and so does shell completion: when the shell sets
+`_STRETCHBREAK_COMPLETE`, click answers (it must never open the dashboard, which would hang the
+shell).
+
+Full-screen screens need a real terminal: with `TERM=dumb`, or stdin or stdout not a terminal
+(a pipe, a file, a cron job), the dashboard refuses with one line and exit 1, and `start`
+plays in its plain form (see `full_screen_problem`).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
+TYPE_CHECKING = False  # `typing` stays unimported: the status fast path counts its imports
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import TextIO
+
 _FORMATS = ("json", "waybar", "i3blocks", "text")
+
+COMPLETE_VARIABLE = "_STRETCHBREAK_COMPLETE"
+"""The variable click's shell completion sets (`_{PROG_NAME}_COMPLETE`, upper case)."""
+
+EXIT_NO_TERMINAL = 1
+NO_TERMINAL_MESSAGE = (
+    "stretchbreak needs a terminal for the dashboard; try `stretchbreak status` or run it in a "
+    "terminal."
+)
+
+
+def full_screen_problem(
+    env: Mapping[str, str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> str | None:
+    """Why a full-screen screen cannot run here (a short reason), or None when it can.
+
+    `TERM=dumb` (Emacs shells, some IDE consoles) cannot draw one; stdout that is not a
+    terminal would fill a pipe or file with escape codes; stdin that is not a terminal gives
+    the screen no keys.
+    """
+    env = os.environ if env is None else env
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    if env.get("TERM") == "dumb":
+        return "TERM=dumb"
+    if not _is_terminal(stdout):
+        return "the output is not a terminal"
+    if not _is_terminal(stdin):
+        return "the input is not a terminal"
+    return None
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # a closed stream
+        return False
 
 
 def status_fast_path(args: list[str]) -> tuple[str, bool] | None:
@@ -46,20 +97,51 @@ def status_fast_path(args: list[str]) -> tuple[str, bool] | None:
     return fmt or "text", follow
 
 
-def run() -> None:
-    if len(sys.argv) == 1:
-        from stretchbreak.ui.launch import run_dashboard
+def run_dashboard_here() -> int:
+    """Open the dashboard, or refuse with one line on stderr and exit 1 when there is no
+    terminal to draw it in."""
+    if full_screen_problem() is not None:
+        print(NO_TERMINAL_MESSAGE, file=sys.stderr)
+        return EXIT_NO_TERMINAL
+    from stretchbreak.ui.launch import run_dashboard
 
-        raise SystemExit(run_dashboard())
-    if sys.argv[1:] == ["service"]:
+    return run_dashboard()
+
+
+def completion_script(instruction: str) -> str | None:
+    """The shell script for `_STRETCHBREAK_COMPLETE={shell}_source`, made without importing
+    the CLI (click needs only the program name and the variable for it), or None for any other
+    instruction (`bash_complete`… need the real commands)."""
+    shell, _, action = instruction.partition("_")
+    if action != "source":
+        return None
+    import click
+    from click.shell_completion import get_completion_class
+
+    completion = get_completion_class(shell)
+    if completion is None:
+        return None
+    return completion(click.Command("stretchbreak"), {}, "stretchbreak", COMPLETE_VARIABLE).source()
+
+
+def run() -> None:
+    completing = COMPLETE_VARIABLE in os.environ
+    script = completion_script(os.environ[COMPLETE_VARIABLE]) if completing else None
+    if script is not None:
+        sys.stdout.write(script)
+        sys.stdout.flush()
+        raise SystemExit(0)
+    if len(sys.argv) == 1 and not completing:
+        raise SystemExit(run_dashboard_here())
+    if sys.argv[1:] == ["service"] and not completing:
         from stretchbreak.service.headless import run_service
 
         raise SystemExit(run_service())
-    fast = status_fast_path(sys.argv[1:])
+    fast = None if completing else status_fast_path(sys.argv[1:])
     if fast is not None:
         from stretchbreak.status_command import run as run_status
 
         raise SystemExit(run_status(fast[0], fast[1]))  # type: ignore[arg-type]
     from stretchbreak.cli import main
 
-    main()
+    main(prog_name="stretchbreak")

@@ -26,9 +26,9 @@ def main(ctx: click.Context) -> None:
     With no command, opens the dashboard: it schedules breaks, notifies you, and plays routines.
     """
     if ctx.invoked_subcommand is None:
-        from stretchbreak.ui.launch import run_dashboard
+        from stretchbreak.launcher import run_dashboard_here
 
-        ctx.exit(run_dashboard())
+        ctx.exit(run_dashboard_here())
 
 
 main.add_command(routines.routines)

@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 import click
 
 from stretchbreak import paths
+from stretchbreak.cli.completion import complete_routine_id
 from stretchbreak.core.display import printable
 from stretchbreak.core.loader import (
     Catalog,
@@ -119,7 +120,7 @@ def list_command(as_json: bool) -> None:
 
 
 @routines.command("show")
-@click.argument("routine_id", metavar="ID")
+@click.argument("routine_id", metavar="ID", shell_complete=complete_routine_id)
 def show_command(routine_id: str) -> None:
     """Show a routine's steps: dose, sides, cues, cautions and the total time.
 
@@ -183,7 +184,7 @@ def new_command(routine_id: str, force: bool) -> None:
 
 
 @routines.command("copy")
-@click.argument("routine_id", metavar="ID")
+@click.argument("routine_id", metavar="ID", shell_complete=complete_routine_id)
 @click.argument("new_id", metavar="[NEW_ID]", required=False)
 @click.option("--force", is_flag=True, help="Overwrite your existing routine with that id.")
 def copy_command(routine_id: str, new_id: str | None, force: bool) -> None:
@@ -213,7 +214,7 @@ def copy_command(routine_id: str, new_id: str | None, force: bool) -> None:
 
 
 @routines.command("edit")
-@click.argument("routine_id", metavar="ID")
+@click.argument("routine_id", metavar="ID", shell_complete=complete_routine_id)
 def edit_command(routine_id: str) -> None:
     """Open your routine ID in your editor, then check it.
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from stretchbreak.cli.completion import complete_routine_id
 from stretchbreak.core.clock import SystemClock
 from stretchbreak.core.config import Config, load_config
 from stretchbreak.core.display import printable
@@ -24,13 +25,29 @@ EXIT_NOT_COMPLETED = 1
 EXIT_INTERRUPTED = 130
 
 
-@click.command()
-@click.argument("routine_id", required=False, metavar="[ROUTINE_ID]")
+class _StartCommand(click.Command):
+    """`start`, refusing `--with-optional` and `--without-optional` together (click would let
+    the last one win silently)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = args[: args.index("--")] if "--" in args else args
+        if "--with-optional" in options and "--without-optional" in options:
+            raise click.UsageError(
+                "--with-optional and --without-optional cannot be used together.", ctx
+            )
+        return super().parse_args(ctx, args)
+
+
+@click.command(cls=_StartCommand)
+@click.argument(
+    "routine_id", required=False, metavar="[ROUTINE_ID]", shell_complete=complete_routine_id
+)
 @click.option(
     "--plain",
     is_flag=True,
     help="No full-screen UI: print one line per phase and a countdown, and need no keys "
-    "(for screen readers, dumb terminals and logs).",
+    "(for screen readers, dumb terminals and logs). Chosen by itself when TERM=dumb or "
+    "the output is not a terminal.",
 )
 @click.option(
     "--with-optional/--without-optional",
@@ -70,6 +87,7 @@ def play(
     from stretchbreak.logs import configure_file_logging
 
     configure_file_logging()
+    plain = plain or _needs_plain(routine_id)
     config = _config()
     include_optional = config.player.include_optional if with_optional is None else with_optional
     catalog = load_catalog()
@@ -96,6 +114,23 @@ def play(
         if not credit.problems and credit.last_message:
             click.echo(printable(credit.last_message))
     return code
+
+
+def _needs_plain(routine_id: str | None) -> bool:
+    """True when there is no terminal for the full-screen player (TERM=dumb, a pipe): a
+    named routine then plays as plain lines; choosing one from the list needs the screen, so
+    that is refused (exit 2, with what to do)."""
+    from stretchbreak.launcher import full_screen_problem
+
+    problem = full_screen_problem()
+    if problem is None:
+        return False
+    if routine_id is None:
+        raise click.UsageError(
+            f"choosing a routine needs a terminal ({problem}); name one: "
+            "`stretchbreak start ROUTINE_ID` (`stretchbreak routines list` shows them)."
+        )
+    return True
 
 
 def _config() -> Config:

@@ -99,14 +99,9 @@ def _week_lines(summary: StatsSummary) -> list[str]:
 
 def _heatmap_lines(heatmap: Heatmap) -> list[str]:
     weeks = len(heatmap.rows[0])
-    header = [" "] * (weeks * 2)
-    for column, name in heatmap.month_labels():
-        start = column * 2
-        if all(ch == " " for ch in header[max(0, start - 1) : start + len(name)]):
-            header[start : start + len(name)] = list(name)
     lines = [
         f"Last {weeks} weeks ({heatmap.metric} per day)",
-        "     " + "".join(header).rstrip(),
+        "      " + heatmap.month_header(),
     ]
     for weekday, row in enumerate(heatmap.rows):
         cells = []

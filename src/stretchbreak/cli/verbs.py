@@ -14,6 +14,7 @@ from typing import NoReturn
 
 import click
 
+from stretchbreak.cli.completion import complete_routine_id
 from stretchbreak.core.display import printable
 
 EXIT_OK = 0
@@ -105,7 +106,9 @@ def check_duration(text: str, name: str) -> str:
 
 
 @click.command("break")
-@click.argument("routine_id", required=False, metavar="[ROUTINE]")
+@click.argument(
+    "routine_id", required=False, metavar="[ROUTINE]", shell_complete=complete_routine_id
+)
 @click.option(
     "--plain",
     is_flag=True,

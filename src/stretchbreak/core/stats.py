@@ -90,6 +90,20 @@ class Heatmap:
             del labels[0]  # the first month barely shows; its label would collide
         return labels
 
+    def month_header(self) -> str:
+        """The month names over the grid's columns (a column is a glyph and a space), never
+        wider than the grid itself: a month starting in the last week is moved left to end
+        with the grid, or left out if that would collide, so the header cannot wrap."""
+        width = len(self.rows[0]) * 2 - 1
+        header = [" "] * width
+        for column, name in self.month_labels():
+            start = min(column * 2, width - len(name))
+            if start >= 0 and all(
+                ch == " " for ch in header[max(0, start - 1) : start + len(name)]
+            ):
+                header[start : start + len(name)] = list(name)
+        return "".join(header).rstrip()
+
 
 @dataclass(frozen=True, slots=True)
 class RoutineCount:

@@ -18,10 +18,13 @@ the terminal it is given and returns its exit status.
 from __future__ import annotations
 
 import errno
+import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,7 @@ from stretchbreak.core.loader import (
     parse_routine,
 )
 from stretchbreak.core.routine import Routine, Source, Step
+from stretchbreak.core.routine_format import NAME_LENGTH
 from stretchbreak.core.safe_files import UnsafeFile, UnsafeFolder, atomic_write, ensure_private_dir
 from stretchbreak.core.starter import is_safe_id, starter_routine_text, user_copy_text
 
@@ -113,6 +117,8 @@ class RoutineFolders:
             text = user_copy_text(original, new_id, self.schema)
         except ValueError as error:
             raise RoutineFileError(f"cannot copy {source}: {error}") from None
+        if new_id != source.stem:  # a copy beside the original, not a replacement of it
+            text = copy_named(text, new_id)
         return self._write(new_id, text)
 
     def new(self, routine_id: str, *, overwrite: bool = False) -> Path:
@@ -167,6 +173,44 @@ class RoutineFolders:
         self.check(text, target)
         write_routine_file(target, text)
         return target
+
+
+_TOP_LEVEL_NAME = re.compile(
+    r"""^(?P<key>[ \t]*name[ \t]*=[ \t]*)(?P<value>"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*')"""
+)
+_TABLE_HEADER = re.compile(r"^[ \t]*\[")
+
+
+def copy_name(name: str, new_id: str) -> str:
+    """The name of a copy saved as `new_id`: "Neck reset (mine)". The id makes it distinct
+    from the original and from every other copy (ids are unique), so the browser and `list`
+    never show two rows with one name; a long name is shortened to stay within the limit."""
+    suffix = f" ({new_id})"
+    longest = NAME_LENGTH[1]
+    if len(name) + len(suffix) > longest:
+        name = name[: max(longest - len(suffix) - 1, 1)].rstrip() + "…"
+    return (name + suffix)[:longest]
+
+
+def copy_named(text: str, new_id: str) -> str:
+    """`text` with its top-level `name = "..."` line renamed by `copy_name`, the rest (comments,
+    layout) unchanged. A name written any other way (a multi-line string) is left as it is."""
+    try:
+        name = tomllib.loads(text).get("name")
+    except tomllib.TOMLDecodeError:
+        return text  # the loader reports it when the copy is checked
+    if not isinstance(name, str):
+        return text
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if _TABLE_HEADER.match(line):
+            break
+        match = _TOP_LEVEL_NAME.match(line)
+        if match:
+            quoted = json.dumps(copy_name(name, new_id), ensure_ascii=False)
+            lines[index] = f"{match['key']}{quoted}{line[match.end() :]}"
+            return "".join(lines)
+    return text
 
 
 def write_routine_file(target: Path, text: str) -> None:

@@ -17,7 +17,12 @@ from stretchbreak.core.clock import Clock
 from stretchbreak.core.config import Config, ConfigProblem
 from stretchbreak.core.display import clock_time, printable
 from stretchbreak.core.first_run import EyeOnlyHold, eye_only_hold_file
-from stretchbreak.core.keymap import binding_ids_of, validate_keymap
+from stretchbreak.core.keymap import (
+    BindingScopes,
+    binding_ids_of,
+    binding_scopes_of,
+    validate_keymap,
+)
 from stretchbreak.core.loader import Catalog
 from stretchbreak.service.bootstrap import EngineDeps
 from stretchbreak.service.engine import BreakEngine
@@ -125,7 +130,9 @@ class Navigation(App[int]):
                 text = path.read_text(encoding="utf-8-sig")
             except OSError:
                 text = None
-        usable, self._key_problems = validate_keymap(config.keys, known_binding_ids(), path, text)
+        usable, self._key_problems = validate_keymap(
+            config.keys, known_binding_ids(), path, text, known_binding_scopes()
+        )
         self.set_keymap(usable)
         self._show_view()
 
@@ -261,6 +268,15 @@ class Navigation(App[int]):
 
 def known_binding_ids() -> set[str]:
     """Every binding id a `[keys]` entry may remap (the dashboard and the screens it opens)."""
+    return binding_ids_of((Navigation, *_screens()))
+
+
+def known_binding_scopes() -> BindingScopes:
+    """Each screen's bindings with their default keys, the app's on every screen."""
+    return binding_scopes_of(_screens(), shared=(Navigation,))
+
+
+def _screens() -> tuple[type, ...]:
     from stretchbreak.ui.screens.browser import RoutineBrowserScreen, RoutineIdScreen
     from stretchbreak.ui.screens.finish import FinishScreen
     from stretchbreak.ui.screens.help import HelpScreen
@@ -270,22 +286,19 @@ def known_binding_ids() -> set[str]:
     from stretchbreak.ui.screens.stats import StatsScreen
     from stretchbreak.ui.screens.welcome import WelcomeScreen
 
-    return binding_ids_of(
-        (
-            Navigation,
-            DashboardScreen,
-            BreakDueScreen,
-            PauseMenuScreen,
-            PlayerScreen,
-            ConfirmStopScreen,
-            FinishScreen,
-            StatsScreen,
-            RoutineBrowserScreen,
-            RoutineIdScreen,
-            SettingsScreen,
-            DiscardScreen,
-            HelpScreen,
-            WelcomeScreen,
-            QuitConfirmScreen,
-        )
+    return (
+        DashboardScreen,
+        BreakDueScreen,
+        PauseMenuScreen,
+        PlayerScreen,
+        ConfirmStopScreen,
+        FinishScreen,
+        StatsScreen,
+        RoutineBrowserScreen,
+        RoutineIdScreen,
+        SettingsScreen,
+        DiscardScreen,
+        HelpScreen,
+        WelcomeScreen,
+        QuitConfirmScreen,
     )

@@ -442,6 +442,15 @@ class RoutineBrowserScreen(Screen[str | None]):
             self.notify("This file has problems; press e to fix it.", severity="warning")
 
     def action_close(self) -> None:
+        """Esc: in a filter field, clear it (or, already empty, go back to the list); only
+        from the list does it leave the browser."""
+        field = self.focused
+        if isinstance(field, Input) and field.id in ("search", "fits"):
+            if field.value:
+                field.value = ""
+            else:
+                self.query_one("#routines", DataTable).focus()
+            return
         self.dismiss(None)
 
     def action_search(self) -> None:

@@ -57,6 +57,7 @@ class StatsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     StatsScreen #body { padding: 0 1; }
+    StatsScreen #content { height: auto; }
     StatsScreen #status { color: $text-muted; height: auto; }
     StatsScreen #status.problem { color: $warning; }
     StatsScreen #streak { height: auto; }
@@ -167,9 +168,11 @@ class StatsScreen(Screen[None]):
         )
         text.append("Current streak ", style="bold")
         text.append(_plural(summary.current_streak_days, "day"), style="bold green")
-        text.append(f"   best {_plural(summary.best_streak_days, 'day')}")
+        # Each part starts with its comma: a segment boundary never rests on spaces alone
+        # (text pulled out of the SVG screenshot, or a screen reader, could drop them).
+        text.append(f", best {_plural(summary.best_streak_days, 'day')}")
         if goal.grace_days_per_week:
-            text.append(f"   {_plural(summary.grace_days_left, 'grace day')} left this week")
+            text.append(f", {_plural(summary.grace_days_left, 'grace day')} left this week")
         text.append(
             f"\nToday: {_plural(today.sessions_completed, 'routine')} completed,"
             f" {_plural(today.breaks_taken, 'break')} taken, {today.breaks_skipped} skipped. "

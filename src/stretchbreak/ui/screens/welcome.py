@@ -12,12 +12,14 @@ checked by the config loader itself, so the file written always loads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 import tomli_w
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -81,6 +83,40 @@ def sections_text(guide: SafetyGuide) -> Text:
         for item in section.items:
             text.append(f" • {item}\n")
     return text
+
+
+def _bullets(items: Sequence[str]) -> Table:
+    """One row per item: the bullet in its own column, so a wrapped line starts under the
+    text (a hanging indent), not under the bullet."""
+    grid = Table.grid()
+    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row(" •", Text(item))
+    return grid
+
+
+def _guide_renderable(guide: SafetyGuide, *, with_title: bool) -> Group:
+    parts: list[Text | Table] = []
+    if with_title:
+        parts += [Text(guide.title, "bold"), Text(guide.intro)]
+    for section in guide.sections:
+        parts += [Text(f"\n{section.heading}", "bold underline"), Text(section.intro)]
+        parts.append(_bullets(section.items))
+    return Group(*parts)
+
+
+class GuideStatic(Static):
+    """A safety guide, drawn with hanging-indented bullets; its `content` stays the plain
+    text of `guide_text` / `sections_text` (what a search or a test reads)."""
+
+    def __init__(self, guide: SafetyGuide, *, with_title: bool = True) -> None:
+        text = guide_text(guide) if with_title else sections_text(guide)
+        super().__init__(text)
+        self._drawn = _guide_renderable(guide, with_title=with_title)
+
+    def render(self) -> RenderableType:
+        return self._drawn
 
 
 def setup_config(
@@ -183,7 +219,7 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
                     yield Button("Continue", id="to-red-flags", variant="primary")
             with Vertical(id="red-flags", classes="page"):
                 with VerticalScroll(classes="text"):
-                    yield Static(guide_text(red_flags.guide))
+                    yield GuideStatic(red_flags.guide)
                 yield Static(
                     Text("Read all three lists (scroll with ↓ or the mouse), then answer:"),
                     classes="prompt",
@@ -195,7 +231,7 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
                 yield Static(Text("Get help first"), classes="page-title")
                 with VerticalScroll(classes="text"):
                     yield Static(Text(GUIDANCE))
-                    yield Static(sections_text(red_flags.guide))
+                    yield GuideStatic(red_flags.guide, with_title=False)
                     yield Static(Text(f"\n{red_flags.paused_message}"))
                     yield Static(
                         Text(
@@ -213,7 +249,7 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
                     yield Button("Keep exercise breaks", id="keep-exercises")
             with Vertical(id="stop-rules", classes="page"):
                 with VerticalScroll(classes="text"):
-                    yield Static(guide_text(self._safety.stop_rules))
+                    yield GuideStatic(self._safety.stop_rules)
                 with Horizontal(classes="answers"):
                     yield Button("I will stop if I notice these", id="to-setup", variant="primary")
             with Vertical(id="setup", classes="page"):

@@ -30,14 +30,8 @@ class HeatmapView(Widget):
         heatmap = self.heatmap
         if heatmap is None:
             return Text("")
-        weeks = len(heatmap.rows[0])
-        header = [" "] * (weeks * 2)
-        for column, name in heatmap.month_labels():
-            start = column * 2
-            if all(ch == " " for ch in header[max(0, start - 1) : start + len(name)]):
-                header[start : start + len(name)] = list(name)
         text = Text()
-        text.append(LABEL + "".join(header).rstrip() + "\n", style="dim")
+        text.append(LABEL + heatmap.month_header() + "\n", style="dim")
         for weekday, row in enumerate(heatmap.rows):
             text.append(f"{WEEKDAY_NAMES[weekday]} ", style="dim")
             cells = [heatmap.level(count) for count in row]
