@@ -229,6 +229,7 @@ class Voice:
         self._history: list[SpokenPhrase] = []
         self._failed = False
         self._closed = False
+        self._pending = 0
         self._thread = threading.Thread(target=self._run, name="stretchbreak-voice", daemon=True)
         self._thread.start()
 
@@ -239,7 +240,15 @@ class Voice:
     def say(self, text: str) -> None:
         """Queue `text` to be spoken now; returns at once."""
         if not self._closed and not self._failed:
+            with self._lock:
+                self._pending += 1
             self._queue.put((text, self._clock.monotonic()))
+
+    @property
+    def pending(self) -> int:
+        """Phrases handed over and not yet spoken or dropped."""
+        with self._lock:
+            return self._pending
 
     def history(self) -> list[SpokenPhrase]:
         with self._lock:
@@ -280,6 +289,7 @@ class Voice:
 
     def _record(self, phrase: SpokenPhrase) -> None:
         with self._lock:
+            self._pending -= 1
             self._history.append(phrase)
             del self._history[:-500]
 
