@@ -35,7 +35,7 @@ SHORT = Routine(
     ),
     transition_seconds=1,
 )
-# get ready 1, hold 6 (three, two, one at 4, 5, 6 s), get ready 1, two reps of 2 s = 11 s
+# get ready 1, hold 6 (three, two, one at 4, 5, 6 s), get ready 1, two reps of 2 s = 12 s
 
 
 class Host(App[None]):
