@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from textual.app import App
+from screen_host import ScreenHost
 from textual.pilot import Pilot
 
 from stretchbreak.adapters.speech import CommandEngine, find_engine
@@ -36,15 +36,6 @@ SHORT = Routine(
     transition_seconds=1,
 )
 # get ready 1, hold 6 (three, two, one at 4, 5, 6 s), get ready 1, two reps of 2 s = 12 s
-
-
-class Host(App[None]):
-    def __init__(self, player: Callable[[], PlayerScreen]) -> None:
-        super().__init__()
-        self._player = player
-
-    def on_mount(self) -> None:
-        self.push_screen(self._player())
 
 
 @pytest.fixture
@@ -73,7 +64,7 @@ async def test_espeak_ng_speaks_the_routine_in_order_and_on_time(
     assert isinstance(engine, CommandEngine) and engine.name == "espeak-ng"
     clock = SystemClock()
     timeline_start: list[float] = []
-    app = Host(
+    app = ScreenHost(
         lambda: PlayerScreen(
             SHORT,
             clock=clock,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from player_support import ROUTINE, shown
+from screen_host import ScreenHost
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -48,15 +49,6 @@ class FakeEngine:
             return list(self.said)
 
 
-class Host(App[None]):
-    def __init__(self, make_player: Callable[[], PlayerScreen]) -> None:
-        super().__init__()
-        self._make_player = make_player
-
-    def on_mount(self) -> None:
-        self.push_screen(self._make_player())
-
-
 @pytest.fixture
 def history() -> Iterator[HistoryWriter]:
     writer = HistoryWriter(MemoryRecorder())
@@ -72,8 +64,8 @@ def _host(
     voice: bool = True,
     routine: Routine = ROUTINE,
     tick_seconds: float | None = None,
-) -> Host:
-    return Host(
+) -> ScreenHost:
+    return ScreenHost(
         lambda: PlayerScreen(
             routine,
             clock=clock,
@@ -171,7 +163,7 @@ async def test_without_an_engine_the_player_says_once_that_voice_is_unavailable(
         assert not player.voice_on
         await pilot.press("v")
         await pilot.press("v")
-        messages = [n.message for n in app._notifications]
+        messages = [message for message, _ in app.notes]
         assert len(messages) == 1
         assert messages[0].startswith("Voice unavailable: no speech engine found")
         assert "espeak-ng" in messages[0]
@@ -185,14 +177,14 @@ async def test_an_engine_that_fails_is_reported_once_and_the_run_goes_on(
     engine = FakeEngine(fail=True)
     app = _host(clock, history, engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: bool(app._notifications))
+        await _until(pilot, lambda: bool(app.notes))
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = [message for message, _ in app.notes]
         assert messages == ["Voice unavailable: fake could not speak: no sound card"]
         assert not _player(app).voice_on
         await pilot.press("v")
         await _walk(pilot, clock, 10)
-        assert len(app._notifications) == 1
+        assert len(app.notes) == 1
         assert shown(app, "countdown") == "0:15"  # type: ignore[arg-type]
 
 
