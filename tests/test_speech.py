@@ -142,7 +142,8 @@ def test_a_failing_engine_is_reported_once_and_then_stays_quiet() -> None:
     voice.say("Two.")
     _wait(lambda: bool(reports))
     assert voice.failed
-    assert reports == ["fake-tts could not speak: no voice"]
+    expected = "fake-tts could not speak: no voice (check that sound plays: fake-tts hello)"
+    assert reports == [expected]
     voice.say("Three.")
     voice.close(wait=2)
-    assert reports == ["fake-tts could not speak: no voice"]
+    assert reports == [expected]

@@ -83,7 +83,10 @@ class CommandEngine:
             raise SpeechError(f"{self.name} took longer than {PHRASE_TIMEOUT:.0f} s to speak")
         complaint = _error_line(outcome.stderr)
         if outcome.returncode != 0 or complaint:
-            raise SpeechError(f"{self.name} could not speak: {complaint or outcome.error_text()}")
+            raise SpeechError(
+                f"{self.name} could not speak: {complaint or outcome.error_text()} "
+                f"(check that sound plays: {self.name} hello)"
+            )
 
     def close(self) -> None:
         pass
@@ -255,16 +258,23 @@ class Voice:
             return list(self._history)
 
     def close(self, wait: float = 0.0) -> None:
-        """Stop after the phrase being spoken (waits up to `wait` seconds for it)."""
+        """Stop once the phrases already queued are said (waits up to `wait` seconds); the
+        worker then closes the engine, so a last "Done." is not cut off."""
         if self._closed:
             return
         self._closed = True
         self._queue.put(None)
         if wait > 0:
             self._thread.join(wait)
-        self.engine.close()
 
     def _run(self) -> None:
+        try:
+            self._speak_queued()
+        finally:
+            with contextlib.suppress(Exception):
+                self.engine.close()
+
+    def _speak_queued(self) -> None:
         while True:
             item = self._queue.get()
             if item is None or self._failed:
