@@ -20,7 +20,12 @@ from stretchbreak.core.library import load_library
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.plain_player import PlainPlayer
 from stretchbreak.service.history import MemoryRecorder
-from stretchbreak.service.routine_files import FIGURE_CELLS, RoutineFolders, describe_routine
+from stretchbreak.service.routine_files import (
+    FIGURE_CELLS,
+    RoutineFolders,
+    describe_dose,
+    describe_routine,
+)
 from stretchbreak.ui.screens.browser import RoutineBrowserScreen
 
 BRAILLE = re.compile("[\u2801-\u28ff]")
@@ -70,8 +75,11 @@ def test_routines_show_draws_the_start_pose_under_a_step_with_a_figure() -> None
     for row in drawn:
         assert f"    {row}\n" in chin
     # the figure sits between the dose and the cues
-    assert chin.index(drawn[0]) < chin.index("- Keep your gaze level")
-    assert "5 reps at 8 s/rep" in chin.split(drawn[0])[0]
+    step = next(
+        s for s in load_catalog().routines["desk-posture-reset"].steps if s.name == "Chin tuck"
+    )
+    assert chin.index(drawn[0]) < chin.index(f"- {step.cues[0]}")
+    assert describe_dose(step) in chin.split(drawn[0])[0]
 
 
 def test_a_sided_step_says_which_side_is_drawn_and_a_step_without_figure_has_none(
