@@ -61,6 +61,7 @@ def doctor(send_test: bool) -> None:
     _check_notifications(report, config.notify.desktop, send_test)
     _check_terminal_notifications(report, os.environ, config.notify.terminal)
     _check_idle(report, config.idle.enabled)
+    _check_voice(report, config.player.voice)
     _check_config(report)
     _check_routines(report, config.breaks.micro_routine, config.breaks.movement_routines)
     _check_history(report)
@@ -142,6 +143,28 @@ def _check_idle(report: Report, enabled: bool) -> None:
         close()
     if not enabled:
         report.info("idle time is not credited as a break ([idle] enabled = false)")
+
+
+def _check_voice(report: Report, enabled: bool) -> None:
+    """Which speech engine the player's voice would use (nothing is spoken here)."""
+    from stretchbreak.adapters.speech import find_engine, install_hint
+
+    report.section("Voice guidance")
+    engine = find_engine()
+    if engine is not None:
+        report.ok(f"speech engine: {engine.name}")
+    elif enabled:
+        report.fail(
+            f"no speech engine found: {install_hint()}",
+            f"voice is on ([player] voice = true) but no speech engine is installed: "
+            f"{install_hint()}, or set voice = false",
+        )
+    else:
+        report.warn(f"no speech engine found (voice is optional): {install_hint()}")
+    if not enabled:
+        report.info(
+            "voice is off in config.toml ([player] voice = false); press v in the player to try it"
+        )
 
 
 def _check_config(report: Report) -> None:

@@ -129,7 +129,8 @@ def show_command(routine_id: str) -> None:
     """
     catalog = load_catalog()
     routine = _find_routine(catalog, routine_id)
-    for line in describe_routine(routine, _source_text(routine, catalog)):
+    library, _problems = RoutineFolders.default().library(routine.source)
+    for line in describe_routine(routine, _source_text(routine, catalog), library):
         _echo(line)
 
 

@@ -55,9 +55,20 @@ class _StartCommand(click.Command):
     default=None,
     help="Play the routine's optional steps too (default: the `include_optional` setting).",
 )
+@click.option(
+    "--voice/--no-voice",
+    "voice",
+    default=None,
+    help="Spoken guidance in the full-screen player (default: the `voice` setting; "
+    "`v` toggles it while playing). Not with --plain, where your screen reader speaks.",
+)
 @click.pass_context
 def start(
-    ctx: click.Context, routine_id: str | None, plain: bool, with_optional: bool | None
+    ctx: click.Context,
+    routine_id: str | None,
+    plain: bool,
+    with_optional: bool | None,
+    voice: bool | None,
 ) -> None:
     """Play a routine now. With no ROUTINE_ID, choose one from a list.
 
@@ -72,7 +83,11 @@ def start(
     Exit codes: 0 completed; 1 stopped early or no routine chosen; 2 unknown routine id or bad
     usage; 130 interrupted with Ctrl-C (--plain), saved as a partial session.
     """
-    ctx.exit(play(routine_id, plain=plain, with_optional=with_optional))
+    if plain and voice:
+        raise click.UsageError(
+            "--voice is for the full-screen player; --plain prints lines for a screen reader."
+        )
+    ctx.exit(play(routine_id, plain=plain, with_optional=with_optional, voice=voice))
 
 
 def play(
@@ -81,6 +96,7 @@ def play(
     plain: bool,
     with_optional: bool | None,
     trigger: Trigger = "on_demand",
+    voice: bool | None = None,
 ) -> int:
     """Play a routine here (as `start` does), crediting a running engine; the exit code."""
     from stretchbreak.cli.credit import EngineCredit
@@ -104,7 +120,8 @@ def play(
         if routine is not None and plain:
             code = _run_plain(routine, config, include_optional, credit, trigger)
         else:
-            code = _run_full_screen(catalog, routine, config, include_optional, credit)
+            use_voice = config.player.voice if voice is None else voice
+            code = _run_full_screen(catalog, routine, config, include_optional, credit, use_voice)
     finally:
         if credit is not None:
             credit.close()
@@ -195,6 +212,7 @@ def _run_full_screen(
     config: Config,
     include_optional: bool,
     credit: EngineCredit | None = None,
+    voice: bool = False,
 ) -> int:
     from stretchbreak.service.history import HistoryWriter, StoreRecorder
     from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
@@ -205,7 +223,11 @@ def _run_full_screen(
         recorder = credit.wrap(recorder)
     history = HistoryWriter(recorder)
     settings = PlayerSettings(
-        bell=config.player.bell, include_optional=include_optional, keys=config.keys
+        bell=config.player.bell,
+        include_optional=include_optional,
+        voice=voice,
+        voice_rate=config.player.voice_rate,
+        keys=config.keys,
     )
     playable = [r for r in catalog.routines.values() if r.played_steps(include_optional)]
     app = PlayerApp(

@@ -92,6 +92,8 @@ class PlayerConfig:
 
     bell: bool = True
     include_optional: bool = False
+    voice: bool = False
+    voice_rate: int = 170
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +379,13 @@ _STREAK = (
 _PLAYER = (
     _Key("bell", "Bell at each step change.", _read_bool),
     _Key("include_optional", "Play the optional steps of routines too.", _read_bool),
+    _Key(
+        "voice",
+        "Spoken guidance (exercise, first cue, sides, reps, countdown); needs espeak-ng, "
+        "say or Windows speech.",
+        _read_bool,
+    ),
+    _Key("voice_rate", "Speaking rate in words per minute (80-400).", _int_reader(80, 400)),
 )
 _IDLE = (
     _Key("enabled", "Count time away from keyboard and mouse as a natural break.", _read_bool),

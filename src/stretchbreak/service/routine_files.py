@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stretchbreak import paths
+from stretchbreak.core.figure_render import render_figure_text
 from stretchbreak.core.loader import (
     Catalog,
     Exercise,
@@ -329,8 +330,18 @@ def clock_text(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def describe_routine(routine: Routine, source_text: str) -> list[str]:
-    """The lines that describe a routine (`routines show`, the browser's preview), unescaped."""
+FIGURE_CELLS = (20, 8)
+"""Width x height in braille cells of the start pose drawn under a step in a description."""
+BLANK_CELL = "\u2800"
+
+
+def describe_routine(
+    routine: Routine, source_text: str, library: Mapping[str, Exercise] | None = None
+) -> list[str]:
+    """The lines that describe a routine (`routines show`, the browser's preview), unescaped.
+
+    With `library` (`RoutineFolders.library`), a step built from an exercise with a figure gets
+    its start pose drawn under its dose (for the right side; the side text says which way)."""
     lines = [f"{routine.name} ({routine.id})"]
     if routine.summary:
         lines.append(routine.summary)
@@ -347,6 +358,7 @@ def describe_routine(routine: Routine, source_text: str) -> list[str]:
         timing = clock_text(step.total_seconds) + (", optional" if step.optional else "")
         lines.append(f"{number:>2}. {step.name} ({timing})")
         lines.append(f"    {describe_dose(step)}")
+        lines.extend(_figure_lines(step, library or {}))
         lines.extend(f"    - {cue}" for cue in step.cues)
         if step.caution:
             lines.append(f"    Caution: {step.caution}")
@@ -355,6 +367,23 @@ def describe_routine(routine: Routine, source_text: str) -> list[str]:
     with_optional = routine.total_seconds(include_optional=True)
     if with_optional != routine.total_seconds():
         lines.append(f"With the optional steps: {clock_text(with_optional)}")
+    return lines
+
+
+def _figure_lines(step: Step, library: Mapping[str, Exercise]) -> list[str]:
+    exercise = library.get(step.exercise) if step.exercise is not None else None
+    if exercise is None or exercise.figure is None:
+        return []
+    figure = exercise.figure
+    drawing = render_figure_text(figure, "start", *FIGURE_CELLS)
+    rows = [row.rstrip(BLANK_CELL) for row in drawing]
+    while rows and not rows[-1]:
+        rows.pop()  # no empty braille rows around the figure
+    while rows and not rows[0]:
+        rows.pop(0)
+    lines = [f"    {row}" for row in rows]
+    if figure.side_text and step.sides != "none":
+        lines.append(f"    (right side: {figure.side_text}; mirrored for the left)")
     return lines
 
 

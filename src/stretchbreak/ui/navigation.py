@@ -228,6 +228,8 @@ class Navigation(App[int]):
             trigger=trigger,
             include_optional=include,
             bell=config.player.bell,
+            voice=config.player.voice,
+            voice_rate=config.player.voice_rate,
             tick_seconds=DEFAULT_TICK_SECONDS if self.deps.realtime else None,
         )
         self.push_screen(player, self._played)

@@ -27,6 +27,8 @@ class PlayerSettings:
 
     bell: bool = True
     include_optional: bool = False
+    voice: bool = False
+    voice_rate: int = 170
     keys: Mapping[str, str] | None = None
     """Binding id -> key, from the config's `[keys]` table."""
 
@@ -86,6 +88,8 @@ class PlayerApp(App[SessionOutcome | None]):
             history=self._history,
             include_optional=self._settings.include_optional,
             bell=self._settings.bell,
+            voice=self._settings.voice,
+            voice_rate=self._settings.voice_rate,
             tick_seconds=self._tick_seconds,
         )
         self.push_screen(player, self._played)

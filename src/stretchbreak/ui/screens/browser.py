@@ -14,7 +14,8 @@ ends normally, so nothing is allowed to escape that block).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -30,8 +31,8 @@ from textual.widgets.data_table import ColumnKey
 
 from stretchbreak.core.catalog_reload import keep_last_good
 from stretchbreak.core.display import format_duration, printable
-from stretchbreak.core.loader import Catalog, RoutineProblem
-from stretchbreak.core.routine import AREAS, Routine
+from stretchbreak.core.loader import Catalog, Exercise, RoutineProblem
+from stretchbreak.core.routine import AREAS, Routine, Source
 from stretchbreak.service.routine_files import (
     EditorError,
     RoutineFileError,
@@ -51,6 +52,8 @@ _NAME_WIDTH = 28
 _AREAS_WIDTH = 16
 _MIN_TABLE_WIDTH = 80
 """The table's width with the narrowest name and areas columns (cells, padding, scrollbar)."""
+
+_log = logging.getLogger(__name__)
 
 
 def matches(routine: Routine, query: str) -> bool:
@@ -239,6 +242,8 @@ class RoutineBrowserScreen(Screen[str | None]):
         self._folders = folders
         self._catalog = catalog if catalog is not None else folders.load()
         self._kept: dict[str, tuple[RoutineProblem, ...]] = {}
+        self._libraries: dict[str, Mapping[str, Exercise]] = {}
+        """Exercise library per routine source, read once per (re)load, for the figures."""
         self._include_optional = include_optional
         self._run_command = run_command if run_command is not None else self._run_suspended
 
@@ -399,7 +404,7 @@ class RoutineBrowserScreen(Screen[str | None]):
         source: str = routine.source
         if routine.source == "user" and routine.id in self._catalog.overridden:
             source = "user (replaces bundled)"
-        lines = describe_routine(routine, source)
+        lines = describe_routine(routine, source, self._library(routine.source))
         for number, line in enumerate(lines):
             shown = printable(line)
             if routine.path is not None and line.startswith("source: "):
@@ -412,6 +417,16 @@ class RoutineBrowserScreen(Screen[str | None]):
                 text.append(shown)
             text.append("\n")
         return text
+
+    def _library(self, source: Source) -> Mapping[str, Exercise]:
+        """The exercises (with their figures) the routine's steps come from."""
+        if source not in self._libraries:
+            try:
+                self._libraries[source] = self._folders.library(source)[0]
+            except OSError as error:  # the preview still shows the routine, without figures
+                _log.warning("exercise library unreadable: %s", error)
+                self._libraries[source] = {}
+        return self._libraries[source]
 
     @on(DataTable.RowHighlighted, "#routines")
     def _highlighted(self) -> None:
@@ -464,6 +479,7 @@ class RoutineBrowserScreen(Screen[str | None]):
         reloaded = keep_last_good(self._catalog, self._folders.load())
         self._catalog = reloaded.catalog
         self._kept = reloaded.kept
+        self._libraries.clear()
         self._refill(select)
 
     def action_copy(self) -> None:

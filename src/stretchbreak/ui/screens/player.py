@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import ClassVar
@@ -23,11 +23,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Button, Digits, Footer, Static
 
 from stretchbreak import paths
+from stretchbreak.adapters.speech import (
+    DEFAULT_RATE,
+    SpeechEngine,
+    Voice,
+    find_engine,
+    install_hint,
+    wav_dir_from_env,
+)
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.display import format_duration, printable
 from stretchbreak.core.figure import Figure
@@ -42,6 +51,7 @@ from stretchbreak.core.session import (
     SessionView,
 )
 from stretchbreak.core.store import Trigger
+from stretchbreak.core.voice_script import VoiceCursor, voice_script
 from stretchbreak.service.history import HistoryWriter, RunRecord
 from stretchbreak.ui.widgets.figure import FigureView, figure_moment, side_words
 from stretchbreak.ui.widgets.quiet_progress import QuietProgressBar
@@ -128,6 +138,7 @@ class PlayerScreen(Screen[PlayerResult]):
         Binding("n,right", "skip", "Skip", id="player.skip"),
         Binding("p,left", "back", "Back", id="player.back"),
         Binding("r", "restart", "Restart step", id="player.restart"),
+        Binding("v", "toggle_voice", "Voice", id="player.voice"),
         Binding("q,escape", "stop", "Quit", id="player.quit"),
     ]
 
@@ -146,6 +157,9 @@ class PlayerScreen(Screen[PlayerResult]):
         tick_seconds: float | None = DEFAULT_TICK_SECONDS,
         figures: Mapping[str, Figure] | None = None,
         show_figure: bool | None = None,
+        voice: bool = False,
+        voice_rate: int = DEFAULT_RATE,
+        speech: Callable[[], SpeechEngine | None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -156,11 +170,15 @@ class PlayerScreen(Screen[PlayerResult]):
         `figures` maps library exercise ids to their figures (default: read from the bundled and
         the user's exercise library). `show_figure=False` plays without the animated figure;
         by default it is shown unless the environment sets STRETCHBREAK_NO_FIGURE=1.
+        `voice` starts with spoken guidance on (the `v` key toggles it); `speech` finds the
+        engine when voice is first switched on (default: the platform's, see
+        `adapters.speech.find_engine`).
         """
         super().__init__(name=name, id=id, classes=classes)
         if tick_seconds is not None and tick_seconds < 0.25:
             raise ValueError("the player ticks at most 4 times a second")
         self.session = Session(routine, clock, include_optional=include_optional)
+        self._clock = clock
         self._history = history
         self._trigger: Trigger = trigger
         self._bell = bell
@@ -176,6 +194,23 @@ class PlayerScreen(Screen[PlayerResult]):
         self._show_figure = (
             show_figure if show_figure is not None else os.environ.get(NO_FIGURE_ENV) != "1"
         )
+        self._voice_wanted = voice
+        self._speech = speech or (lambda: find_engine(rate=voice_rate, wav_dir=wav_dir_from_env()))
+        self.voice: Voice | None = None
+        """The voice worker, once voice has been switched on and an engine found."""
+        self._voice_on = False
+        self._voice_warned = False
+        self._voice_cursor = VoiceCursor(
+            voice_script(self.session.timeline, self._figures), self.session.timeline
+        )
+        self._phase_index = 0
+
+    class VoiceFailed(Message):
+        """The voice worker could not speak (posted from its thread)."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
 
     @property
     def ticking(self) -> bool:
@@ -213,6 +248,8 @@ class PlayerScreen(Screen[PlayerResult]):
         if self._tick_seconds is not None:
             self._timer = self.set_interval(self._tick_seconds, self.tick, pause=True)
         self.session.start()
+        if self._voice_wanted:
+            self._set_voice(True)
         self._handle([])  # no bell for the first phase: the player has only just opened
 
     def on_screen_resume(self) -> None:
@@ -225,6 +262,8 @@ class PlayerScreen(Screen[PlayerResult]):
 
     def on_unmount(self) -> None:
         """Closing the app mid-run still records the run, as aborted."""
+        if self.voice is not None:
+            self.voice.close()
         if not self.session.finished:
             for event in self.session.abort():
                 if isinstance(event, SessionFinished):
@@ -257,6 +296,60 @@ class PlayerScreen(Screen[PlayerResult]):
     def action_restart(self) -> None:
         self._handle(self.session.restart_step())
 
+    def action_toggle_voice(self) -> None:
+        self._set_voice(not self._voice_on)
+        self._show(self.session.view())
+
+    @property
+    def voice_on(self) -> bool:
+        return self._voice_on
+
+    def _set_voice(self, on: bool) -> None:
+        """Switch spoken guidance; the first time on, find the engine (a toast if none)."""
+        if on and self.voice is None:
+            engine = self._speech()
+            if engine is None:
+                self._voice_unavailable(f"no speech engine found; {install_hint()}")
+                return
+            self.voice = Voice(engine, self._clock, on_failure=self._post_voice_failure)
+        if on and self.voice is not None and self.voice.failed:
+            self._voice_unavailable("the speech engine failed earlier (see the log)")
+            return
+        self._voice_on = on  # the cursor kept walking while voice was off: nothing past is said
+
+    def _post_voice_failure(self, reason: str) -> None:
+        self.post_message(self.VoiceFailed(reason))
+
+    def on_player_screen_voice_failed(self, message: VoiceFailed) -> None:
+        self._voice_on = False
+        self._voice_unavailable(message.reason)
+        self._show(self.session.view())
+
+    def _voice_unavailable(self, reason: str) -> None:
+        """Say once per player that voice cannot be used, and why."""
+        _log.warning("voice unavailable: %s", reason)
+        if not self._voice_warned:
+            self._voice_warned = True
+            self.notify(
+                f"Voice unavailable: {printable(reason)}",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+
+    def _speak(self, view: SessionView, end: bool = False) -> None:
+        """Hand the voice the lines due now (it speaks them on its own thread)."""
+        if end:
+            lines = self._voice_cursor.advance(len(self.session.timeline.phases), 0.0)
+        elif view.paused:
+            return
+        else:
+            lines = self._voice_cursor.advance(self._phase_index, _within(view))
+        # the cursor walks even while voice is off, so switching it on says nothing already past
+        if self._voice_on and self.voice is not None:
+            for line in lines:
+                self.voice.say(line.text)
+
     def action_stop(self) -> None:
         """Ask before stopping; the run is paused while the question is up."""
         was_paused = self.session.paused
@@ -276,12 +369,18 @@ class PlayerScreen(Screen[PlayerResult]):
         """React to what the engine reported: bells, the end, then the display and the timer."""
         phase_bell = any(isinstance(e, PhaseStarted) and not e.by_user for e in events)
         for event in events:
+            if isinstance(event, PhaseStarted):
+                self._phase_index = event.index
+                if event.by_user:
+                    self._voice_cursor.jump(event.index)
             if isinstance(event, SessionFinished):
                 self._end(event.outcome, natural=event.outcome.status == "completed")
                 return
         if phase_bell:
             self._ring()
-        self._show(self.session.view())
+        view = self.session.view()
+        self._speak(view)
+        self._show(view)
         self._sync_timer()
 
     def _end(self, outcome: SessionOutcome, natural: bool) -> None:
@@ -289,6 +388,7 @@ class PlayerScreen(Screen[PlayerResult]):
             self._timer.stop()
             self._ticking = False
         if natural:
+            self._speak(self.session.view(), end=True)
             self._ring()
             if self._bell:
                 self.app.set_timer(self.END_BELL_GAP, self.app.bell)
@@ -323,7 +423,8 @@ class PlayerScreen(Screen[PlayerResult]):
     def _show(self, view: SessionView) -> None:
         step_count = view.step_count
         routine_name = printable(view.routine.name)
-        self._put("title", f"{routine_name} · Step {view.step_number} of {step_count}")
+        voice = " · Voice on" if self._voice_on else ""
+        self._put("title", f"{routine_name} · Step {view.step_number} of {step_count}{voice}")
         self._put("exercise", printable(view.step.name))
         self._put("phase", " · ".join((view.phase.label, *self._indicators(view))))
         self._put_digits(format_duration(view.phase_remaining))
@@ -394,6 +495,11 @@ class PlayerScreen(Screen[PlayerResult]):
         if self._shown.get(widget_id) != value:
             self._shown[widget_id] = value
             self.query_one(f"#{widget_id}", QuietProgressBar).update(total=total, progress=value[1])
+
+
+def _within(view: SessionView) -> float:
+    """Seconds into the current phase."""
+    return max(0.0, view.phase.seconds - view.phase_remaining)
 
 
 def _state_text(view: SessionView) -> str:
