@@ -1,6 +1,6 @@
 """`stretchbreak service`: the break engine with no UI (and without importing Textual).
 
-It schedules, notifies, follows idle and suspend, writes history and the status file, holds the
+It schedules, notifies, follows idle and suspend, writes history, holds the
 single-instance lock, serves the control socket (`service.control`, host "service"), logs to the
 log file, and stops cleanly on SIGTERM / SIGINT / SIGHUP. Whatever it cannot do at start-up it
 says in one line on stderr (what to do), logs with the traceback, releases and exits 1.
