@@ -111,7 +111,7 @@ def test_naive_times_are_refused() -> None:
         ),
         (
             working(next_break_at=datetime(2026, 3, 10, 14, 13, 40, tzinfo=BERLIN)),
-            "Next break 14:13 (in under a minute): Neck reset · streak 4 days",
+            "Next break 14:13 (in 40 s): Neck reset · streak 4 days",
         ),
         (
             working(next_break_at=datetime(2026, 3, 10, 15, 18, tzinfo=BERLIN)),

@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal, TypeVar, cast
 
+from stretchbreak.core.display import clock_time, countdown
+
 StatusState = Literal[
     "working",
     "warning",
@@ -180,25 +182,25 @@ def describe_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> st
             line += f" ({_time_left(snapshot.break_ends_at - now)} left)"
     elif state == "paused":
         if snapshot.paused_until is not None:
-            line = f"Paused until {_clock_time(snapshot.paused_until, now, zone)}"
+            line = f"Paused until {clock_time(snapshot.paused_until, now, zone)}"
         else:
             line = "Paused until you resume"
     elif state == "away":
         line = "Away"
         if snapshot.away_since is not None:
-            line += f" since {_clock_time(snapshot.away_since, now, zone)}"
+            line += f" since {clock_time(snapshot.away_since, now, zone)}"
     elif state == "snoozed":
         until = snapshot.snoozed_until or snapshot.next_break_at
         line = "Snoozed"
         if until is not None:
-            line += f" until {_clock_time(until, now, zone)} ({_countdown(until - now)}"
+            line += f" until {clock_time(until, now, zone)} ({_countdown(until - now)}"
             line += f", {_snoozes_left(snapshot.snoozes_left)})" if _has_left(snapshot) else ")"
         elif _has_left(snapshot):
             line += f" ({_snoozes_left(snapshot.snoozes_left)})"
         if routine:
             line += f": {routine}"
     elif state == "warning" and snapshot.next_break_at is not None:
-        when = _clock_time(snapshot.next_break_at, now, zone)
+        when = clock_time(snapshot.next_break_at, now, zone)
         line = f"Break {_countdown(snapshot.next_break_at - now)} ({when})"
         if routine:
             line += f": {routine}"
@@ -232,7 +234,7 @@ def short_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> str:
     if state == "paused":
         if snapshot.paused_until is None:
             return "Paused"
-        return f"Paused until {_clock_time(snapshot.paused_until, now, zone)}"
+        return f"Paused until {clock_time(snapshot.paused_until, now, zone)}"
     if state == "away":
         return "Away"
     if state == "off_hours":
@@ -267,23 +269,14 @@ def i3blocks_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> di
 
 
 def _countdown(left: timedelta) -> str:
-    if left <= timedelta(0):
-        return "due now"
-    if left < timedelta(minutes=1):
-        return "in under a minute"
-    return f"in {_time_left(left)}"
+    """ "in 12 min", "in 42 s", "due now": the dashboard's wording (`core.display.countdown`)."""
+    return countdown(left.total_seconds())[0]
 
 
 def _time_left(left: timedelta) -> str:
-    """ "12 min", "1 h 05 min", "under a minute" (minutes rounded up)."""
-    seconds = max(0, int(left.total_seconds()))
-    if seconds < 60:
-        return "under a minute" if seconds else "0 min"
-    minutes = -(-seconds // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+    """ "12 min", "1 h 05 min", "42 s": the same rounding as the dashboard's countdown."""
+    text = _countdown(left)
+    return "0 s" if text == "due now" else text.removeprefix("in ")
 
 
 def _has_left(snapshot: StatusSnapshot) -> bool:
@@ -302,24 +295,18 @@ def _next_break(snapshot: StatusSnapshot, routine: str, now: datetime, zone: tzi
     prefix = "Outside working hours" if snapshot.state == "off_hours" else "Working"
     if snapshot.next_break_at is None:
         return f"{prefix} · no break scheduled"
-    when = _clock_time(snapshot.next_break_at, now, zone)
+    when = clock_time(snapshot.next_break_at, now, zone)
     line = f"Next break {when} ({_countdown(snapshot.next_break_at - now)})"
     if snapshot.state == "off_hours":
         line = f"{prefix} · next break {when}"
     return f"{line}: {routine}" if routine else line
 
 
-def _clock_time(moment: datetime, now: datetime, zone: tzinfo) -> str:
-    local = moment.astimezone(zone)
-    if local.date() == now.astimezone(zone).date():
-        return local.strftime("%H:%M")
-    if abs(local - now) < timedelta(days=6):
-        return local.strftime("%a %H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
-
-
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text).strip()
+    """A routine name for a bar: no control characters, and no `%{` / `#[` that polybar or tmux
+    would read as a format tag (polybar has no escape for `%{`: a zero-width space splits it)."""
+    text = _CONTROL.sub(" ", text).strip()
+    return text.replace("%{", "%\u200b{").replace("#[", "#\u200b[")
 
 
 def _iso(moment: datetime | None) -> str | None:
