@@ -477,7 +477,14 @@ class BreakPolicy:
         if self._away_since is not None and idle is not None:
             back_at = now - timedelta(seconds=max(idle, 0.0))
             if back_at > self._away_since:
-                events.extend(self._come_back(back_at))
+                came_back = self._come_back(back_at)
+                events.extend(came_back)
+                # One absence, one credit: the idle time that follows the input is part of the
+                # same absence, so a kind the time away already counted is not counted again
+                # as an idle break (in this tick or while that idle stretch lasts).
+                for event in came_back:
+                    if isinstance(event, NaturalBreak):
+                        self._idle_credited.update(event.kinds)
         quiet = self._pause is not None or self._running is not None or not self._in_hours
         if not quiet and self._away_since is None:
             suspend = gap_seconds if gap_seconds is not None and gap_seconds > 0 else None
