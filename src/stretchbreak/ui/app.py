@@ -273,7 +273,10 @@ class StretchbreakApp(Navigation):
                     screen.pop_until_active()
                 self.pop_screen()
         elif self._due_screen is not None:
-            self._due_screen.show(info)
+            if self._due_screen.is_mounted:
+                self._due_screen.show(info)
+            else:  # pushed a moment ago, not composed yet: update it once it is
+                self.call_after_refresh(self._sync_due_panel)
         elif self.screen is self._dashboard and info != self._due_dismissed:
             self.clear_notifications()  # the panel replaces the warnings that led up to it
             self._due_screen = BreakDueScreen(info)
