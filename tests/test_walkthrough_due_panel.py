@@ -1,6 +1,6 @@
-"""The due panel when the due text changes twice in a row (wave-2 walkthrough: the second
-change reached the panel before it was composed: NoMatches, logged as a failed listener,
-and the panel kept the old text)."""
+"""The dashboard in odd moments (wave-2 walkthrough): the due text changing twice before the
+panel is drawn (NoMatches, logged as a failed listener, the panel kept the old text); an engine
+that cannot start (the routine browser was empty)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,17 @@ async def test_a_second_due_change_before_the_panel_is_drawn_updates_it(tmp_path
         assert isinstance(screen, BreakDueScreen)
         shown = str(screen.query_one("#due-when", Static).render())
         assert shown == "Due since 10:20 · counts as missed at 10:50"
+
+
+async def test_when_the_engine_cannot_start_the_routines_can_still_be_browsed(
+    tmp_path: Path,
+) -> None:
+    harness = Harness(tmp_path)
+    (tmp_path / "dashboard.lock").mkdir()  # the lock file is a folder: start-up fails
+    app = harness.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.engine is None
+        assert "desk-move" in app.catalog.routines

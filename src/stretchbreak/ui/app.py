@@ -16,6 +16,8 @@ back on the dashboard, so a key typed into a field elsewhere never answers it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -112,6 +114,12 @@ class StretchbreakApp(Navigation):
             log.info("attaching to the engine of pid %s", running.pid)
             self._follow_service()
             return
+        except Exception:
+            # No break engine (the worker's failure says why), but the routines can still be
+            # browsed and played by hand.
+            with contextlib.suppress(Exception):
+                self._catalog = await asyncio.to_thread(self.deps.load_catalog)
+            raise
         self.engine, self._catalog = engine, engine.catalog
         self.link = HostedLink(engine, self.toast)
         self.refresh_bindings()
