@@ -43,3 +43,8 @@ async def test_when_the_engine_cannot_start_the_routines_can_still_be_browsed(
         await settle(pilot)
         assert app.engine is None
         assert "desk-move" in app.catalog.routines
+        notes: list[str] = []
+        app.notify = lambda message, **_kw: notes.append(str(message))  # type: ignore[method-assign]
+        app.start_routine("desk-move")
+        assert notes and notes[-1].startswith("No break engine: ")
+        assert "not a regular file" in notes[-1]  # why, not "not connected yet"

@@ -89,6 +89,7 @@ class StretchbreakApp(Navigation):
         self._due_screen: BreakDueScreen | None = None
         self._due_dismissed: DueInfo | None = None
         self._writer: HistoryWriter | None = None
+        self._start_failure: str | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -207,6 +208,7 @@ class StretchbreakApp(Navigation):
             timeout=60,
         )
         if event.worker.group == "startup":
+            self._start_failure = str(error)
             self._dashboard.show(failed_view(str(error)), due=False)
 
     # --- engine events ----------------------------------------------------------------------
@@ -310,7 +312,10 @@ class StretchbreakApp(Navigation):
 
     def _send(self, cmd: str, **args: str | None) -> None:
         if self.link is None:
-            self.toast("Not connected to the break engine yet.", "warning")
+            if self._start_failure is not None:
+                self.toast(f"No break engine: {self._start_failure}", "warning")
+            else:
+                self.toast("Not connected to the break engine yet.", "warning")
             return
         self.link.send(cmd, **args)
 
