@@ -373,6 +373,26 @@ def test_idle_input_ends_away_at_the_moment_of_the_input() -> None:
     assert policy.state().next_break.due_at == at(9, 39, 30)
 
 
+def test_idle_input_ending_away_credits_the_absence_once() -> None:
+    """Away at 09:05, last input 09:12, still idle at 09:15: the time away and the idle time
+    after that input are one absence, recorded as one natural break (not "away" + "idle")."""
+    policy, clock = setup(AWAY_CASE)  # micro break 60 s (fallback length)
+    clock.advance(5 * 60)
+    policy.away()
+    clock.advance(10 * 60)
+    events = policy.tick(idle_seconds=3 * 60)
+    assert events[0] == AwayEnded(at(9, 12), 420.0)
+    natural = of_type(events, NaturalBreak)
+    assert [(n.kinds, n.reason) for n in natural] == [(("micro",), "away")]
+    clock.advance(5)
+    assert of_type(policy.tick(idle_seconds=3 * 60 + 5), NaturalBreak) == []
+    clock.advance(5)
+    policy.tick(idle_seconds=1)  # input: the person is at the computer again
+    clock.advance(2 * 60)
+    later = of_type(policy.tick(idle_seconds=2 * 60), NaturalBreak)
+    assert [(n.kinds, n.reason) for n in later] == [(("micro",), "idle")]  # a new absence
+
+
 def test_a_pause_ends_away_without_credit() -> None:
     policy, clock = setup(AWAY_CASE)
     policy.away()

@@ -1,7 +1,7 @@
 """Where stretchbreak keeps things: platformdirs defaults, overridable by environment variables.
 
 `STRETCHBREAK_CONFIG_DIR` holds `config.toml` and `routines/` (the user's own routines).
-`STRETCHBREAK_DATA_DIR` holds the history database, the status file, the instance lock and logs.
+`STRETCHBREAK_DATA_DIR` holds the history database, the instance lock and logs.
 Every function re-reads the environment so tests can point them at temporary folders.
 
 The folder functions only name paths; `ensure_config_dir`, `ensure_user_routines_dir`,
@@ -48,10 +48,6 @@ def database_file() -> Path:
     return data_dir() / "history.sqlite3"
 
 
-def status_file() -> Path:
-    return data_dir() / "status.json"
-
-
 def instance_lock_file() -> Path:
     return data_dir() / "dashboard.lock"
 
@@ -78,7 +74,7 @@ def ensure_user_routines_dir() -> Path:
 
 
 def ensure_data_dir() -> Path:
-    """The data folder (history, lock, status, logs), created 0700 if missing; raises
+    """The data folder (history, lock, logs), created 0700 if missing; raises
     UnsafeFolder when it belongs to another user or others can write to it."""
     folder = data_dir()
     ensure_private_dir(folder)
@@ -105,7 +101,7 @@ def folder_problems() -> list[str]:
         problem = folder_problem(folder)
         if problem is not None and problem not in problems:
             problems.append(problem)
-    files = [config_file(), database_file(), status_file(), instance_lock_file()]
+    files = [config_file(), database_file(), instance_lock_file()]
     files.append(instance_lock_file().with_name(instance_lock_file().name + ".pid"))
     log = log_file()
     files.extend([log, *sorted(log.parent.glob(log.name + ".*"))] if log.parent.is_dir() else [])

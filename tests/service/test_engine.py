@@ -144,7 +144,9 @@ async def test_snooze_outcomes(tmp_path: Path) -> None:
     try:
         nothing = engine.snooze()
         assert nothing.code == "not_applicable"
-        assert nothing.message == "Nothing to snooze: no break is due or coming up."
+        assert (
+            nothing.message == "Nothing to snooze yet: a break can be snoozed once it is announced."
+        )
         assert engine.snooze(timedelta(0)).code == "invalid"
         await advance(engine, harness, 20 * 60)
         first = engine.snooze(timedelta(minutes=10))

@@ -85,11 +85,14 @@ def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: 
         assert _wait_for(socket.exists), "the service never opened its control socket"
         second = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
-        assert second.stderr.strip() == f"stretchbreak is already running (pid {first.pid})"
+        (refusal,) = second.stderr.strip().splitlines()
+        assert refusal.startswith(f"stretchbreak is already running (pid {first.pid})")
         time.sleep(1.0)
         assert first.poll() is None  # still running
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=20) == 0
+        assert first.stderr is not None
+        assert f"stretchbreak service running (pid {first.pid})" in first.stderr.read()
     finally:
         if first.poll() is None:
             first.kill()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import NoReturn
 
@@ -39,6 +40,12 @@ _EXIT_CODES_HELP = (
     "\b\nExit codes: 0 done; 2 bad usage, unknown routine or bad duration; 3 no engine "
     "running; 4 does not apply now."
 )
+
+_LONG = re.compile(r"(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?", re.ASCII)
+"""The duration grammar without its digit limits: what a too-long duration looks like."""
+_ARGUMENTS = {"ignore_unknown_options": True}
+"""`pause -5m` reaches the DURATION check ("cannot be negative") instead of click's
+"No such option: -5"."""
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print the engine's reply as one JSON object."
@@ -96,9 +103,19 @@ def not_running(as_json: bool) -> NoReturn:
 def check_duration(text: str, name: str) -> str:
     from stretchbreak.core.durations import DurationError, parse_duration
 
+    if text.startswith("-"):
+        if text[1:2].isdigit():
+            raise click.BadParameter("a duration cannot be negative", param_hint=name)
+        raise click.NoSuchOption(text)  # options are not checked before this (see _ARGUMENTS)
     try:
         duration = parse_duration(text)
     except DurationError as error:
+        if _LONG.fullmatch(text):
+            raise click.BadParameter(
+                f"{printable(text)!r} is too long: durations go up to 9999h "
+                "(for longer, `stretchbreak pause indefinitely`, then `stretchbreak resume`)",
+                param_hint=name,
+            ) from None
         raise click.BadParameter(str(error), param_hint=name) from None
     if not duration:
         raise click.BadParameter("must be longer than 0 seconds", param_hint=name)
@@ -157,7 +174,7 @@ def break_(routine_id: str | None, plain: bool, as_json: bool) -> None:
     raise SystemExit(play(routine_id, plain=plain, with_optional=None, trigger="scheduled"))
 
 
-@click.command()
+@click.command(context_settings=_ARGUMENTS)
 @click.argument("duration", required=False, metavar="[DURATION]")
 @json_option
 def snooze(duration: str | None, as_json: bool) -> None:
@@ -174,7 +191,7 @@ def skip(as_json: bool) -> None:
     send("skip", as_json)
 
 
-@click.command()
+@click.command(context_settings=_ARGUMENTS)
 @click.argument("how_long", required=False, metavar="[DURATION|until-tomorrow|indefinitely]")
 @json_option
 def pause(how_long: str | None, as_json: bool) -> None:

@@ -69,7 +69,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 from typing import Literal
 
@@ -140,6 +140,7 @@ __all__ = [
     "Status",
     "WarningStarted",
     "counts_as_taken",
+    "tomorrow_start",
 ]
 
 COLLISION_WINDOW = timedelta(minutes=5)
@@ -235,6 +236,23 @@ class _Pause:
 
 
 _Outcome = Callable[[BreakKind, str], PolicyEvent]
+
+
+def tomorrow_start(config: Config, now: datetime, zone: tzinfo) -> datetime:
+    """Where "pause until tomorrow" ends: the first working time after the next day start.
+
+    The day starts at `[streak] day_start` (04:00 by default), so at 01:00 "tomorrow" is
+    the coming morning. If that moment falls inside working hours, it is the moment itself.
+    A front end without the policy (an attached dashboard) names the same moment with it.
+    """
+    local = now.astimezone(zone)
+    day_start = config.streak.day_start
+    boundary = datetime.combine(local.date(), day_start, tzinfo=zone).astimezone(UTC)
+    if boundary <= now:
+        next_day = local.date() + timedelta(days=1)
+        boundary = datetime.combine(next_day, day_start, tzinfo=zone).astimezone(UTC)
+    window = config.hours.window_at(boundary, zone)
+    return boundary if window is None else max(boundary, window.start)
 
 
 class BreakPolicy:
@@ -433,21 +451,8 @@ class BreakPolicy:
         return ahead
 
     def tomorrow_start(self) -> datetime:
-        """Where "pause until tomorrow" ends: the first working time after the next day start.
-
-        The day starts at `[streak] day_start` (04:00 by default), so at 01:00 "tomorrow" is
-        the coming morning. If that moment falls inside working hours, it is the moment itself.
-        """
-        now = self._clock.now()
-        zone = self._clock.zone()
-        local = now.astimezone(zone)
-        day_start = self._config.streak.day_start
-        boundary = datetime.combine(local.date(), day_start, tzinfo=zone).astimezone(UTC)
-        if boundary <= now:
-            next_day = local.date() + timedelta(days=1)
-            boundary = datetime.combine(next_day, day_start, tzinfo=zone).astimezone(UTC)
-        window = self._config.hours.window_at(boundary, zone)
-        return boundary if window is None else max(boundary, window.start)
+        """Where "pause until tomorrow" ends (see `tomorrow_start`)."""
+        return tomorrow_start(self._config, self._clock.now(), self._clock.zone())
 
     # --- time passing -----------------------------------------------------------------------
 
@@ -477,7 +482,14 @@ class BreakPolicy:
         if self._away_since is not None and idle is not None:
             back_at = now - timedelta(seconds=max(idle, 0.0))
             if back_at > self._away_since:
-                events.extend(self._come_back(back_at))
+                came_back = self._come_back(back_at)
+                events.extend(came_back)
+                # One absence, one credit: the idle time that follows the input is part of the
+                # same absence, so a kind the time away already counted is not counted again
+                # as an idle break (in this tick or while that idle stretch lasts).
+                for event in came_back:
+                    if isinstance(event, NaturalBreak):
+                        self._idle_credited.update(event.kinds)
         quiet = self._pause is not None or self._running is not None or not self._in_hours
         if not quiet and self._away_since is None:
             suspend = gap_seconds if gap_seconds is not None and gap_seconds > 0 else None

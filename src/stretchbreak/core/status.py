@@ -269,15 +269,14 @@ def i3blocks_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> di
 
 
 def _countdown(left: timedelta) -> str:
-    """The dashboard's wording exactly ("in 4 min", "in 42 s", "due now"): one function
-    (`core.display.countdown`), so the two never round differently."""
+    """ "in 12 min", "in 42 s", "due now": the dashboard's wording (`core.display.countdown`)."""
     return countdown(left.total_seconds())[0]
 
 
 def _time_left(left: timedelta) -> str:
-    """ "12 min", "1 h 05 min", "42 s": the countdown without its "in"."""
+    """ "12 min", "1 h 05 min", "42 s": the same rounding as the dashboard's countdown."""
     text = _countdown(left)
-    return "0 min" if text == "due now" else text.removeprefix("in ")
+    return "0 s" if text == "due now" else text.removeprefix("in ")
 
 
 def _has_left(snapshot: StatusSnapshot) -> bool:
@@ -304,7 +303,10 @@ def _next_break(snapshot: StatusSnapshot, routine: str, now: datetime, zone: tzi
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text).strip()
+    """A routine name for a bar: no control characters, and no `%{` / `#[` that polybar or tmux
+    would read as a format tag (polybar has no escape for `%{`: a zero-width space splits it)."""
+    text = _CONTROL.sub(" ", text).strip()
+    return text.replace("%{", "%\u200b{").replace("#[", "#\u200b[")
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import socket
+import stat
 import time
 
 from stretchbreak.service import protocol
@@ -47,7 +48,13 @@ class _Timeout(ControlError):
     """Nothing arrived before the deadline."""
 
 
-def _check_server(sock: socket.socket, target: str) -> None:
+def _shown(text: str) -> str:
+    """A path as it may be printed: control characters as visible escapes (`\\x1b`); the
+    same rule as `core.display.printable`, without its imports (this module must stay cheap)."""
+    return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" for c in text)
+
+
+def _check_server(sock: socket.socket, target: str, shown: str) -> None:
     """Refuse an endpoint served by another user: its answers (a forged streak, a fake "break
     due") must not be trusted, whoever managed to put a socket where ours belongs."""
     try:
@@ -56,11 +63,11 @@ def _check_server(sock: socket.socket, target: str) -> None:
             uid = os.stat(target).st_uid
     except OSError as error:
         sock.close()
-        raise ControlError(f"cannot check who serves {target}: {error}") from None
+        raise ControlError(f"cannot check who serves {shown}: {error}") from None
     if hasattr(os, "getuid") and uid != os.getuid():
         sock.close()
         raise ControlError(
-            f"{target} is served by another user (uid {uid}), so its answers are not trusted; "
+            f"{shown} is served by another user (uid {uid}), so its answers are not trusted; "
             "remove it, or check who can write to its folder"
         )
 
@@ -86,6 +93,17 @@ class ControlClient:
             raise NotRunning("this Python has no Unix sockets")
         if len(os.fsencode(target)) > _MAX_SOCKET_PATH:
             raise NotRunning(f"{target} is too long for a socket: no engine can listen there")
+        shown = _shown(target)
+        try:
+            if stat.S_ISLNK(os.lstat(target).st_mode):
+                raise ControlError(
+                    f"{shown} is a symbolic link, not the engine's socket, so it is not followed; "
+                    "remove it and start stretchbreak again"
+                )
+        except OSError as error:
+            if error.errno in _NOT_RUNNING_ERRNOS:
+                raise NotRunning(f"no engine answers at {shown}") from None
+            raise ControlError(f"cannot look at {shown}: {error.strerror or error}") from None
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
         try:
@@ -93,15 +111,15 @@ class ControlClient:
         except OSError as error:
             sock.close()
             if error.errno in _NOT_RUNNING_ERRNOS:
-                raise NotRunning(f"no engine answers at {target}") from None
+                raise NotRunning(f"no engine answers at {shown}") from None
             if isinstance(error, TimeoutError):
                 raise ControlError(
-                    f"the engine at {target} did not accept within {timeout:g} s"
+                    f"the engine at {shown} did not accept within {timeout:g} s"
                 ) from None
             raise ControlError(
-                f"cannot reach the engine at {target}: {error.strerror or error}"
+                f"cannot reach the engine at {shown}: {error.strerror or error}"
             ) from None
-        _check_server(sock, target)
+        _check_server(sock, target, shown)
         return cls(sock, timeout)
 
     @classmethod

@@ -146,14 +146,39 @@ def decode(line: bytes) -> dict[str, object]:
     if len(line) > MAX_LINE:
         raise ProtocolError("bad_request", f"line longer than {MAX_LINE} bytes")
     try:
-        value = json.loads(line.decode("utf-8"))
+        value = json.loads(
+            line.decode("utf-8"), parse_float=_finite_float, parse_constant=_no_constant
+        )
     except UnicodeDecodeError:
         raise ProtocolError("bad_request", "line is not UTF-8") from None
     except json.JSONDecodeError as error:
         raise ProtocolError("bad_request", f"line is not JSON ({error.msg})") from None
+    except RecursionError:
+        raise ProtocolError("bad_request", "line is nested too deeply") from None
+    except _NumberError as error:
+        raise ProtocolError("bad_request", f"line has a number out of range ({error})") from None
+    except ValueError:  # Python refuses integers over 4300 digits
+        raise ProtocolError("bad_request", "line has an integer over 4300 digits") from None
     if not isinstance(value, dict):
         raise ProtocolError("bad_request", "line is not a JSON object")
     return value
+
+
+class _NumberError(ValueError):
+    """A JSON number the protocol refuses."""
+
+
+def _finite_float(text: str) -> float:
+    """JSON numbers become floats only when finite: `1e999` would be echoed back as
+    `Infinity`, which is not JSON."""
+    number = float(text)
+    if number - number != 0:  # inf or nan, without importing math
+        raise _NumberError(f"{text[:20]} is not a finite number")
+    return number
+
+
+def _no_constant(name: str) -> object:
+    raise _NumberError(f"{name} is not JSON")
 
 
 def request(request_id: object, cmd: str, **args: object) -> dict[str, object]:

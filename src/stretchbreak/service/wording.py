@@ -93,7 +93,9 @@ def toast_for(
     if isinstance(event, SnoozeRefused):
         if event.reason == "limit":
             return "No snoozes left: start the break or skip it.", "warning"
-        return "Nothing to snooze: no break is due or coming up.", "information"
+        if event.reason == "invalid":
+            return "A snooze must be longer than zero.", "warning"
+        return "Nothing to snooze yet: a break can be snoozed once it is announced.", "information"
     return None
 
 

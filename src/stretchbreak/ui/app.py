@@ -16,6 +16,8 @@ back on the dashboard, so a key typed into a field elsewhere never answers it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -87,6 +89,7 @@ class StretchbreakApp(Navigation):
         self._due_screen: BreakDueScreen | None = None
         self._due_dismissed: DueInfo | None = None
         self._writer: HistoryWriter | None = None
+        self._start_failure: str | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -112,6 +115,12 @@ class StretchbreakApp(Navigation):
             log.info("attaching to the engine of pid %s", running.pid)
             self._follow_service()
             return
+        except Exception:
+            # No break engine (the worker's failure says why), but the routines can still be
+            # browsed and played by hand.
+            with contextlib.suppress(Exception):
+                self._catalog = await asyncio.to_thread(self.deps.load_catalog)
+            raise
         self.engine, self._catalog = engine, engine.catalog
         self.link = HostedLink(engine, self.toast)
         self.refresh_bindings()
@@ -199,6 +208,7 @@ class StretchbreakApp(Navigation):
             timeout=60,
         )
         if event.worker.group == "startup":
+            self._start_failure = str(error)
             self._dashboard.show(failed_view(str(error)), due=False)
 
     # --- engine events ----------------------------------------------------------------------
@@ -273,7 +283,10 @@ class StretchbreakApp(Navigation):
                     screen.pop_until_active()
                 self.pop_screen()
         elif self._due_screen is not None:
-            self._due_screen.show(info)
+            if self._due_screen.is_mounted:
+                self._due_screen.show(info)
+            else:  # pushed a moment ago, not composed yet: update it once it is
+                self.call_after_refresh(self._sync_due_panel)
         elif self.screen is self._dashboard and info != self._due_dismissed:
             self.clear_notifications()  # the panel replaces the warnings that led up to it
             self._due_screen = BreakDueScreen(info)
@@ -299,7 +312,10 @@ class StretchbreakApp(Navigation):
 
     def _send(self, cmd: str, **args: str | None) -> None:
         if self.link is None:
-            self.toast("Not connected to the break engine yet.", "warning")
+            if self._start_failure is not None:
+                self.toast(f"No break engine: {self._start_failure}", "warning")
+            else:
+                self.toast("Not connected to the break engine yet.", "warning")
             return
         self.link.send(cmd, **args)
 

@@ -24,6 +24,7 @@ from stretchbreak.core.keymap import (
     validate_keymap,
 )
 from stretchbreak.core.loader import Catalog
+from stretchbreak.core.policy import tomorrow_start
 from stretchbreak.service.bootstrap import EngineDeps
 from stretchbreak.service.engine import BreakEngine
 from stretchbreak.service.events import DashboardChanged
@@ -188,9 +189,11 @@ class Navigation(App[int]):
 
     def show_pause_menu(self) -> None:
         status = self._view.view.pause if self._view is not None else ""
-        tomorrow = "tomorrow"
-        if self.engine is not None and (start := self.engine.tomorrow_start()) is not None:
-            tomorrow = clock_time(start, self._clock.now(), self._clock.zone())
+        now, zone = self._clock.now(), self._clock.zone()
+        start = self.engine.tomorrow_start() if self.engine is not None else None
+        if start is None:  # attached to the service: the same rule on the same config.toml
+            start = tomorrow_start(self._user_config, now, zone)
+        tomorrow = clock_time(start, now, zone)
         paused = status.startswith("paused")
         self.push_screen(PauseMenuScreen(paused=paused, tomorrow=tomorrow), self._pause_chosen)
 
