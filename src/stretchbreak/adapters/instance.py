@@ -154,7 +154,7 @@ class InstanceGuard:
         try:
             ensure_private_dir(self.lock_path.parent)
         except UnsafeFolder as error:
-            raise InstanceLockError(f"cannot use the dashboard lock: {error}") from error
+            raise InstanceLockError(f"cannot use the instance lock: {error}") from error
         self._refuse_unsafe_files()
         try:
             self._lock.acquire(timeout=ACQUIRE_SECONDS, poll_interval=0.02)
@@ -162,7 +162,7 @@ class InstanceGuard:
             return False
         except OSError as error:
             raise InstanceLockError(
-                f"cannot take the dashboard lock {self.lock_path}: {error.strerror or error}. "
+                f"cannot take the instance lock {self.lock_path}: {error.strerror or error}. "
                 "Move the file aside, check the data folder's permissions and free space"
             ) from error
         try:
@@ -174,7 +174,7 @@ class InstanceGuard:
             if isinstance(error, InstanceLockError) or not isinstance(error, OSError):
                 raise
             raise InstanceLockError(
-                f"took the dashboard lock but could not write {self.pid_path}: "
+                f"took the instance lock but could not write {self.pid_path}: "
                 f"{error.strerror or error}. Free some disk space or make "
                 f"{self.pid_path.parent} writable, then start again"
             ) from error
@@ -212,7 +212,7 @@ class InstanceGuard:
                 _file_refusal(self.pid_path, "the pid file"),
             ):
                 if problem is not None:
-                    log.warning("not trusting the dashboard lock: %s", problem)
+                    log.warning("not trusting the instance lock: %s", problem)
                     return None
             probe = FileLock(str(self.lock_path), thread_local=False)
             try:
@@ -222,5 +222,5 @@ class InstanceGuard:
                 return pid if pid is not None and pid_alive(pid) else None
             probe.release(force=True)
         except OSError as error:
-            log.warning("cannot check the dashboard lock %s: %s", self.lock_path, error)
+            log.warning("cannot check the instance lock %s: %s", self.lock_path, error)
         return None

@@ -78,7 +78,7 @@ def _refusal(path: Path, info: os.stat_result) -> str | None:
         who = "everyone" if info.st_mode & stat.S_IWOTH else "its group"
         return (
             f"the folder {path} is writable by {who} (mode {stat.S_IMODE(info.st_mode):o}); "
-            "another user could take the dashboard lock or plant files there. "
+            "another user could take the instance lock or plant files there. "
             f"Fix: chmod 700 '{path}'"
         )
     return None
