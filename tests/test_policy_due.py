@@ -479,3 +479,27 @@ def test_a_routine_of_the_other_kind_named_for_the_due_break_is_that_break() -> 
     policy.finish_break("neck-reset", completed=True)  # both timers restart
     assert policy.state().next_break is not None
     assert policy.state().next_break.due_at == at(9, 52)
+
+
+def test_stopping_the_engine_gives_the_break_on_screen_its_outcome() -> None:
+    """Issue 9 item 6: a due break never ends without an outcome, also when the engine stops."""
+    config = all_day(breaks(micro_every=None, movement_every=timedelta(minutes=20)))
+    policy, clock = setup(config)
+    ledger = Ledger()
+    engine_run(policy, clock, 20 * 60, ledger)
+    assert [d.kind for d in ledger.dues] == ["movement"]
+    act(ledger, policy, clock, stopped := policy.stop())
+    assert [(type(e), e.kind, e.reason) for e in of_type(stopped, BreakMissed)] == [
+        (BreakMissed, "movement", "stopped")
+    ]
+    assert ledger.open == {}
+    assert policy.stop() == []  # nothing left on screen
+
+
+def test_stopping_while_a_break_is_snoozed_records_nothing_more() -> None:
+    config = all_day(breaks(micro_every=None, movement_every=timedelta(minutes=20)))
+    policy, clock = setup(config)
+    ledger = Ledger()
+    engine_run(policy, clock, 20 * 60, ledger)
+    act(ledger, policy, clock, policy.snooze())
+    assert policy.stop() == []  # the snooze was its outcome

@@ -676,6 +676,16 @@ class BreakPolicy:
 
     # --- user actions -----------------------------------------------------------------------
 
+    def stop(self) -> list[PolicyEvent]:
+        """The engine is stopping: the break on screen (due, unanswered) is recorded as missed
+        ("stopped"), so every due break keeps exactly one outcome. A snoozed break's snooze was
+        its outcome, and a break in progress stays recorded as started."""
+        head = self._head()
+        if head is None:
+            return []
+        self._records.remove(head)
+        return self._answer(head, _missed(self._clock.now(), "stopped"), host=False)
+
     def snooze(self, duration: timedelta | None = None) -> list[PolicyEvent]:
         """Push the shown (or warned-about) break by `duration` (default: the configured
         `snooze`); refused after `max_snoozes`, or when the length is not positive."""
@@ -1026,5 +1036,5 @@ def _every(config: Config, kind: BreakKind) -> timedelta | None:
     return breaks.micro_every if kind == "micro" else breaks.movement_every
 
 
-def _missed(at: datetime, reason: Literal["unanswered", "hours_ended"]) -> _Outcome:
+def _missed(at: datetime, reason: Literal["unanswered", "hours_ended", "stopped"]) -> _Outcome:
     return lambda kind, routine: BreakMissed(at, kind, routine, reason)

@@ -77,7 +77,8 @@ class BreakSkipped(BreakEvent):
 
 @dataclass(frozen=True, slots=True)
 class BreakMissed(BreakEvent):
-    reason: Literal["unanswered", "hours_ended"]
+    reason: Literal["unanswered", "hours_ended", "stopped"]
+    """`stopped`: the engine stopped (service or hosting dashboard quit) while it was due."""
     history_kind: ClassVar[str | None] = "missed"
 
 
