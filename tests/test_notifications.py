@@ -108,7 +108,7 @@ async def test_the_warning_becomes_the_due_notice_with_start_snooze_skip(tmp_pat
         assert warning.title == "Break in 1 min: Desk move"
         assert warning.actions == (("snooze", "Snooze 5 min"),)
         assert warning.category == CATEGORY_WARNING
-        assert warning.timeout_ms == 60_000  # until it falls due
+        assert warning.timeout_ms == 90_000  # until it falls due, and 30 s for the due notice
         await advance(engine, harness, 60)
         assert list(desktop.notifier.shown) == [KEY]  # one notification per break
         due = desktop.notifier.shown[KEY]

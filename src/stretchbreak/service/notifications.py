@@ -62,6 +62,10 @@ DND_RECHECK_SECONDS = 60.0
 """While a notification waits for Do Not Disturb to end, the desktop is asked again this often
 (and on each engine tick)."""
 
+WARNING_OVERLAP = timedelta(seconds=30)
+"""The warning's timeout runs this far past the due time, so the due notice replaces it on
+screen rather than following it after a gap (a busy machine may deliver the due notice late)."""
+
 _T = TypeVar("_T")
 Severity = Literal["information", "warning", "error"]
 
@@ -264,7 +268,8 @@ class NotificationCoordinator:
             ends_at = state.missed_at
         else:
             actions = [("snooze", snooze)] if state.snoozes_left > 0 else []
-            ends_at = state.next_break.due_at if state.next_break is not None else None
+            upcoming = state.next_break
+            ends_at = upcoming.due_at + WARNING_OVERLAP if upcoming is not None else None
         request = _Request(
             key,
             notice,
