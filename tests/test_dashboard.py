@@ -74,13 +74,16 @@ async def test_warning_then_due_notify_on_every_enabled_channel(tmp_path: Path) 
         assert harness.notifier.sent == [
             (
                 "Break in 1 min: Desk move",
-                "Finish what you are doing. You can snooze it in stretchbreak.",
+                "Finish what you are doing. You can snooze it in stretchbreak.\n"
+                "Snooze it with `stretchbreak snooze`, or s in the dashboard.",
             )
         ]
         await advance(pilot, harness.clock, 60)
         assert harness.notifier.sent[-1] == (
             "Time for a break: Desk move",
-            "0:22 for your neck, upper trap. Start, snooze or skip it in stretchbreak.",
+            "0:22 for your neck, upper trap. Start, snooze or skip it in stretchbreak.\n"
+            "Answer with `stretchbreak break`, `stretchbreak snooze` or `stretchbreak skip`, or"
+            " b / s / k in the dashboard.",
         )
         assert isinstance(app.screen, BreakDueScreen)
         assert line(app, "next_break") == "due now (since 10:20) · counts as missed at 10:30"

@@ -66,7 +66,8 @@ def doctor(send_test: bool) -> None:
     _check_routines(report, config.breaks.micro_routine, config.breaks.movement_routines)
     _check_history(report)
     _check_terminal(report, os.environ)
-    _check_dashboard(report)
+    engine_host = _check_dashboard(report)
+    _check_autostart(report, engine_host)
     click.echo("")
     if report.broken:
         count = len(report.broken)
@@ -269,8 +270,9 @@ def _check_terminal(report: Report, env: Mapping[str, str]) -> None:
         report.info("over SSH: desktop notifications go to the remote machine's desktop, if any")
 
 
-def _check_dashboard(report: Report) -> None:
-    """Whether a break engine runs (the headless service or a dashboard), asked over its socket."""
+def _check_dashboard(report: Report) -> str | None:
+    """Whether a break engine runs (the headless service or a dashboard), asked over its socket;
+    the host that runs it ("service", "dashboard"), None if none answers."""
     from stretchbreak.core.display import printable
     from stretchbreak.service.client import ControlClient, ControlError, NotRunning
     from stretchbreak.service.protocol import socket_path
@@ -284,17 +286,48 @@ def _check_dashboard(report: Report) -> None:
             "not running (start it with `stretchbreak service` or open the dashboard with "
             "`stretchbreak`)"
         )
-        return
+        return None
     except ControlError as error:
         where = printable(str(socket_path()))
         report.warn(f"the engine at {where} does not answer: {printable(str(error))}")
-        return
+        return None
     status = reply.get("status")
     if not isinstance(status, dict):
         report.warn(f"the engine answered without a status: {reply.get('message')}")
-        return
+        return None
     host = status.get("host") or "unknown host"
     report.ok(
         f"running: the {host} (pid {status.get('pid')}), state {status.get('state')}, "
         f"socket {printable(str(socket_path()))}"
     )
+    return str(host)
+
+
+def _check_autostart(report: Report, engine_host: str | None) -> None:
+    """Whether the service starts at login (`stretchbreak service install`) and runs now."""
+    import sys
+
+    from stretchbreak.adapters import autostart
+    from stretchbreak.core.display import printable
+
+    found = autostart.status(os.environ, sys.platform)
+    detail = printable(found.detail)
+    if found.installed:
+        report.ok(f"starts at login: {detail}")
+    elif found.path is not None:
+        report.warn(f"autostart: {detail}")
+    else:
+        report.info("does not start at login: `stretchbreak service install` sets that up")
+    if engine_host == "service":
+        report.ok("the background service runs now")
+    elif found.installed:
+        report.info(
+            "the background service is not running now: it starts at the next login"
+            + (
+                " (or now: `systemctl --user start stretchbreak`)"
+                if found.method == "systemd"
+                else " (or now: `stretchbreak service`)"
+            )
+        )
+    else:
+        report.info("the background service is not running (`stretchbreak service` starts it)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from stretchbreak.cli.autostart import register
+
 
 @click.group(invoke_without_command=True)
 @click.pass_context
@@ -18,3 +20,6 @@ def service(ctx: click.Context) -> None:
         from stretchbreak.service.headless import run_service
 
         ctx.exit(run_service())
+
+
+register(service)

@@ -9,6 +9,7 @@ asked (first run, settings screen), always atomically.
 from __future__ import annotations
 
 import re
+import shlex
 import textwrap
 import tomllib
 from collections.abc import Callable, Mapping
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import tomli_w
 
@@ -84,6 +85,12 @@ class NotifyConfig:
     bell: bool = True
     terminal: bool = True
     """OSC 9 / OSC 777 notifications through the terminal (reaches SSH and tmux users)."""
+    terminal_command: str = ""
+    """The terminal a notification's Start opens, e.g. "foot" or "kitty -e {command}"; "" =
+    find one (xdg-terminal-exec, $TERMINAL, x-terminal-emulator, known terminals)."""
+    when_dnd: Literal["wait", "low"] = "wait"
+    """Do Not Disturb: "wait" holds the desktop notification back until it ends; "low" sends it
+    with low urgency."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +295,17 @@ def _read_day(value: object) -> tuple[Any, ...]:
         raise _Invalid(str(error), error.index) from None
 
 
+def _read_command(value: object) -> str:
+    text = _need_str(value, 'a command like "foot" or "kitty -e {command}", or ""')
+    if len(text) > 500 or _CONTROL.search(text):
+        raise _Invalid(f"{text!r} is not a command; allowed: up to 500 printable characters")
+    try:
+        shlex.split(text)
+    except ValueError as error:
+        raise _Invalid(f"{text!r} cannot be read as a command line: {error}") from None
+    return text
+
+
 def _read_key_binding(value: object) -> str:
     text = _need_str(value, 'a key name like "s" or "ctrl+p"')
     if not text or len(text) > 40 or _CONTROL.search(text):
@@ -355,6 +373,18 @@ _NOTIFY = (
     _Key("desktop", "Desktop notification.", _read_bool),
     _Key("bell", "Terminal bell.", _read_bool),
     _Key("terminal", "Notification through the terminal (OSC 9/777; works over SSH).", _read_bool),
+    _Key(
+        "terminal_command",
+        'Terminal opened by a notification\'s Start, e.g. "foot" or "kitty -e {command}"; ""'
+        " = find one.",
+        _read_command,
+    ),
+    _Key(
+        "when_dnd",
+        'Do Not Disturb: "wait" (the desktop notification waits until it ends) or "low" (sent'
+        " with low urgency).",
+        _choice_reader(("wait", "low")),
+    ),
 )
 _STREAK = (
     _Key(

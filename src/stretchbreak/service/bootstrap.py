@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from stretchbreak.adapters.scheduler import OnFire
     from stretchbreak.core.first_run import EyeOnlyHold
     from stretchbreak.service.history import SessionRecorder
+    from stretchbreak.service.notifications import DesktopDeps
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,9 @@ class EngineDeps:
     eye_only_hold: EyeOnlyHold | None = None
     watch_paths: Sequence[Path] = ()
     """Files and folders reloaded when they change on disk; empty: no file watcher."""
+    desktop: DesktopDeps | None = None
+    """Notifications with buttons, Do Not Disturb, terminals (`service.notifications`); None:
+    the send-only `notifier` without buttons."""
 
 
 def _scheduler(zone: tzinfo, on_fire: OnFire) -> Scheduler:
@@ -105,6 +109,7 @@ def build_engine_deps() -> EngineDeps:
     from stretchbreak.core.first_run import eye_only_hold_file, load_eye_only_hold
     from stretchbreak.core.loader import load_catalog
     from stretchbreak.service.history import StoreRecorder
+    from stretchbreak.service.notifications import real_desktop
 
     config_path = paths.config_file()
     config, problems = load_config(config_path)
@@ -136,4 +141,5 @@ def build_engine_deps() -> EngineDeps:
         hold_path=hold_path,
         eye_only_hold=load_eye_only_hold(hold_path),
         watch_paths=(config_path, routines_dir),
+        desktop=real_desktop(),
     )

@@ -66,6 +66,7 @@ from stretchbreak.service.events import (
     Toast,
 )
 from stretchbreak.service.history import BreakRecord, HistoryIO, HistoryRead, break_record
+from stretchbreak.service.notifications import NotificationCoordinator, plain_desktop
 from stretchbreak.service.views import (
     DashboardView,
     DueInfo,
@@ -141,6 +142,16 @@ class BreakEngine:
         self._shown_view: tuple[DashboardView, bool] | None = None
         self._shown_due: DueInfo | None = None
         self._shown_status: StatusSnapshot | None = None
+        self._notifications = NotificationCoordinator(
+            deps.desktop or plain_desktop(deps.notifier),
+            self,
+            clock=deps.clock,
+            when_done=self._when_done,
+            plays_routines=self._plays_routines,
+            toast=self._toast,
+            delivered=self._delivered,
+            realtime=deps.realtime,
+        )
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -153,6 +164,7 @@ class BreakEngine:
         if not await loop.run_in_executor(None, guard.acquire):
             raise AlreadyRunning(await loop.run_in_executor(None, guard.holder_pid))
         self._lock_held = True
+        self._notifications.start(loop)
         try:
             catalog = await loop.run_in_executor(None, self._read_catalog)
             history = await asyncio.wrap_future(self.history.read_history())
@@ -198,6 +210,7 @@ class BreakEngine:
             with contextlib.suppress(Exception):
                 close()
         loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._notifications.stop)
         await loop.run_in_executor(None, self.history.close)
         if self._lock_held:
             self._lock_held = False
@@ -290,6 +303,7 @@ class BreakEngine:
         """Bring the policy up to the clock (scheduler jobs, the countdown and tests call it)."""
         if self._policy is not None:
             self._advance(idle_seconds=None, gap=self._gaps.check())
+            self._notifications.recheck()
 
     def note_input(self) -> None:
         """The person used a front end (input there is activity even if the desktop lags)."""
@@ -437,25 +451,25 @@ class BreakEngine:
         for event in reversed(policy_events):
             if isinstance(event, BreakDue) and state.status == "break_due":
                 include = self._config.player.include_optional
-                self._notify(due_notice(event, routines, include), due=True)
+                self._notify(due_notice(event, routines, include), due=True, state=state)
                 return
             if isinstance(event, WarningStarted) and state.status == "warning":
-                self._notify(warning_notice(event, routines, self._clock.now()), due=False)
+                self._notify(
+                    warning_notice(event, routines, self._clock.now()), due=False, state=state
+                )
                 return
 
-    def _notify(self, notice: Notice, *, due: bool) -> None:
+    def _notify(self, notice: Notice, *, due: bool, state: PolicyState) -> None:
         notify = self._config.notify
         self._emit(
             Announce(
                 notice.title, notice.body, due, notice.routine_id, notify.bell, notify.terminal
             )
         )
-        if notify.desktop:
-            notifier = self.deps.notifier
-            self._run_blocking(
-                lambda: notifier.send(notice.title, notice.body),
-                lambda result: self._delivered(notice, result),
-            )
+        self._notifications.announce(notice, due=due, state=state, config=self._config)
+
+    def _plays_routines(self) -> bool:
+        return any(plays for _listener, plays in self._listeners)
 
     def _delivered(self, notice: Notice, result: DeliveryResult) -> None:
         """Record `notified` only when the desktop notification reached the person."""
@@ -522,6 +536,7 @@ class BreakEngine:
         if comparable != self._shown_status:
             self._shown_status = comparable
             self._emit(StatusChanged(snapshot))
+        self._notifications.follow(state)
 
     def _snapshot(self, state: PolicyState) -> StatusSnapshot:
         assert self._policy is not None
@@ -725,7 +740,7 @@ class BreakEngine:
         name = printable(routine.name)
         if not routine.played_steps(self._config.player.include_optional):
             return self._outcome("not_applicable", f"Every step of {name} is optional.")
-        if not any(plays for _listener, plays in self._listeners):
+        if not self._plays_routines():
             return self._outcome(
                 "not_applicable",
                 "No dashboard is open to play it: open one with `stretchbreak`, or play it here"
