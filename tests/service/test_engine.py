@@ -333,3 +333,16 @@ async def test_every_event_round_trips_through_json(tmp_path: Path) -> None:
         assert isinstance(status["status"], dict) and status["status"]["state"] == "snoozed"
     finally:
         await engine.stop()
+
+
+async def test_stopping_with_a_break_due_records_it_as_missed(tmp_path: Path) -> None:
+    """Issue 9 item 6: the service or a hosting dashboard stopping never leaves a due break
+    without an outcome."""
+    harness = EngineHarness(tmp_path)
+    engine, _log = await started(harness)
+    await advance(engine, harness, 20 * 60)
+    assert engine.snapshot().state == "break_due"
+    await engine.stop()
+    rows = break_rows(harness.clock)
+    assert [kind for kind, _routine, _detail in rows if kind != "notified"] == ["due", "missed"]
+    assert rows[-1][2] == "stopped"

@@ -193,11 +193,16 @@ class BreakEngine:
 
     async def stop(self) -> None:
         """Stop timers, scheduler, watcher and idle source; flush the history; release the
-        lock. A break being played stays recorded as started (its session row is the player's).
-        Safe to call twice."""
+        lock. A break being played stays recorded as started (its session row is the player's);
+        a break on screen, due and unanswered, is recorded as missed ("stopped"), so every due
+        break keeps exactly one outcome. Safe to call twice."""
         if self._stopped:
             return
         self._stopped = True
+        if self._policy is not None:
+            records = [r for e in self._policy.stop() if (r := break_record(e)) is not None]
+            if records:
+                self.history.record(records)  # close() below waits for it
         for handle in (self._gap_handle, self._idle_handle, self._countdown_handle):
             if handle is not None:
                 handle.cancel()
