@@ -160,14 +160,15 @@ def test_the_verbs_drive_the_real_service_and_agree_with_status_and_history(
 
     # snooze 10m on a due break
     wait_until_due(service)
-    assert service.break_events().count("due") == 1
+    # History rows are written by the engine's history thread: wait for them, boundedly.
+    wait_for(lambda: service.break_events().count("due") == 1, 10)
     result = service.run("snooze", "10m")
     assert result.returncode == 0 and "Snoozed" in result.stdout, result
     status = service.status()
     assert status["state"] == "snoozed" and status["snoozes_left"] == 1
     left = utc(status["snoozed_until"]) - datetime.now(UTC)
     assert timedelta(minutes=9) < left <= timedelta(minutes=10)
-    assert service.break_events()[-1] == "snoozed"
+    wait_for(lambda: service.break_events()[-1] == "snoozed", 10)
 
     # pause 1h, then resume
     result = service.run("pause", "1h")
@@ -213,16 +214,24 @@ def test_the_verbs_drive_the_real_service_and_agree_with_status_and_history(
     result = service.run("skip")
     assert result.returncode == 0 and "Skipped" in result.stdout, result
     assert service.status()["state"] != "break_due"
-    assert service.break_events()[-1] == "skipped"
+    wait_for(lambda: service.break_events()[-1] == "skipped", 10)
 
     # away / back
     result = service.run("away")
     assert result.returncode == 0, result
     status = service.status()
     assert status["state"] == "away" and status["away_since"] is not None
+    wait_for(lambda: service.break_events()[-1] == "away", 10)
     result = service.run("back")
     assert result.returncode == 0 and "back" in result.stdout.lower(), result
     assert service.status()["state"] != "away"
+    # History rows are written in order on one thread: once a second "away" row is there, any
+    # row `back` wrote is there too. Back too soon: no natural break was credited.
+    assert service.run("away").returncode == 0
+    wait_for(lambda: service.break_events().count("away") == 2, 10)
+    events = service.break_events()
+    assert "natural_break" not in events[events.index("away") :]
+    assert service.run("back").returncode == 0
     assert service.run("back").returncode == 4  # not away any more
 
     # --json carries the same reply; the service stops cleanly and status says so
