@@ -38,6 +38,7 @@ from stretchbreak.core.loader import (
 )
 from stretchbreak.core.routine import Routine, Source, Step
 from stretchbreak.core.safe_files import UnsafeFile, UnsafeFolder, atomic_write, ensure_private_dir
+from stretchbreak.core.schema_files import refresh_schema_copy
 from stretchbreak.core.starter import is_safe_id, starter_routine_text, user_copy_text
 
 SAFE_ID_RULE = (
@@ -110,7 +111,7 @@ class RoutineFolders:
         except (OSError, UnicodeDecodeError) as error:
             raise RoutineFileError(f"cannot read {source}: {_reason(error)}") from None
         try:
-            text = user_copy_text(original, new_id, self.schema)
+            text = user_copy_text(original, new_id)
         except ValueError as error:
             raise RoutineFileError(f"cannot copy {source}: {error}") from None
         return self._write(new_id, text)
@@ -118,7 +119,7 @@ class RoutineFolders:
     def new(self, routine_id: str, *, overwrite: bool = False) -> Path:
         """Write the starter routine as `routine_id`."""
         self._require_usable(routine_id, overwrite)
-        return self._write(routine_id, starter_routine_text(routine_id, self.schema))
+        return self._write(routine_id, starter_routine_text(routine_id))
 
     def editable_file(self, routine: Routine) -> Path:
         """The user's file for `routine`, copying a bundled one there first (same id, so the
@@ -166,6 +167,12 @@ class RoutineFolders:
         target = self.user_file(routine_id)
         self.check(text, target)
         write_routine_file(target, text)
+        try:
+            refresh_schema_copy(self.user, self.schema)
+        except OSError as error:
+            raise RoutineFileError(
+                f"wrote {target}, but not the schema copy editors check it with: {error}"
+            ) from None
         return target
 
 
