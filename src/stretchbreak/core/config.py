@@ -504,6 +504,18 @@ def _nesting_problem(path: Path, line: int | None, where: str = "") -> ConfigPro
 
 def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigProblem]]:
     """Validate config text (e.g. as the user types); a Config only when there is no problem."""
+    config, problems = read_config_text(text, path)
+    return (None, problems) if problems else (config, problems)
+
+
+def read_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigProblem]]:
+    """Config text read value by value, with every problem found.
+
+    The rule: a bad value (wrong type, out of range, unknown choice) falls back to its own
+    default and every valid value is kept; a table that is not a table falls back as a whole;
+    an unknown key or table is ignored. None (all defaults) only when the text as a whole cannot
+    be read: not TOML, or nested too deeply.
+    """
     deep_line = deep_nesting_line(text)
     if deep_line is not None:  # before tomllib: it would recurse, or take minutes
         return None, [_nesting_problem(path, deep_line)]
@@ -533,9 +545,7 @@ def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[Config
         reader.problem((unknown,), _unknown(unknown, _ALL_TABLES, "table"))
     values = {name: reader.table(data, name, keys) for name, keys in _TABLES.items()}
     bindings = reader.keys(data)
-    if reader.problems:
-        reader.problems.sort(key=lambda problem: (problem.line or 0, problem.key_path))
-        return None, reader.problems
+    reader.problems.sort(key=lambda problem: (problem.line or 0, problem.key_path))
     defaults = Config()
     hours = values["hours"]
     days = tuple(hours.get(day, defaults.hours.days[index]) for index, day in enumerate(WEEKDAYS))
@@ -548,13 +558,15 @@ def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[Config
         idle=replace(defaults.idle, **values["idle"]),
         keys=bindings,
     )
-    return config, []
+    return config, reader.problems
 
 
 def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
-    """Read config.toml: a missing file gives the defaults; a bad one gives defaults + problems.
+    """Read config.toml: a missing file gives the defaults; problems come with what was kept.
 
-    Never writes anything.
+    Each bad value falls back to its own default and the valid ones stay in force (see
+    `read_config_text`); a file that cannot be read or parsed at all gives the defaults. Never
+    writes anything.
     """
     path = path if path is not None else paths.config_file()
     try:
@@ -571,7 +583,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return Config(), [ConfigProblem(path, line, "", "is not UTF-8 text")]
-    config, problems = parse_config_text(text, path)
+    config, problems = read_config_text(text, path)
     return (config if config is not None else Config()), problems
 
 
