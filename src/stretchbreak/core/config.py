@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 from pathlib import Path
@@ -19,6 +19,8 @@ from types import MappingProxyType
 from typing import Any
 
 import tomli_w
+import tomlkit
+import tomlkit.exceptions
 
 from stretchbreak import paths
 from stretchbreak.core.durations import (
@@ -591,9 +593,9 @@ def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
 
 _HEADER = """\
 # stretchbreak settings. Every key is optional: a missing key keeps its default.
-# If this file has a mistake, stretchbreak starts on the defaults and says which line is wrong;
-# it never rewrites this file, except when you save from the settings screen (which drops
-# comments you added).
+# If a value is wrong, stretchbreak uses that key's default (the others still apply) and says
+# which line is wrong; it never rewrites this file, except when you save from the settings
+# screen, which keeps your comments and layout.
 """
 
 
@@ -645,11 +647,103 @@ def default_config_text() -> str:
     return config_to_toml(Config())
 
 
-def save_config(config: Config, path: Path) -> None:
-    """Replace the config file atomically (temp file, fsync, rename): readers see old or new.
+def _sections(config: Config) -> dict[str, object]:
+    """Each table's values as `_Key.write` takes them (hours by weekday)."""
+    return {
+        "breaks": config.breaks,
+        "hours": dict(zip(WEEKDAYS, config.hours.days, strict=True)),
+        "notify": config.notify,
+        "streak": config.streak,
+        "player": config.player,
+        "idle": config.idle,
+    }
 
-    A symlinked config.toml (dotfiles managers) stays a link: the write goes through to its
-    target. A new file is 0600 in a 0700 folder; see `core.safe_files` for what is refused.
+
+def _flat_keys(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    """[keys] with dotted binding ids however they were written (quoted or as nested tables)."""
+    flat: dict[str, object] = {}
+    for name, value in table.items():
+        if isinstance(value, Mapping):
+            flat.update(_flat_keys(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def merge_config_text(text: str, config: Config) -> str:
+    """`text` (the person's config.toml) with its values changed to `config`'s, comments and
+    layout kept (tomlkit). A key whose value means the same as `config`'s stays as written
+    ("25 min" is not rewritten as "25m"); a missing key is added only when its value is not the
+    default; unknown keys are left alone. Raises tomlkit's ParseError for text that is not TOML.
+    """
+    document = tomlkit.parse(text)
+    defaults = _sections(Config())
+    for name, section in _sections(config).items():
+        table = document.get(name)
+        if table is not None and not isinstance(table, MutableMapping):
+            del document[name]  # e.g. `breaks = 3`: the settings replace it with a table
+            table = None
+        for key in _TABLES[name]:
+            value = section[key.name] if isinstance(section, dict) else getattr(section, key.name)
+            if table is not None and key.name in table:
+                try:
+                    if key.read(_plain(table[key.name])) == value:
+                        continue
+                except _Invalid:
+                    pass
+                table[key.name] = key.write(value)
+                continue
+            default = defaults[name]
+            default_value = (
+                default[key.name] if isinstance(default, dict) else getattr(default, key.name)
+            )
+            if value == default_value:
+                continue
+            if table is None:
+                table = tomlkit.table()
+                document[name] = table
+            table[key.name] = key.write(value)
+    keys = document.get("keys")
+    old_keys = _flat_keys(keys) if isinstance(keys, Mapping) else None
+    if old_keys != dict(config.keys) and (old_keys is not None or config.keys):
+        replacement = tomlkit.table()
+        for binding, key_name in config.keys.items():
+            replacement[binding] = key_name
+        document["keys"] = replacement
+    return document.as_string()
+
+
+def _plain(value: object) -> object:
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if callable(unwrap) else value
+
+
+def config_file_problems(path: Path) -> list[ConfigProblem]:
+    """What is wrong with the config file on disk now (none when it is missing)."""
+    if not path.exists():
+        return []
+    return load_config(path)[1]
+
+
+def save_config(config: Config, path: Path) -> None:
+    """Write `config` to `path` atomically (temp file, fsync, rename): readers see old or new.
+
+    A file the person has (valid TOML) keeps its comments and layout: only changed values are
+    rewritten (`merge_config_text`). A missing file, or one that is not TOML at all, gets the
+    documented file; the settings screen asks before replacing a broken file. A symlinked
+    config.toml (dotfiles managers) stays a link: the write goes through to its target. A new
+    file is 0600 in a 0700 folder; see `core.safe_files` for what is refused.
     """
     ensure_private_dir(path.parent)
-    atomic_write(path, config_to_toml(config).encode("utf-8"))
+    text = config_to_toml(config)
+    try:
+        existing = path.read_bytes().decode("utf-8-sig")
+    except (FileNotFoundError, UnicodeDecodeError):
+        existing = None
+    if existing is not None:
+        try:
+            tomllib.loads(existing)
+            text = merge_config_text(existing, config)
+        except (tomllib.TOMLDecodeError, tomlkit.exceptions.ParseError, ValueError):
+            pass  # not TOML: replaced by the documented file (after the person confirmed)
+    atomic_write(path, text.encode("utf-8"))
