@@ -720,8 +720,8 @@ def _plain(value: object) -> object:
 
 def config_file_problems(path: Path) -> list[ConfigProblem]:
     """What is wrong with the config file on disk now (none when it is missing)."""
-    if not path.exists():
-        return []
+    if not path.is_file():  # missing; or a FIFO or device, never opened (it could block) and
+        return []  # refused by `save_config` with its own message
     return load_config(path)[1]
 
 
@@ -736,10 +736,12 @@ def save_config(config: Config, path: Path) -> None:
     """
     ensure_private_dir(path.parent)
     text = config_to_toml(config)
-    try:
-        existing = path.read_bytes().decode("utf-8-sig")
-    except (FileNotFoundError, UnicodeDecodeError):
-        existing = None
+    existing = None
+    if path.is_file():  # a FIFO or device is refused by atomic_write, never read
+        try:
+            existing = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            existing = None
     if existing is not None:
         try:
             tomllib.loads(existing)
