@@ -198,15 +198,22 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
     ]
 
 
-def test_invalid_file_gives_defaults_and_stays_byte_identical(tmp_path: Path) -> None:
+def test_one_bad_value_falls_back_alone_and_the_file_stays_byte_identical(tmp_path: Path) -> None:
     path = write(tmp_path, '[breaks]\nmicro_every = "2m"\nmovement_every = "nope"\n')
     before, mtime = path.read_bytes(), path.stat().st_mtime_ns
     config, problems = load_config(path)
-    assert config == Config()
-    assert config.breaks.micro_every == timedelta(minutes=25)  # not the file's "2m"
+    assert config.breaks.micro_every == timedelta(minutes=2)  # the valid value stays in force
+    assert config.breaks.movement_every == Config().breaks.movement_every  # the bad one: default
     assert problems and problems[0].key_path == "breaks.movement_every"
     assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
+
+
+def test_a_file_that_is_not_toml_gives_all_defaults(tmp_path: Path) -> None:
+    path = write(tmp_path, '[breaks]\nmicro_every = "2m"\nmovement_every = \n')
+    config, problems = load_config(path)
+    assert config == Config()
+    assert problems and "not valid TOML" in problems[0].message
 
 
 def test_unreadable_encodings_and_huge_files_are_problems_not_crashes(tmp_path: Path) -> None:

@@ -258,7 +258,7 @@ def test_saving_settings_writes_through_a_symlinked_config(tmp_path: Path) -> No
     save_config(changed, link)
     assert link.is_symlink(), "the dotfiles link was replaced by a plain file"
     assert link.resolve() == real.resolve()
-    assert "# stretchbreak settings" in real.read_text(encoding="utf-8")
+    assert real.read_text(encoding="utf-8") == "[breaks]\nmax_snoozes = 2\n"  # layout kept
     assert load_config(link) == (changed, [])
     assert sorted(p.name for p in dotfiles.iterdir()) == ["config.toml"]
     assert sorted(p.name for p in config_dir.iterdir()) == ["config.toml"]

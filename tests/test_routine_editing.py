@@ -24,7 +24,6 @@ from stretchbreak.core.loader import load_catalog, load_library, load_routine_fi
 from stretchbreak.core.routine_format import ID_PATTERN
 from stretchbreak.core.starter import (
     is_safe_id,
-    schema_reference,
     starter_routine_text,
     user_copy_text,
 )
@@ -113,7 +112,9 @@ def test_new_writes_a_starter_routine_that_validates_and_loads() -> None:
     assert str(path) in result.stdout
     text = path.read_text(encoding="utf-8")
     first_line = text.splitlines()[0]
-    assert first_line == f"#:schema {paths.routine_schema_file().resolve().as_uri()}"
+    assert first_line == "#:schema ./schema/routine.schema.json"
+    copy = path.parent / "schema" / "routine.schema.json"
+    assert copy.read_bytes() == paths.routine_schema_file().read_bytes()
     routine = load_routine_file(path, library(), "user")
     assert routine.id == "my-break"
     assert 2 <= len(routine.steps) <= 3
@@ -126,7 +127,7 @@ def test_new_writes_a_starter_routine_that_validates_and_loads() -> None:
 
 def test_the_starter_routine_also_passes_the_json_schema_editors_use() -> None:
     schema = json.loads(paths.routine_schema_file().read_text(encoding="utf-8"))
-    data = tomllib.loads(starter_routine_text("my-break", paths.routine_schema_file()))
+    data = tomllib.loads(starter_routine_text("my-break"))
 
     jsonschema.validate(data, schema)
 
@@ -134,7 +135,7 @@ def test_the_starter_routine_also_passes_the_json_schema_editors_use() -> None:
 @given(st.from_regex(ID_PATTERN, fullmatch=True).filter(is_safe_id))
 def test_the_starter_routine_loads_under_any_safe_id(routine_id: str) -> None:
     path = Path(f"/routines/{routine_id}.toml")
-    text = starter_routine_text(routine_id, Path("/schema/routine.schema.json"))
+    text = starter_routine_text(routine_id)
 
     routine = parse_routine(text, path, library(), "user")
 
@@ -194,7 +195,7 @@ def test_copy_makes_a_user_copy_that_replaces_the_bundled_routine() -> None:
     copied = user_file("neck-reset")
     original_lines = bundled.read_text(encoding="utf-8").splitlines()
     copied_lines = copied.read_text(encoding="utf-8").splitlines()
-    assert copied_lines[0] == f"#:schema {schema_reference(paths.routine_schema_file())}"
+    assert copied_lines[0] == "#:schema ./schema/routine.schema.json"
     assert copied_lines[1:] == original_lines[1:]
     routine = load_routine_file(copied, library(), "user")
     assert routine.steps == load_routine_file(bundled, library(), "bundled").steps
@@ -212,7 +213,7 @@ def test_copy_under_a_new_id_changes_only_the_id_name_and_schema_lines() -> None
     result = run("copy", "morning", "evening")
 
     assert result.exit_code == 0, result.output
-    expected = f"#:schema {schema_reference(paths.routine_schema_file())}\r\n" + COMMENTED.replace(
+    expected = "#:schema ./schema/routine.schema.json\r\n" + COMMENTED.replace(
         '"morning"', '"evening"', 1
     ).replace('name = "Morning"', 'name = "Morning (evening)"')
     assert user_file("evening").read_bytes() == expected.encode()
@@ -251,7 +252,7 @@ def test_user_copy_text_needs_a_top_level_id_line() -> None:
     text = 'schema_version = 1\n[[steps]]\nid = "inside-a-table"\n'
 
     with pytest.raises(ValueError, match="no top-level"):
-        user_copy_text(text, "copy", Path("/schema.json"))
+        user_copy_text(text, "copy")
 
 
 # --- edit ----------------------------------------------------------------------------------

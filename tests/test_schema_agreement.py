@@ -207,12 +207,30 @@ def text_cases() -> list[tuple[str, dict[str, Any]]]:
     for count in (0, fmt.MAX_CUES, fmt.MAX_CUES + 1):
         cues = [f"Cue {n}" for n in range(count)]
         cases.append((f"{count} cues", routine([{**HOLD, "cues": cues}])))
-    for char in ("\x00", "\t", "\n", "\x1b", "\x7f", "\x85", "\x9f", "\xa0", "é", "🙂", "[b]"):
+    invisible = ("\u2028", "\u2029", "\u200b", "\u202e", "\u2067", "\U000e0041", "\u00ad", "\ufeff")
+    for char in (
+        "\x00",
+        "\t",
+        "\n",
+        "\x1b",
+        "\x7f",
+        "\x85",
+        "\x9f",
+        "\xa0",
+        "é",
+        "🙂",
+        "[b]",
+        "\u200d",
+        *invisible,
+    ):
         cases.append((f"name with {char!r}", routine(name=f"A{char}B")))
         cases.append((f"cue with {char!r}", routine([{**HOLD, "cues": [f"A{char}B"]}])))
     cases.append(("blank name", routine(name="   ")))
     cases.append(("blank cue", routine([{**HOLD, "cues": ["  "]}])))
     cases.append(("blank summary", routine(summary="  ")))
+    for blank in ("\u3164", "\u2800", "\u200d"):
+        cases.append((f"name of only {blank!r}", routine(name=blank)))
+        cases.append((f"summary of only {blank!r}", routine(summary=blank)))
     for tag in (
         "desk",
         "quick-break",

@@ -153,10 +153,10 @@ async def test_leaving_with_changes_asks_first_and_writes_nothing(tmp_path: Path
     assert not path.exists()
 
 
-async def test_the_note_says_saving_drops_comments(tmp_path: Path) -> None:
+async def test_the_note_says_saving_keeps_comments(tmp_path: Path) -> None:
     async with host(tmp_path / "config.toml").run_test() as pilot:
         note = str(settings(pilot).query_one("#note", Static).content)
-        assert "comments you added by hand are not kept" in note
+        assert "your comments and layout are kept" in note
 
 
 async def scroll_to_top(pilot: Pilot[None]) -> None:

@@ -17,8 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-import urllib.parse
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from email.message import Message
@@ -148,9 +146,9 @@ def test_the_installed_command_validates_a_user_routine(venv: Path, tmp_path: Pa
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert created.returncode == 0, created.stderr
     schema_line = starter.read_text(encoding="utf-8").splitlines()[0]
-    assert schema_line.startswith("#:schema file://")
-    schema_url = urllib.parse.urlparse(schema_line.split()[1])
-    assert Path(urllib.request.url2pathname(schema_url.path)).is_file()
+    assert schema_line == "#:schema ./schema/routine.schema.json"  # survives upgrades
+    schema_copy = starter.parent / "schema" / "routine.schema.json"
+    assert schema_copy.read_bytes() == paths.routine_schema_file().read_bytes()
     assert all_checked.returncode == 0, all_checked.stdout + all_checked.stderr
     assert all_checked.stdout.startswith(f"OK: {len(checkout_bundled()) + 1} routine(s)")
 

@@ -40,8 +40,8 @@ def _load_goal() -> StreakGoal:
     config, problems = load_config()
     if problems:
         click.echo(
-            f"warning: {problems[0]} ({len(problems)} problem(s) in the config; using the"
-            " default settings)",
+            f"warning: {problems[0]} ({len(problems)} problem(s) in the config; each bad value"
+            " falls back to its default)",
             err=True,
         )
     return config.streak

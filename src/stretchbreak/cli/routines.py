@@ -34,6 +34,12 @@ from stretchbreak.core.loader import (
 )
 from stretchbreak.core.problems import show_value
 from stretchbreak.core.routine import Routine, Source
+from stretchbreak.core.schema_files import (
+    file_schema_problems,
+    refresh_schema_copy,
+    schema_problems,
+    user_schema_copy,
+)
 from stretchbreak.core.starter import is_safe_id
 from stretchbreak.core.suggest import closest
 from stretchbreak.service.routine_files import (
@@ -144,15 +150,31 @@ def validate_command(files: tuple[Path, ...]) -> None:
     With no PATH, checks all routines (bundled and yours) and the exercise library. A PATH may
     be a routine file or a folder of them.
 
+    It also warns about what keeps an editor from checking your files the same way: a missing,
+    absolute or dangling `#:schema` first line, and a UTF-8 byte-order mark. With no PATH it
+    writes the schema copy in your routines folder when that is missing or out of date.
+
     \b
-    Exit codes: 0 no problems; 1 problems found; 2 bad usage (e.g. a PATH that does not exist).
+    Exit codes: 0 no problems (warnings do not count); 1 problems found; 2 bad usage (e.g. a
+    PATH that does not exist).
     """
     if files:
-        checked, problems = _check_files(_routine_files(files))
+        routine_files = _routine_files(files)
+        checked, problems = _check_files(routine_files)
+        bundled = paths.bundled_routines_dir().resolve()
+        warnings = [
+            warning
+            for file in routine_files
+            if file.resolve().parent != bundled
+            for warning in file_schema_problems(file)
+        ]
     else:
         catalog = load_catalog()
         checked = len(catalog.routines) + len(catalog.overridden)
         problems = list(catalog.problems)
+        warnings = _refresh_schema_copy()
+    for warning in warnings:
+        _echo(f"warning: {warning}", err=True)
     if problems:
         _echo_problems(problems, err=False)
         files_with_problems = len({problem.path for problem in problems})
@@ -395,6 +417,21 @@ def _find_routine(catalog: Catalog, routine_id: str, unknown_hint: str = "") -> 
             "fixed."
         )
     raise UnknownRoutineError(routine_id, catalog.routines, unknown_hint)
+
+
+def _refresh_schema_copy() -> list[RoutineProblem]:
+    """Write a missing or stale schema copy beside the user's routines (there are some), then
+    the schema problems that are left."""
+    user_dir = paths.user_routines_dir()
+    before = schema_problems(user_dir)
+    if any(problem.path == user_schema_copy(user_dir) for problem in before):
+        try:
+            refresh_schema_copy(user_dir, paths.routine_schema_file())
+        except OSError as error:
+            _echo(f"warning: cannot write {user_schema_copy(user_dir)}: {error}", err=True)
+        else:
+            _echo(f"Wrote the schema copy editors use: {user_schema_copy(user_dir)}", err=True)
+    return schema_problems(user_dir)
 
 
 def _check_files(files: Sequence[Path]) -> tuple[int, list[RoutineProblem]]:

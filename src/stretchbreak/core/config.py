@@ -12,7 +12,7 @@ import re
 import shlex
 import textwrap
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 from pathlib import Path
@@ -20,6 +20,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import tomli_w
+import tomlkit
+import tomlkit.exceptions
 
 from stretchbreak import paths
 from stretchbreak.core.durations import (
@@ -543,6 +545,18 @@ def _nesting_problem(path: Path, line: int | None, where: str = "") -> ConfigPro
 
 def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigProblem]]:
     """Validate config text (e.g. as the user types); a Config only when there is no problem."""
+    config, problems = read_config_text(text, path)
+    return (None, problems) if problems else (config, problems)
+
+
+def read_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigProblem]]:
+    """Config text read value by value, with every problem found.
+
+    The rule: a bad value (wrong type, out of range, unknown choice) falls back to its own
+    default and every valid value is kept; a table that is not a table falls back as a whole;
+    an unknown key or table is ignored. None (all defaults) only when the text as a whole cannot
+    be read: not TOML, or nested too deeply.
+    """
     deep_line = deep_nesting_line(text)
     if deep_line is not None:  # before tomllib: it would recurse, or take minutes
         return None, [_nesting_problem(path, deep_line)]
@@ -572,9 +586,7 @@ def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[Config
         reader.problem((unknown,), _unknown(unknown, _ALL_TABLES, "table"))
     values = {name: reader.table(data, name, keys) for name, keys in _TABLES.items()}
     bindings = reader.keys(data)
-    if reader.problems:
-        reader.problems.sort(key=lambda problem: (problem.line or 0, problem.key_path))
-        return None, reader.problems
+    reader.problems.sort(key=lambda problem: (problem.line or 0, problem.key_path))
     defaults = Config()
     hours = values["hours"]
     days = tuple(hours.get(day, defaults.hours.days[index]) for index, day in enumerate(WEEKDAYS))
@@ -587,13 +599,15 @@ def parse_config_text(text: str, path: Path) -> tuple[Config | None, list[Config
         idle=replace(defaults.idle, **values["idle"]),
         keys=bindings,
     )
-    return config, []
+    return config, reader.problems
 
 
 def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
-    """Read config.toml: a missing file gives the defaults; a bad one gives defaults + problems.
+    """Read config.toml: a missing file gives the defaults; problems come with what was kept.
 
-    Never writes anything.
+    Each bad value falls back to its own default and the valid ones stay in force (see
+    `read_config_text`); a file that cannot be read or parsed at all gives the defaults. Never
+    writes anything.
     """
     path = path if path is not None else paths.config_file()
     try:
@@ -610,7 +624,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return Config(), [ConfigProblem(path, line, "", "is not UTF-8 text")]
-    config, problems = parse_config_text(text, path)
+    config, problems = read_config_text(text, path)
     return (config if config is not None else Config()), problems
 
 
@@ -618,9 +632,9 @@ def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
 
 _HEADER = """\
 # stretchbreak settings. Every key is optional: a missing key keeps its default.
-# If this file has a mistake, stretchbreak starts on the defaults and says which line is wrong;
-# it never rewrites this file, except when you save from the settings screen (which drops
-# comments you added).
+# If a value is wrong, stretchbreak uses that key's default (the others still apply) and says
+# which line is wrong; it never rewrites this file, except when you save from the settings
+# screen, which keeps your comments and layout.
 """
 
 
@@ -672,11 +686,105 @@ def default_config_text() -> str:
     return config_to_toml(Config())
 
 
-def save_config(config: Config, path: Path) -> None:
-    """Replace the config file atomically (temp file, fsync, rename): readers see old or new.
+def _sections(config: Config) -> dict[str, object]:
+    """Each table's values as `_Key.write` takes them (hours by weekday)."""
+    return {
+        "breaks": config.breaks,
+        "hours": dict(zip(WEEKDAYS, config.hours.days, strict=True)),
+        "notify": config.notify,
+        "streak": config.streak,
+        "player": config.player,
+        "idle": config.idle,
+    }
 
-    A symlinked config.toml (dotfiles managers) stays a link: the write goes through to its
-    target. A new file is 0600 in a 0700 folder; see `core.safe_files` for what is refused.
+
+def _flat_keys(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    """[keys] with dotted binding ids however they were written (quoted or as nested tables)."""
+    flat: dict[str, object] = {}
+    for name, value in table.items():
+        if isinstance(value, Mapping):
+            flat.update(_flat_keys(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def merge_config_text(text: str, config: Config) -> str:
+    """`text` (the person's config.toml) with its values changed to `config`'s, comments and
+    layout kept (tomlkit). A key whose value means the same as `config`'s stays as written
+    ("25 min" is not rewritten as "25m"); a missing key is added only when its value is not the
+    default; unknown keys are left alone. Raises tomlkit's ParseError for text that is not TOML.
+    """
+    document = tomlkit.parse(text)
+    defaults = _sections(Config())
+    for name, section in _sections(config).items():
+        table = document.get(name)
+        if table is not None and not isinstance(table, MutableMapping):
+            del document[name]  # e.g. `breaks = 3`: the settings replace it with a table
+            table = None
+        for key in _TABLES[name]:
+            value = section[key.name] if isinstance(section, dict) else getattr(section, key.name)
+            if table is not None and key.name in table:
+                try:
+                    if key.read(_plain(table[key.name])) == value:
+                        continue
+                except _Invalid:
+                    pass
+                table[key.name] = key.write(value)
+                continue
+            default = defaults[name]
+            default_value = (
+                default[key.name] if isinstance(default, dict) else getattr(default, key.name)
+            )
+            if value == default_value:
+                continue
+            if table is None:
+                table = tomlkit.table()
+                document[name] = table
+            table[key.name] = key.write(value)
+    keys = document.get("keys")
+    old_keys = _flat_keys(keys) if isinstance(keys, Mapping) else None
+    if old_keys != dict(config.keys) and (old_keys is not None or config.keys):
+        replacement = tomlkit.table()
+        for binding, key_name in config.keys.items():
+            replacement[binding] = key_name
+        document["keys"] = replacement
+    return document.as_string()
+
+
+def _plain(value: object) -> object:
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if callable(unwrap) else value
+
+
+def config_file_problems(path: Path) -> list[ConfigProblem]:
+    """What is wrong with the config file on disk now (none when it is missing)."""
+    if not path.is_file():  # missing; or a FIFO or device, never opened (it could block) and
+        return []  # refused by `save_config` with its own message
+    return load_config(path)[1]
+
+
+def save_config(config: Config, path: Path) -> None:
+    """Write `config` to `path` atomically (temp file, fsync, rename): readers see old or new.
+
+    A file the person has (valid TOML) keeps its comments and layout: only changed values are
+    rewritten (`merge_config_text`). A missing file, or one that is not TOML at all, gets the
+    documented file; the settings screen asks before replacing a broken file. A symlinked
+    config.toml (dotfiles managers) stays a link: the write goes through to its target. A new
+    file is 0600 in a 0700 folder; see `core.safe_files` for what is refused.
     """
     ensure_private_dir(path.parent)
-    atomic_write(path, config_to_toml(config).encode("utf-8"))
+    text = config_to_toml(config)
+    existing = None
+    if path.is_file():  # a FIFO or device is refused by atomic_write, never read
+        try:
+            existing = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            existing = None
+    if existing is not None:
+        try:
+            tomllib.loads(existing)
+            text = merge_config_text(existing, config)
+        except (tomllib.TOMLDecodeError, tomlkit.exceptions.ParseError, ValueError):
+            pass  # not TOML: replaced by the documented file (after the person confirmed)
+    atomic_write(path, text.encode("utf-8"))

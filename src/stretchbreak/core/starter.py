@@ -8,15 +8,13 @@ are the best documentation a person has when they start changing a routine.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import tomli_w
 
 from stretchbreak.core.routine import SCHEMA_VERSION
 from stretchbreak.core.routine_format import ID_PATTERN, RESERVED_IDS
-
-SCHEMA_DIRECTIVE = "#:schema"
+from stretchbreak.core.schema_files import SCHEMA_DIRECTIVE, schema_line
 
 _TOP_LEVEL_ID = re.compile(
     r"""^(?P<key>[ \t]*id[ \t]*=[ \t]*)(?P<value>"[^"\\\r\n]*"|'[^'\r\n]*')"""
@@ -27,15 +25,6 @@ _TABLE_HEADER = re.compile(r"^[ \t]*\[")
 def is_safe_id(routine_id: str) -> bool:
     """Whether a new routine may take this id: the loader's id rule, since it is a file name."""
     return bool(ID_PATTERN.fullmatch(routine_id)) and routine_id not in RESERVED_IDS
-
-
-def schema_reference(schema_file: Path) -> str:
-    """How a user's routine file points at the schema: an absolute `file://` URL.
-
-    Taplo takes a path relative to the document or a URL; a user's file lives far from the
-    package, and a bare Windows path (`C:\\...`) would be read as a URL with scheme `c`.
-    """
-    return schema_file.resolve().as_uri()
 
 
 def starter_routine_data(routine_id: str) -> dict[str, Any]:
@@ -88,29 +77,35 @@ def starter_routine_data(routine_id: str) -> dict[str, Any]:
     }
 
 
-def starter_routine_text(routine_id: str, schema_file: Path) -> str:
-    """The starter routine as TOML, with the `#:schema` line editors use for completion."""
+def starter_routine_text(routine_id: str) -> str:
+    """The starter routine as TOML, with the `#:schema` line editors use for completion.
+
+    The line points at the schema copy in the same folder (`core.schema_files`), so it keeps
+    working when stretchbreak is upgraded or moved.
+    """
     header = (
-        f"{SCHEMA_DIRECTIVE} {schema_reference(schema_file)}\n"
-        "# Your own routine. Check it with `stretchbreak routines validate`, see its timeline\n"
+        schema_line()
+        + "# Your own routine. Check it with `stretchbreak routines validate`, see its timeline\n"
         "# with `stretchbreak routines show ID`. Keys and allowed values: the schema above.\n"
     )
     return header + "\n" + tomli_w.dumps(starter_routine_data(routine_id))
 
 
-def user_copy_text(original: str, new_id: str, schema_file: Path) -> str:
-    """`original` with its top-level `id` set to `new_id` and its `#:schema` line repointed.
+def user_copy_text(original: str, new_id: str) -> str:
+    """`original` with its top-level `id` set to `new_id` and its `#:schema` line pointing at
+    the schema copy beside it (a bundled routine already has that line; an older user file
+    with an absolute path gets it replaced).
 
     Raises ValueError when no `id = "..."` line stands before the first table header (the CLI
     then refuses to copy rather than guess). The caller must validate the result.
     """
     lines = original.splitlines(keepends=True)
     newline = _line_ending(lines)
-    schema_line = f"{SCHEMA_DIRECTIVE} {schema_reference(schema_file)}{newline}"
+    first = schema_line(newline)
     if lines and lines[0].startswith(SCHEMA_DIRECTIVE):
-        lines[0] = schema_line
+        lines[0] = first
     else:
-        lines.insert(0, schema_line)
+        lines.insert(0, first)
     for index, line in enumerate(lines):
         if _TABLE_HEADER.match(line):
             break

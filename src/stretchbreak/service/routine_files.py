@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import re
 import shlex
@@ -43,12 +44,16 @@ from stretchbreak.core.loader import (
 from stretchbreak.core.routine import Routine, Source, Step
 from stretchbreak.core.routine_format import NAME_LENGTH
 from stretchbreak.core.safe_files import UnsafeFile, UnsafeFolder, atomic_write, ensure_private_dir
+from stretchbreak.core.schema_files import refresh_schema_copy
 from stretchbreak.core.starter import is_safe_id, starter_routine_text, user_copy_text
 
 SAFE_ID_RULE = (
     "use 1-48 lowercase letters, digits and dashes, starting with a letter or digit "
     "(e.g. my-neck-break), and not a name Windows reserves (con, nul, com1...)"
 )
+
+
+_log = logging.getLogger(__name__)
 
 
 class RoutineFileError(Exception):
@@ -115,7 +120,7 @@ class RoutineFolders:
         except (OSError, UnicodeDecodeError) as error:
             raise RoutineFileError(f"cannot read {source}: {_reason(error)}") from None
         try:
-            text = user_copy_text(original, new_id, self.schema)
+            text = user_copy_text(original, new_id)
         except ValueError as error:
             raise RoutineFileError(f"cannot copy {source}: {error}") from None
         if new_id != source.stem:  # a copy beside the original, not a replacement of it
@@ -125,7 +130,7 @@ class RoutineFolders:
     def new(self, routine_id: str, *, overwrite: bool = False) -> Path:
         """Write the starter routine as `routine_id`."""
         self._require_usable(routine_id, overwrite)
-        return self._write(routine_id, starter_routine_text(routine_id, self.schema))
+        return self._write(routine_id, starter_routine_text(routine_id))
 
     def editable_file(self, routine: Routine) -> Path:
         """The user's file for `routine`, copying a bundled one there first (same id, so the
@@ -173,6 +178,10 @@ class RoutineFolders:
         target = self.user_file(routine_id)
         self.check(text, target)
         write_routine_file(target, text)
+        try:
+            refresh_schema_copy(self.user, self.schema)
+        except OSError:  # the routine is written; `routines validate` and doctor report this
+            _log.warning("could not write the schema copy beside %s", target, exc_info=True)
         return target
 
 

@@ -3,8 +3,9 @@
 Checking uses the config loader itself: the form is turned into TOML and read with
 `parse_config_text` on every change, so the screen accepts exactly what the file accepts and
 shows the loader's own messages beside the fields. Saving writes the documented file with
-`save_config` (temporary file, fsync, rename); the screen says plainly that this replaces
-comments the person added by hand.
+`save_config` (temporary file, fsync, rename), which keeps the person's comments and layout.
+A config.toml that is broken on disk (not TOML, or a bad value) is shown as broken, and saving
+over it asks first.
 
 Each key's explanation is read from the comments of the documented default file, so the screen
 and the file never explain a key differently.
@@ -32,6 +33,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from stretchbreak.core.config import (
     Config,
     ConfigProblem,
+    config_file_problems,
     config_to_toml,
     default_config_text,
     parse_config_text,
@@ -40,9 +42,7 @@ from stretchbreak.core.config import (
 from stretchbreak.core.keymap import validate_keymap
 
 FieldKind = Literal["text", "integer", "list", "switch", "choice"]
-SAVE_NOTE = (
-    "Saving rewrites config.toml as a documented file: comments you added by hand are not kept."
-)
+SAVE_NOTE = "Saving changes only the values you changed: your comments and layout are kept."
 _INTEGER = re.compile(r"-?\d+")
 _KEY_LINE = re.compile(r"([A-Za-z0-9_]+) = ")
 _TABLE_LINE = re.compile(r"\[([a-z]+)\]")
@@ -160,12 +160,21 @@ class DiscardScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Keep editing", id="settings.keep_editing"),
     ]
 
+    def __init__(
+        self,
+        question: str = "Leave settings without saving your changes?",
+        yes: str = "Discard (y)",
+        no: str = "Keep editing (n)",
+    ) -> None:
+        super().__init__()
+        self._question, self._yes, self._no = question, yes, no
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Leave settings without saving your changes?")
+            yield Static(Text(self._question))
             with Horizontal():
-                yield Button("Discard (y)", id="discard", variant="warning")
-                yield Button("Keep editing (n)", id="keep", variant="primary")
+                yield Button(self._yes, id="discard", variant="warning")
+                yield Button(self._no, id="keep", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "discard")
@@ -222,6 +231,7 @@ class SettingsScreen(Screen[Config | None]):
         self._problems: list[ConfigProblem] = []
         self._saved_text = self.form_toml()
         self._shown_errors: dict[str, str] = {}
+        self._disk_problems = config_file_problems(config_path)
 
     @property
     def fields(self) -> list[SettingField]:
@@ -233,7 +243,7 @@ class SettingsScreen(Screen[Config | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="summary", markup=False)
-        yield Static(Text(f"{SAVE_NOTE} File: {self._path}"), id="note")
+        yield Static(self._note(), id="note")
         with VerticalScroll(id="form"):
             table = ""
             for setting in self._fields:
@@ -252,6 +262,17 @@ class SettingsScreen(Screen[Config | None]):
             yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
             yield Button("Back (esc)", id="back", compact=True)
         yield Footer()
+
+    def _note(self) -> Text:
+        if not self._disk_problems:
+            return Text(f"{SAVE_NOTE} File: {self._path}")
+        count = len(self._disk_problems)
+        lines = [
+            f"✗ {self._path} is broken on disk ({count} problem{'s' if count != 1 else ''}); "
+            "the app uses the default for each bad value. Saving asks before replacing it:"
+        ]
+        lines.extend(f"  {problem}" for problem in self._disk_problems[:3])
+        return Text("\n".join(lines))
 
     def _widget(self, setting: SettingField) -> Widget:
         value = self._value(setting)
@@ -360,6 +381,23 @@ class SettingsScreen(Screen[Config | None]):
         if config is None:
             self.notify("Fix the settings marked ✗ first.", severity="error")
             return
+        self._disk_problems = config_file_problems(self._path)
+        if self._disk_problems:
+            self.query_one("#note", Static).update(self._note())
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._write(config)
+
+            question = (
+                f"{self._path} on disk is broken ({self._disk_problems[0]}). Replace it with "
+                "these settings?"
+            )
+            self.app.push_screen(DiscardScreen(question, "Replace (y)", "Cancel (n)"), answered)
+            return
+        self._write(config)
+
+    def _write(self, config: Config) -> None:
         try:
             self._save(config, self._path)
         except OSError as error:
