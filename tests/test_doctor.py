@@ -152,3 +152,25 @@ def test_terminal_capabilities_inside_tmux_and_no_color(
     assert "24-bit colour" in result.output
     assert "NO_COLOR is set" in result.output
     assert "allow-passthrough on" in result.output
+
+
+def test_file_names_with_escape_codes_reach_the_terminal_escaped(backend: FakeBackend) -> None:
+    """A routine file named with ESC sequences is reported, but never as raw escape codes."""
+    folder = paths.user_routines_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bad\x1b]8;;x\x07\x1b[2J.toml").write_text("name = [\n", encoding="utf-8")
+    result = run()
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b[2J" in result.output
+
+
+def test_breaks_that_were_due_but_never_notified_are_a_problem(backend: FakeBackend) -> None:
+    """Backends can answer their probe and still deliver nothing: the history tells."""
+    clock = SystemClock()
+    with HistoryStore.open_default(clock) as store:
+        for _ in range(3):
+            store.record_break_event("due", clock.now(), "neck-reset", "movement")
+    result = run()
+    assert result.exit_code == 1
+    assert "desktop notifications are not arriving" in result.output

@@ -16,29 +16,35 @@ from dataclasses import dataclass, field
 
 import click
 
+from stretchbreak.core.display import printable
+
 
 @dataclass
 class Report:
-    """Lines per section, and the problems that make the exit code 1."""
+    """Lines per section, and the problems that make the exit code 1.
+
+    Every line goes through `printable`: paths, routine text and error messages are shown
+    literally (a file name holding an escape sequence cannot recolour or clear the terminal).
+    """
 
     broken: list[str] = field(default_factory=list)
 
     def section(self, title: str) -> None:
         click.echo("")
-        click.echo(title)
+        click.echo(printable(title))
 
     def ok(self, text: str) -> None:
-        click.echo(f"  ok    {text}")
+        click.echo(f"  ok    {printable(text)}")
 
     def info(self, text: str) -> None:
-        click.echo(f"        {text}")
+        click.echo(f"        {printable(text)}")
 
     def warn(self, text: str) -> None:
-        click.echo(f"  note  {text}")
+        click.echo(f"  note  {printable(text)}")
 
     def fail(self, text: str, summary: str | None = None) -> None:
-        click.echo(f"  FAIL  {text}")
-        self.broken.append(summary or text)
+        click.echo(f"  FAIL  {printable(text)}")
+        self.broken.append(printable(summary or text))
 
 
 @click.command()
@@ -102,12 +108,34 @@ def _check_notifications(report: Report, desktop_on: bool, send_test: bool) -> N
             "desktop notifications are on but none can be delivered: start a notification"
             " daemon, or set [notify] desktop = false in config.toml",
         )
+    if desktop_on:
+        _check_recent_deliveries(report)
     if send_test:
         result = notifier.send("stretchbreak test", "If you can read this, notifications work.")
         if result.ok:
             report.ok(f"test notification delivered via {result.backend} in {result.seconds:.2f} s")
         else:
             report.fail(f"test notification not delivered: {result.error}")
+
+
+def _check_recent_deliveries(report: Report) -> None:
+    """Backends can probe fine and still deliver nothing: look at what the history says."""
+    from stretchbreak import paths
+    from stretchbreak.core.clock import SystemClock
+    from stretchbreak.core.store import HistoryStore, StoreError
+    from stretchbreak.service.delivery_check import recent_delivery_problem
+
+    database = paths.database_file()
+    if not database.exists():
+        return
+    clock = SystemClock()
+    try:
+        with HistoryStore(database, clock, read_only=True) as store:
+            problem = recent_delivery_problem(store, clock.now(), desktop_on=True)
+    except StoreError:
+        return  # the history section reports an unreadable history
+    if problem:
+        report.fail(problem, "desktop notifications are not arriving")
 
 
 def _check_terminal_notifications(report: Report, env: Mapping[str, str], enabled: bool) -> None:
@@ -213,6 +241,10 @@ def _check_routines(report: Report, micro: str, movement: tuple[str, ...]) -> No
     missing = [r for r in (micro, *movement) if r not in catalog.routines]
     if missing:
         report.fail("config.toml [breaks] names routines that do not exist: " + ", ".join(missing))
+    from stretchbreak.core.schema_files import schema_problems
+
+    for problem in schema_problems():
+        report.warn(str(problem))
 
 
 def _check_history(report: Report) -> None:
