@@ -82,6 +82,9 @@ def configure_file_logging(level: int = logging.INFO) -> str | None:
         problem = f"no log file: {error}"
     root.addHandler(handler)
     root.setLevel(level)
+    # APScheduler logs every armed, removed and run job at INFO: with one-shot jobs re-armed on
+    # each change that is most of a day's log, and says nothing our own lines do not.
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
     logging.captureWarnings(True)
     warnings.simplefilter("default")
     return problem
