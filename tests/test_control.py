@@ -9,7 +9,6 @@ import shutil
 import socket
 import stat
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import control_support
 import pytest
 from control_support import EngineHost, FakeEvent
+from second_user import nobody_python
 
 from stretchbreak.service import control, protocol
 from stretchbreak.service.client import ControlClient, NotRunning
@@ -392,7 +392,7 @@ def test_a_client_of_another_uid_is_refused(
                 "--reuid=65534",
                 "--regid=65534",
                 "--clear-groups",
-                sys.executable,
+                nobody_python(),
                 "-I",
                 str(script),
                 str(folder / "c.sock"),

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from second_user import nobody_python
 
 from stretchbreak.adapters.instance import InstanceGuard, InstanceLockError
 from stretchbreak.core.safe_files import (
@@ -776,10 +777,10 @@ def test_a_control_socket_planted_by_another_user_is_not_trusted(
         "    conn.sendall(json.dumps(reply).encode() + b'\\n'); conn.close()\n"
     )
     intruder = subprocess.Popen(
-        [*AS_NOBODY, sys.executable, "-c", script, json.dumps(forged)],
+        [*AS_NOBODY, nobody_python(), "-c", script, json.dumps(forged)],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        env={"PATH": "/usr/bin:/bin"},
     )
     try:
         assert intruder.stdout is not None

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from screen_host import ScreenHost
+from second_user import nobody_env, python_for_nobody
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -242,17 +243,28 @@ def home() -> Iterator[Path]:
         shutil.rmtree(base)
 
 
-def cli_as_user(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
+def user_python(home: Path, **values: str) -> tuple[str, dict[str, str]]:
+    """The interpreter and environment for a child run as the unprivileged user (or as us,
+    when the tests do not run as root): the code copied where that user can read it."""
+    values = {
         "STRETCHBREAK_CONFIG_DIR": str(home / "config"),
         "STRETCHBREAK_DATA_DIR": str(home / "data"),
-        "EDITOR": "true",
         "HOME": str(home),
+        **values,
     }
+    if os.geteuid() != 0:
+        return sys.executable, {**os.environ, **values}
+    python = python_for_nobody()
+    if python is None:
+        pytest.skip("no Python of this version that an unprivileged user can run")
+    return python, nobody_env(**values)
+
+
+def cli_as_user(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    python, env = user_python(home, EDITOR="true")
     env.pop("VISUAL", None)
     return subprocess.run(
-        [*unprivileged_prefix(), sys.executable, "-m", "stretchbreak", *args],
+        [*unprivileged_prefix(), python, "-m", "stretchbreak", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -291,11 +303,7 @@ def test_the_dashboards_catalog_keeps_bundled_routines_when_the_folder_is_unread
     home: Path,
 ) -> None:
     (home / "config" / "routines").chmod(0)
-    env = {
-        **os.environ,
-        "STRETCHBREAK_CONFIG_DIR": str(home / "config"),
-        "STRETCHBREAK_DATA_DIR": str(home / "data"),
-    }
+    python, env = user_python(home)
     script = (
         "from stretchbreak.core.loader import load_catalog\n"
         "catalog = load_catalog()\n"
@@ -303,7 +311,7 @@ def test_the_dashboards_catalog_keeps_bundled_routines_when_the_folder_is_unread
         "print(*[problem.message for problem in catalog.problems], sep='\\n')\n"
     )
     result = subprocess.run(
-        [*unprivileged_prefix(), sys.executable, "-c", script],
+        [*unprivileged_prefix(), python, "-c", script],
         capture_output=True,
         text=True,
         timeout=60,

@@ -14,7 +14,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import sysconfig
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from history_fixture import build_history, fixed_clock
+from second_user import python_for_nobody, readable_code
 
 from stretchbreak import paths
 from stretchbreak.cli import history as history_cli
@@ -151,24 +151,6 @@ def test_recover_refuses_a_damaged_file_while_another_process_reads_it(
 # -- class 8: a read-only data folder still reads -----------------------------------------------
 
 
-def _interpreter_for_nobody() -> str | None:
-    """A Python of this version that user 65534 can run (the venv's may live under /root)."""
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    for candidate in (
-        sys.executable,
-        f"/usr/bin/python{version}",
-        f"/usr/local/bin/python{version}",
-    ):
-        probe = subprocess.run(
-            ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", candidate,
-             "-c", "import sys; print(sys.version_info[:2])"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if probe.returncode == 0 and probe.stdout.strip() == str(sys.version_info[:2]):
-            return candidate
-    return None
-
-
 @pytest.fixture
 def read_only_home() -> Iterator[Path]:
     """A folder outside pytest's root-only tmp, readable by user 65534."""
@@ -186,7 +168,7 @@ def read_only_home() -> Iterator[Path]:
 
 
 def test_reading_commands_work_in_a_read_only_data_folder(read_only_home: Path) -> None:
-    python = _interpreter_for_nobody()
+    python = python_for_nobody()
     if python is None:
         pytest.skip("no Python of this version that an unprivileged user can run")
     data, home, config = (read_only_home / name for name in ("data", "home", "config"))
@@ -201,13 +183,12 @@ def test_reading_commands_work_in_a_read_only_data_folder(read_only_home: Path) 
     data.chmod(0o500)  # the user's own folder, made read-only
     before = db.read_bytes()
     listing = sorted(p.name for p in data.iterdir())
-    purelib = sysconfig.get_paths()["purelib"]
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
         "STRETCHBREAK_DATA_DIR": str(data),
         "STRETCHBREAK_CONFIG_DIR": str(config),
-        "PYTHONPATH": f"{SRC}{os.pathsep}{purelib}",
+        "PYTHONPATH": readable_code(),
         "PYTHONDONTWRITEBYTECODE": "1",
         "NO_COLOR": "1",
     }

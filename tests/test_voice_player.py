@@ -233,6 +233,11 @@ async def test_with_voice_on_the_countdown_ticks_are_no_later_than_with_voice_of
         gate.set()
     without = await _tick_lags(history, None)
     assert len(with_voice) == len(without) >= 6
-    # a tick is at most one timer period (0.25 s) late either way, voice on or off
+    # A tick is at most one timer period (0.25 s) late either way, voice on or off. Where in
+    # that period a run's ticks land depends on when its timer started (a constant offset per
+    # run), so the two runs are compared by how much their lags vary: speaking must not make
+    # some ticks later than the others.
     assert max(with_voice) <= 0.25 + 0.1, with_voice
-    assert max(with_voice) <= max(without) + 0.1, (with_voice, without)
+    spread_with = max(with_voice) - min(with_voice)
+    spread_without = max(without) - min(without)
+    assert spread_with <= spread_without + 0.1, (with_voice, without)
