@@ -20,8 +20,6 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import tomli_w
-import tomlkit
-import tomlkit.exceptions
 
 from stretchbreak import paths
 from stretchbreak.core.durations import (
@@ -715,6 +713,8 @@ def merge_config_text(text: str, config: Config) -> str:
     ("25 min" is not rewritten as "25m"); a missing key is added only when its value is not the
     default; unknown keys are left alone. Raises tomlkit's ParseError for text that is not TOML.
     """
+    import tomlkit  # only when saving: it costs the dashboard's first frame otherwise
+
     document = tomlkit.parse(text)
     defaults = _sections(Config())
     for name, section in _sections(config).items():
@@ -782,9 +782,11 @@ def save_config(config: Config, path: Path) -> None:
         except (OSError, UnicodeDecodeError):
             existing = None
     if existing is not None:
+        from tomlkit.exceptions import ParseError
+
         try:
             tomllib.loads(existing)
             text = merge_config_text(existing, config)
-        except (tomllib.TOMLDecodeError, tomlkit.exceptions.ParseError, ValueError):
+        except (tomllib.TOMLDecodeError, ParseError, ValueError):
             pass  # not TOML: replaced by the documented file (after the person confirmed)
     atomic_write(path, text.encode("utf-8"))

@@ -34,7 +34,6 @@ from stretchbreak.core.config import ConfigProblem
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.policy import PolicyState
 from stretchbreak.core.status import StatusSnapshot
-from stretchbreak.service.engine import AlreadyRunning, BreakEngine
 from stretchbreak.service.events import (
     Announce,
     DashboardChanged,
@@ -56,6 +55,8 @@ from stretchbreak.ui.services import Services
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from stretchbreak.service.engine import BreakEngine
 
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,10 @@ class StretchbreakApp(Navigation):
 
     async def _host_or_attach(self) -> None:
         """Host the engine, or attach to the process that holds the lock."""
+        # Imported here, after the first frame: the engine brings APScheduler, the history
+        # store and the notifier with it.
+        from stretchbreak.service.engine import AlreadyRunning, BreakEngine
+
         engine = BreakEngine(self.deps, host="dashboard")
         engine.subscribe(self._on_event, plays_routines=True)
         try:

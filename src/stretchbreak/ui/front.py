@@ -16,18 +16,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from stretchbreak.core.durations import DurationError, parse_duration
 from stretchbreak.service.api import Outcome, PauseKind, SessionEnd
 from stretchbreak.service.client import ControlClient, ControlError, NotRunning
-from stretchbreak.service.engine import BreakEngine
 from stretchbreak.service.events import EngineEvent, event_from_json
 
 log = logging.getLogger(__name__)
 
 Say = Callable[[str, Literal["information", "warning", "error"]], None]
 """Shows one line to the person (thread-safe for the attached link)."""
+
+if TYPE_CHECKING:
+    from stretchbreak.service.engine import BreakEngine
 
 
 class EngineLink(Protocol):

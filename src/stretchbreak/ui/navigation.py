@@ -26,7 +26,6 @@ from stretchbreak.core.keymap import (
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.policy import tomorrow_start
 from stretchbreak.service.bootstrap import EngineDeps
-from stretchbreak.service.engine import BreakEngine
 from stretchbreak.service.events import DashboardChanged
 from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.front import AttachedLink, EngineLink
@@ -38,6 +37,7 @@ from stretchbreak.ui.services import Services
 Severity = Literal["information", "warning", "error"]
 
 if TYPE_CHECKING:
+    from stretchbreak.service.engine import BreakEngine
     from stretchbreak.ui.screens.player import PlayerResult
     from stretchbreak.ui.screens.welcome import WelcomeResult
 
@@ -131,9 +131,14 @@ class Navigation(App[int]):
                 text = path.read_text(encoding="utf-8-sig")
             except OSError:
                 text = None
-        usable, self._key_problems = validate_keymap(
-            config.keys, known_binding_ids(), path, text, known_binding_scopes()
-        )
+        if config.keys:
+            # Checking remaps imports every screen: only pay for it when there are remaps (it
+            # runs before the first frame).
+            usable, self._key_problems = validate_keymap(
+                config.keys, known_binding_ids(), path, text, known_binding_scopes()
+            )
+        else:
+            usable, self._key_problems = {}, []
         self.set_keymap(usable)
         self._show_view()
 
