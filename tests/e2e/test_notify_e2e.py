@@ -13,22 +13,19 @@ import os
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from desktop_session import dunst, private_bus, xvfb
+from service_process import ServiceProcess, wait_for
 from test_notify_actions import MENU_SCRIPT, Dunst
 
 from stretchbreak.adapters.notify_actions import CATEGORY_DUE, DESKTOP_ENTRY, icon_path
 
 pytestmark = [pytest.mark.e2e, pytest.mark.realtime]
 
-STRETCHBREAK = Path(sys.executable).parent / "stretchbreak"
 INTERVAL = 20
 WARNING = 10
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -64,17 +61,11 @@ exec "$@" --plain < /dev/null > "{folder}/player.out" 2>&1
 """
 
 
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-
-
-class Desktop:
+class Desktop(ServiceProcess):
     """dunst on a private bus and display, and a `stretchbreak service` on that session."""
 
     def __init__(self, root: Path, daemon: Dunst, display: str) -> None:
+        super().__init__()
         self.root = root
         self.daemon = daemon
         config = root / "c"
@@ -92,44 +83,6 @@ class Desktop:
         )
         self.env.pop("WAYLAND_DISPLAY", None)
         self.env.pop("TERMINAL", None)
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [str(STRETCHBREAK), "service"],
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        wait_for(lambda: self.status()["state"] != "not_running", 20, "the service")
-
-    def stop(self) -> int:
-        assert self.process is not None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
-        return self.process.returncode
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(STRETCHBREAK), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-        )
-
-    def status(self) -> dict[str, object]:
-        result = self.run("status", "--json")
-        assert result.returncode == 0, result.stderr
-        data: dict[str, object] = json.loads(result.stdout)
-        return data
 
     def break_events(self) -> list[tuple[str, str | None]]:
         database = self.data / "history.sqlite3"

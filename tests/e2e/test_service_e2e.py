@@ -13,19 +13,17 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from service_process import STRETCHBREAK, ServiceProcess, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.realtime]
 
-STRETCHBREAK = Path(sys.executable).parent / "stretchbreak"
 INTERVAL = 12
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_DAY = "".join(f'{day} = ["00:00-24:00"]\n' for day in DAYS)
@@ -51,10 +49,11 @@ enabled = false
 """
 
 
-class Service:
+class Service(ServiceProcess):
     """Temporary folders, the service process, and the CLI run against them."""
 
     def __init__(self, root: Path) -> None:
+        super().__init__()
         self.config = root / "c"
         self.data = root / "d"
         self.config.mkdir()
@@ -65,44 +64,6 @@ class Service:
             "STRETCHBREAK_DATA_DIR": str(self.data),
             "TERM": "dumb",
         }
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [str(STRETCHBREAK), "service"],
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        wait_for(lambda: self.status()["state"] != "not_running", 20)
-
-    def stop(self) -> int:
-        assert self.process is not None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
-        return self.process.returncode
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(STRETCHBREAK), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-        )
-
-    def status(self) -> dict[str, object]:
-        result = self.run("status", "--json")
-        assert result.returncode == 0, result.stderr
-        data: dict[str, object] = json.loads(result.stdout)
-        return data
 
     def break_events(self) -> list[str]:
         with sqlite3.connect(f"file:{self.data / 'history.sqlite3'}?mode=ro", uri=True) as db:
@@ -112,13 +73,6 @@ class Service:
         with sqlite3.connect(f"file:{self.data / 'history.sqlite3'}?mode=ro", uri=True) as db:
             rows = db.execute("SELECT routine_id, trigger, status FROM sessions ORDER BY id")
             return list(rows)
-
-
-def wait_for(condition: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
 
 
 def utc(value: object) -> datetime:
