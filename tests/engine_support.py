@@ -187,3 +187,24 @@ class EventLog:
 
     def clear(self) -> None:
         self.events.clear()
+
+
+async def started(harness: EngineHarness, *, player: bool = True) -> tuple[BreakEngine, EventLog]:
+    """A started engine on the harness, with an event log subscribed (a player, by default)."""
+    engine = harness.engine()
+    log = EventLog()
+    engine.subscribe(log, plays_routines=player)
+    await engine.start()
+    await engine.wait_for_background()
+    return engine, log
+
+
+async def advance(engine: BreakEngine, harness: EngineHarness, seconds: float) -> None:
+    """Let awake time pass with a tick every 5 s, as the engine's timers would."""
+    remaining = seconds
+    while remaining > 0:
+        step = min(5.0, remaining)
+        harness.clock.advance(step)
+        remaining -= step
+        engine.tick()
+    await engine.wait_for_background()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
-from engine_support import EngineHarness, EventLog, break_rows, sample_config
+from engine_support import EngineHarness, advance, break_rows, sample_config, started
 
 from stretchbreak.adapters.notify_actions import (
     CATEGORY_DUE,
@@ -62,25 +62,6 @@ def harness_with(tmp_path: Path, desktop: Desktop, config: Config | None = None)
     harness = EngineHarness(tmp_path, config=config)
     harness.deps.desktop = desktop.deps()
     return harness
-
-
-async def started(harness: EngineHarness, *, player: bool) -> tuple[BreakEngine, EventLog]:
-    engine = harness.engine()
-    log = EventLog()
-    engine.subscribe(log, plays_routines=player)
-    await engine.start()
-    await engine.wait_for_background()
-    return engine, log
-
-
-async def advance(engine: BreakEngine, harness: EngineHarness, seconds: float) -> None:
-    remaining = seconds
-    while remaining > 0:
-        step = min(5.0, remaining)
-        harness.clock.advance(step)
-        remaining -= step
-        engine.tick()
-    await engine.wait_for_background()
 
 
 async def click(engine: BreakEngine, desktop: Desktop, action: str, key: str = KEY) -> None:

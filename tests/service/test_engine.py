@@ -9,13 +9,14 @@ import pytest
 from engine_support import (
     MONDAY_10,
     EngineHarness,
-    EventLog,
+    advance,
     always_on,
     break_rows,
     sample_config,
+    started,
 )
 
-from stretchbreak.service.engine import AlreadyRunning, BreakEngine
+from stretchbreak.service.engine import AlreadyRunning
 from stretchbreak.service.events import (
     Announce,
     DashboardChanged,
@@ -25,25 +26,6 @@ from stretchbreak.service.events import (
     Toast,
     event_from_json,
 )
-
-
-async def started(harness: EngineHarness, *, player: bool = True) -> tuple[BreakEngine, EventLog]:
-    engine = harness.engine()
-    log = EventLog()
-    engine.subscribe(log, plays_routines=player)
-    await engine.start()
-    await engine.wait_for_background()
-    return engine, log
-
-
-async def advance(engine: BreakEngine, harness: EngineHarness, seconds: float) -> None:
-    remaining = seconds
-    while remaining > 0:
-        step = min(5.0, remaining)
-        harness.clock.advance(step)
-        remaining -= step
-        engine.tick()
-    await engine.wait_for_background()
 
 
 def kinds(harness: EngineHarness) -> list[str]:
