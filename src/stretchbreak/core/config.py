@@ -112,6 +112,22 @@ class IdleConfig:
     """Idle time that counts as a natural break; None = "auto" (the break's own length)."""
 
 
+@dataclass(frozen=True, slots=True)
+class BusyConfig:
+    """`[busy]`: signals that the person is in a meeting or watching something; a break that
+    falls due while one holds waits (up to `longest_wait`) and is offered when it ends."""
+
+    camera: bool = True
+    microphone: bool = True
+    fullscreen: bool = True
+    inhibitors: bool = True
+    """Honour idle/screensaver inhibitors held by media players and presentations."""
+    calendar: str = ""
+    """Path of a local .ics file whose busy events count as meetings; "" = none."""
+    longest_wait: timedelta = timedelta(minutes=45)
+    """A break waits at most this long for a busy time to end, then is offered anyway."""
+
+
 def _no_keys() -> Mapping[str, str]:
     return MappingProxyType({})
 
@@ -129,6 +145,7 @@ class Config:
     streak: StreakGoal = field(default_factory=StreakGoal)
     player: PlayerConfig = field(default_factory=PlayerConfig)
     idle: IdleConfig = field(default_factory=IdleConfig)
+    busy: BusyConfig = field(default_factory=BusyConfig)
     keys: Mapping[str, str] = field(default_factory=_no_keys)
     """Binding id -> key, remapping the app's bindings (the UI checks the ids)."""
 
@@ -426,6 +443,27 @@ _IDLE = (
         lambda value: AUTO if value is None else format_duration(value),
     ),
 )
+_BUSY = (
+    _Key("camera", "A camera in use (a video call) makes breaks wait.", _read_bool),
+    _Key("microphone", "A microphone being recorded makes breaks wait.", _read_bool),
+    _Key("fullscreen", "A full-screen window makes breaks wait.", _read_bool),
+    _Key(
+        "inhibitors",
+        "An app keeping the screen awake (video player, presentation) makes breaks wait.",
+        _read_bool,
+    ),
+    _Key(
+        "calendar",
+        'A local .ics file; its busy events count as meetings ("" = none).',
+        lambda value: _need_str(value, "a file path"),
+    ),
+    _Key(
+        "longest_wait",
+        "A break waits at most this long for a meeting to end, then is offered anyway.",
+        _required_duration_reader(_HOURS_8),
+        format_duration,
+    ),
+)
 _DAY_DOC = 'Working hours per weekday: a list of "HH:MM-HH:MM"; [] is a day off.'
 _HOURS = tuple(_Key(day, _DAY_DOC, _read_day, lambda v: [str(r) for r in v]) for day in WEEKDAYS)
 
@@ -436,6 +474,7 @@ _TABLES: dict[str, tuple[_Key, ...]] = {
     "streak": _STREAK,
     "player": _PLAYER,
     "idle": _IDLE,
+    "busy": _BUSY,
 }
 _TABLE_DOCS = {
     "breaks": "Breaks come after working time inside working hours. Durations look like "
@@ -446,6 +485,7 @@ _TABLE_DOCS = {
     "streak": "What a day needs to count toward your streak.",
     "player": "Routine player.",
     "idle": "Idle and suspend.",
+    "busy": "Meetings, calls and full-screen video: breaks wait while these are on.",
     "keys": 'Remap keys: binding id = "key", e.g.  dashboard.snooze = "z"  (ids: help screen).',
 }
 _ALL_TABLES = (*_TABLES, "keys")
@@ -595,6 +635,7 @@ def read_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigP
         streak=replace(defaults.streak, **values["streak"]),
         player=replace(defaults.player, **values["player"]),
         idle=replace(defaults.idle, **values["idle"]),
+        busy=replace(defaults.busy, **values["busy"]),
         keys=bindings,
     )
     return config, reader.problems
@@ -693,6 +734,7 @@ def _sections(config: Config) -> dict[str, object]:
         "streak": config.streak,
         "player": config.player,
         "idle": config.idle,
+        "busy": config.busy,
     }
 
 

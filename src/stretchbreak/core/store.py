@@ -61,6 +61,7 @@ BreakKind = Literal[
     "natural_break",
     "away",
     "abandoned",
+    "deferred",
 ]
 
 TRIGGERS: tuple[str, ...] = get_args(Trigger)
@@ -321,6 +322,106 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 breaks_missed = breaks_missed + (new.kind = 'missed')
                 WHERE local_date = new.local_date;
         END
+        """,
+    ),
+    # v4 -> v5 (issues 12 and 13): the break-event kind `deferred` (a due break that waited for a
+    # meeting; detail = why), rebuilt like v4; `reminder_events` for labelled reminders ("Water",
+    # "Posture check"); `exercise_feedback` (a symptom after one exercise: worse / tingling /
+    # dizzy, pain 0-10 where given) and `exercise_avoid` (exercises left out of routines until the
+    # person puts them back).
+    (
+        """
+        CREATE TABLE break_events_v5 (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('due', 'notified', 'started', 'snoozed',
+                'skipped', 'missed', 'natural_break', 'away', 'abandoned', 'deferred')),
+            at_utc TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            routine_id TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        """
+        INSERT INTO break_events_v5 (id, kind, at_utc, local_date, routine_id, detail)
+        SELECT id, kind, at_utc, local_date, routine_id, detail FROM break_events
+        """,
+        "DROP TABLE break_events",
+        "ALTER TABLE break_events_v5 RENAME TO break_events",
+        "CREATE INDEX break_events_by_day ON break_events (local_date, kind)",
+        """
+        CREATE TRIGGER break_events_count_insert AFTER INSERT ON break_events BEGIN
+            INSERT OR IGNORE INTO day_totals (local_date) VALUES (new.local_date);
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken + (new.kind IN ('started', 'natural_break'))
+                    - (new.kind = 'abandoned'),
+                breaks_snoozed = breaks_snoozed + (new.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped + (new.kind = 'skipped'),
+                breaks_missed = breaks_missed + (new.kind = 'missed')
+                WHERE local_date = new.local_date;
+        END
+        """,
+        """
+        CREATE TRIGGER break_events_count_delete AFTER DELETE ON break_events BEGIN
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken - (old.kind IN ('started', 'natural_break'))
+                    + (old.kind = 'abandoned'),
+                breaks_snoozed = breaks_snoozed - (old.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped - (old.kind = 'skipped'),
+                breaks_missed = breaks_missed - (old.kind = 'missed')
+                WHERE local_date = old.local_date;
+        END
+        """,
+        """
+        CREATE TRIGGER break_events_count_update
+        AFTER UPDATE OF kind, local_date ON break_events BEGIN
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken - (old.kind IN ('started', 'natural_break'))
+                    + (old.kind = 'abandoned'),
+                breaks_snoozed = breaks_snoozed - (old.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped - (old.kind = 'skipped'),
+                breaks_missed = breaks_missed - (old.kind = 'missed')
+                WHERE local_date = old.local_date;
+            INSERT OR IGNORE INTO day_totals (local_date) VALUES (new.local_date);
+            UPDATE day_totals SET
+                breaks_taken = breaks_taken + (new.kind IN ('started', 'natural_break'))
+                    - (new.kind = 'abandoned'),
+                breaks_snoozed = breaks_snoozed + (new.kind = 'snoozed'),
+                breaks_skipped = breaks_skipped + (new.kind = 'skipped'),
+                breaks_missed = breaks_missed + (new.kind = 'missed')
+                WHERE local_date = new.local_date;
+        END
+        """,
+        """
+        CREATE TABLE reminder_events (
+            id INTEGER PRIMARY KEY,
+            reminder TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('due', 'notified', 'done', 'snoozed',
+                'dismissed', 'missed', 'deferred')),
+            at_utc TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        "CREATE INDEX reminder_events_by_day ON reminder_events (local_date, reminder, kind)",
+        """
+        CREATE TABLE exercise_feedback (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER,
+            exercise_id TEXT NOT NULL,
+            symptom TEXT NOT NULL CHECK (symptom IN ('worse', 'tingling', 'dizzy')),
+            pain INTEGER CHECK (pain BETWEEN 0 AND 10),
+            at_utc TEXT NOT NULL,
+            local_date TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX exercise_feedback_by_exercise ON exercise_feedback (exercise_id, at_utc)",
+        """
+        CREATE TABLE exercise_avoid (
+            exercise_id TEXT PRIMARY KEY,
+            since_utc TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            replaced_by TEXT
+        )
         """,
     ),
 )
