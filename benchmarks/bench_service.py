@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_footprint import CLK_TCK, Measurement, cpu_ticks, measure, memory_mb
+from bench_footprint import CLK_TCK, Measurement, cpu_ticks, measure, memory_mb, warm_bytecode
 
 REPO = Path(__file__).resolve().parent.parent
 FLOOR_IMPORTS = (
@@ -97,6 +97,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="runs for the status CPU time")
     args = parser.parse_args()
     python = sys.executable
+    bytecode = warm_bytecode()
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ)
         env.update(
@@ -158,7 +159,7 @@ def main() -> None:
 
     print(
         f"idle window {args.window:.0f} s, {args.launches} launches, {args.runs} runs, "
-        f"{os.cpu_count()} cores"
+        f"{os.cpu_count()} cores; {bytecode}"
     )
     print(
         f"{'process':<44} {'first frame ms':>14} {'idle CPU %':>11} {'RSS MiB':>8} {'USS MiB':>8}"

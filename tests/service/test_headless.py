@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from stretchbreak import paths
+from stretchbreak import launcher, paths
 from stretchbreak.service.protocol import socket_path
 
 CHILD = """
@@ -69,7 +69,8 @@ def test_running_service_never_imports_textual_or_click_and_stops_on_sigterm() -
         capture_output=True,
         text=True,
         timeout=60,
-        env=os.environ.copy(),
+        # the check runs in this very process: it must not re-execute itself as `python -OO`
+        env={**os.environ, launcher.NO_REEXEC_VARIABLE: "1"},
     )
     assert result.stdout.splitlines() == ["started", "no textual", "no click"], result.stderr
     assert result.returncode == 0, result.stderr
@@ -80,9 +81,22 @@ def test_running_service_never_imports_textual_or_click_and_stops_on_sigterm() -
 def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: Path) -> None:
     socket = socket_path()
     command = [sys.executable, "-m", "stretchbreak", "service"]
-    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    decoy = tmp_path / "stretchbreak"  # a folder of that name where it starts must not be run
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise SystemExit('the decoy package was imported')\n")
+    (decoy / "__main__.py").write_text("raise SystemExit('the decoy package was imported')\n")
+    first = subprocess.Popen(
+        [sys.executable, "-P", *command[1:]],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         assert _wait_for(socket.exists), "the service never opened its control socket"
+        # it re-executed itself as `python -OO` (no docstrings or asserts all day), same pid
+        cmdline = Path(f"/proc/{first.pid}/cmdline").read_bytes().split(b"\0")
+        assert b"-OO" in cmdline
         second = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
         (refusal,) = second.stderr.strip().splitlines()

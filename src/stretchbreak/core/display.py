@@ -12,9 +12,12 @@ sequence, so everything printed from a routine goes through `printable`.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta, tzinfo
 
-from stretchbreak.core.routine_format import CONTROL_CHARACTER
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""C0 (tab and newline included), DEL and C1: never shown as they are, and not allowed in
+routine text fields, which are single plain lines."""
 
 
 def format_duration(seconds: float) -> str:

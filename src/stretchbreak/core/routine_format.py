@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .display import CONTROL_CHARACTER
 from .routine import Kind
 
 MAX_FILE_BYTES = 256 * 1024
@@ -28,8 +29,6 @@ RESERVED_IDS = frozenset(
 TAG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_TAG_LENGTH = 32
 MAX_TAGS = 20
-CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
-"""C0 (tab and newline included), DEL and C1: text fields are single plain lines."""
 
 NAME_LENGTH = (1, 60)
 SUMMARY_LENGTH = (0, 200)

@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
-from .routine_format import CONTROL_CHARACTER
+from .display import CONTROL_CHARACTER
 
 SAFETY_RESOURCE = ("data", "safety.toml")
 """Where the text sits inside the `stretchbreak` package."""
