@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from .display import CONTROL_CHARACTER
 from .problems import RoutineProblem, show_value, type_name
 from .routine_format import (
-    CONTROL_CHARACTER,
     ID_PATTERN,
     MAX_PROBLEMS_PER_FILE,
     RESERVED_IDS,
