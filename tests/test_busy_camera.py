@@ -1,14 +1,17 @@
 """The camera source, on real /proc: a child process holding a stand-in device flips it.
 
-The stand-in is a regular file named `video0` in a temporary folder, matched by the source's
-injected pattern `<tmp>/video*`: the source looks only at which paths processes hold open
-(`/proc/<pid>/fd` links), so a file is seen exactly as `/dev/video0` would be. (A char device
-made with `mknod` and the v4l major 81 cannot be opened without the v4l2 driver, so it would
-prove nothing more.)
+The stand-in is named `video0` in a temporary folder, matched by the source's injected pattern
+`<tmp>/video*`: a regular file, and (when the tests run as root) a character device made with
+`mknod` as major 1 minor 3, the memory driver's null device, since a node with the v4l major 81
+cannot be opened without the v4l2 driver loaded. The source looks at which paths processes
+hold open (`/proc/<pid>/fd` links) and at inotify open/close events on the node, both of which
+work the same for /dev/video0.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 import time
@@ -40,11 +43,21 @@ def wait_for(source: ProcCameraSource, busy: bool, timeout: float = 10.0) -> Bus
         time.sleep(0.02)
 
 
+def make_device(path: Path, kind: str) -> None:
+    if kind == "file":
+        path.write_bytes(b"")
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("making a character device needs root")
+        os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # a second /dev/null
+
+
+@pytest.mark.parametrize("kind", ["file", "char-device"])
 def test_a_process_holding_the_device_makes_the_camera_busy_until_it_closes(
-    tmp_path: Path,
+    tmp_path: Path, kind: str
 ) -> None:
     device = tmp_path / "video0"
-    device.write_bytes(b"")
+    make_device(device, kind)
     source = ProcCameraSource(str(tmp_path / "video*"))
     assert source.check(NOW) is None
     child = subprocess.Popen(
@@ -58,7 +71,9 @@ def test_a_process_holding_the_device_makes_the_camera_busy_until_it_closes(
         assert child.stdout.readline().strip() == "open"
         assert wait_for(source, busy=True) == BusyReading("camera", "camera in use")
         assert source.holder == (child.pid, str(device))
-        assert source.check(NOW) is not None  # the remembered holder is looked at first
+        scans = source.scans
+        assert source.check(NOW) is not None
+        assert source.scans == scans  # nothing opened or closed since: /proc is not read again
         child.stdin.close()
         child.wait(timeout=10)
         assert wait_for(source, busy=False) is None
@@ -93,7 +108,9 @@ def test_unreadable_processes_are_skipped_and_remembered(tmp_path: Path) -> None
     (proc / "self").mkdir()
     device = tmp_path / "video0"
     device.write_bytes(b"")
-    source = ProcCameraSource(str(tmp_path / "video*"), proc=str(proc), own_pid=1)
+    source = ProcCameraSource(
+        str(tmp_path / "video*"), proc=str(proc), own_pid=1, use_inotify=False
+    )
     listed: list[str] = []
     real_listdir = __import__("os").listdir
 
@@ -120,3 +137,30 @@ def test_other_systems_get_a_source_that_says_it_is_not_available(platform: str)
     source = build_camera_source(platform=platform)
     assert source.check(NOW) is None
     assert source.describe().startswith("camera: not available: ")
+
+
+def test_proc_is_scanned_only_after_an_open_or_close_or_five_minutes(tmp_path: Path) -> None:
+    device = tmp_path / "video0"
+    device.write_bytes(b"")
+    ticks = [0.0]
+    source = ProcCameraSource(str(tmp_path / "video*"), monotonic=lambda: ticks[0])
+    try:
+        assert source.check(NOW) is None
+        assert source.check(NOW) is None
+        assert source.scans == 1
+        with device.open("rb"):  # our own open: a reason to look, though it does not count
+            assert source.check(NOW) is None
+        assert source.scans == 2
+        assert source.check(NOW) is None  # the close was news too
+        assert source.scans == 3
+        assert source.check(NOW) is None
+        assert source.scans == 3
+        ticks[0] = 300.0
+        assert source.check(NOW) is None
+        assert source.scans == 4
+        (tmp_path / "video1").write_bytes(b"")  # a camera plugged in
+        assert source.check(NOW) is None
+        assert source.scans == 5
+        assert "via inotify and /proc" in source.describe()
+    finally:
+        source.close()

@@ -2,22 +2,74 @@
 
 Found without opening the device (opening can wake the camera or fail while it is in use) by
 reading the `/proc/<pid>/fd` symlinks. Processes we may not read (another user's, unless we run
-as root) are remembered and skipped on later checks, so a check costs one `/proc` listing plus
-the fd links of our own processes; the process that held the camera last is looked at first.
-When no device matches the pattern the check costs one glob and nothing else.
+as root) are remembered and skipped on later checks; the process that held the camera last is
+looked at first. A full scan costs ~4 ms of CPU per 700 open files, so it is done only when
+needed: the devices are watched with inotify (IN_OPEN / IN_CLOSE, which the kernel reports for
+every process), and /proc is scanned again only after one of them was opened or closed (and at
+least every five minutes, in case a watch could not be set). A check without news costs one glob
+and one non-blocking read. When no device matches the pattern a check is one glob.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import glob
 import os
 import sys
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from stretchbreak.adapters.busy.base import UnavailableSource
 from stretchbreak.core.busy import BusyReading, BusySource
 
 DEVICE_PATTERN = "/dev/video*"
+RESCAN_SECONDS = 300.0
+
+_IN_OPEN = 0x00000020
+_IN_CLOSE = 0x00000008 | 0x00000010  # IN_CLOSE_WRITE | IN_CLOSE_NOWRITE
+_IN_NONBLOCK = os.O_NONBLOCK
+_IN_CLOEXEC = os.O_CLOEXEC
+
+
+class _OpenWatch:
+    """inotify watches on device files: tells whether any was opened or closed since last asked."""
+
+    def __init__(self) -> None:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        self._add = libc.inotify_add_watch
+        self._add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
+        self._add.restype = ctypes.c_int
+        self.fd: int = libc.inotify_init1(_IN_NONBLOCK | _IN_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1 failed")
+        self.watched: set[str] = set()
+
+    def watch(self, path: str) -> bool:
+        if path in self.watched:
+            return True
+        if self._add(self.fd, os.fsencode(path), _IN_OPEN | _IN_CLOSE) < 0:
+            return False  # no read access to the device, say
+        self.watched.add(path)
+        return True
+
+    def news(self) -> bool:
+        """True when events arrived (they are drained); False when none."""
+        seen = False
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                return seen
+            if not data:
+                return seen
+            seen = True
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 class ProcCameraSource:
@@ -26,9 +78,26 @@ class ProcCameraSource:
     name = "camera"
 
     def __init__(
-        self, pattern: str = DEVICE_PATTERN, *, proc: str = "/proc", own_pid: int | None = None
+        self,
+        pattern: str = DEVICE_PATTERN,
+        *,
+        proc: str = "/proc",
+        own_pid: int | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        use_inotify: bool = True,
     ) -> None:
         self.pattern = pattern
+        self._monotonic = monotonic
+        self._watch: _OpenWatch | None = None
+        if use_inotify and sys.platform.startswith("linux"):
+            try:
+                self._watch = _OpenWatch()
+            except (OSError, AttributeError):
+                self._watch = None
+        self._scanned_at: float | None = None
+        self._devices: frozenset[str] = frozenset()
+        self.scans = 0
+        """How many times /proc was scanned (tests and measurements)."""
         self._proc = proc
         self._own_pid = str(own_pid if own_pid is not None else os.getpid())
         self._unreadable: set[str] = set()
@@ -39,15 +108,28 @@ class ProcCameraSource:
 
     def check(self, now: datetime) -> BusyReading | None:
         try:
-            devices = set(glob.glob(self.pattern))
+            devices = frozenset(glob.glob(self.pattern))
             if not devices:
                 self.holder = None
+                self._scanned_at = None
                 return None
-            found = self._find_holder(devices)
+            if self._scan_needed(devices):
+                self._scanned_at = self._monotonic()
+                self._devices = devices
+                self.scans += 1
+                found = self._find_holder(set(devices))
+                self.holder = (int(found[0]), found[1]) if found else None
         except OSError:
             return None
-        self.holder = (int(found[0]), found[1]) if found else None
-        return BusyReading(self.name, "camera in use") if found else None
+        return BusyReading(self.name, "camera in use") if self.holder else None
+
+    def _scan_needed(self, devices: frozenset[str]) -> bool:
+        watch = self._watch
+        news = watch.news() if watch is not None else True  # drain the events either way
+        watched = watch is not None and all([watch.watch(device) for device in devices])
+        if self._scanned_at is None or devices != self._devices or not watched or news:
+            return True
+        return self._monotonic() - self._scanned_at >= RESCAN_SECONDS
 
     def _find_holder(self, devices: set[str]) -> tuple[str, str] | None:
         if self._last_holder is not None:
@@ -91,10 +173,13 @@ class ProcCameraSource:
         skipped = (
             "" if os.geteuid() == 0 else "; other users' processes cannot be seen without root"
         )
-        return f"camera: watching {', '.join(devices)} via /proc{skipped}"
+        how = "inotify and /proc" if self._watch is not None else "/proc"
+        return f"camera: watching {', '.join(devices)} via {how}{skipped}"
 
     def close(self) -> None:
-        pass
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
 
 
 def build_camera_source(
