@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from stretchbreak.adapters.busy.calendar import IcsCalendarSource
@@ -117,6 +118,13 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def calendar_source(path: Path, **options: Any) -> IcsCalendarSource:
+    """Read in the calling thread, so each check sees the file as it is (one test below covers
+    the worker thread the service uses)."""
+    options.setdefault("zone", BERLIN)
+    return IcsCalendarSource(path, background=False, **options)
+
+
 def weekly_starts(source: IcsCalendarSource, day: datetime) -> list[tuple[datetime, datetime]]:
     return [
         (interval.start, interval.end)
@@ -126,7 +134,7 @@ def weekly_starts(source: IcsCalendarSource, day: datetime) -> list[tuple[dateti
 
 
 def test_weekly_meeting_keeps_berlin_time_across_both_dst_changes(tmp_path: Path) -> None:
-    source = IcsCalendarSource(write(tmp_path / "work.ics", CALENDAR), zone=BERLIN)
+    source = calendar_source(write(tmp_path / "work.ics", CALENDAR))
     # Winter time: 10:00 CET = 09:00 UTC.
     assert weekly_starts(source, utc(2026, 3, 26, 0)) == [
         (utc(2026, 3, 26, 9), utc(2026, 3, 26, 9, 30))
@@ -145,7 +153,7 @@ def test_weekly_meeting_keeps_berlin_time_across_both_dst_changes(tmp_path: Path
 
 
 def test_busy_reading_during_the_meeting_and_not_at_the_winter_hour(tmp_path: Path) -> None:
-    source = IcsCalendarSource(write(tmp_path / "work.ics", CALENDAR), zone=BERLIN)
+    source = calendar_source(write(tmp_path / "work.ics", CALENDAR))
     assert source.check(utc(2026, 4, 2, 8, 10)) == BusyReading(
         "calendar", "in a meeting", utc(2026, 4, 2, 8, 30)
     )
@@ -155,7 +163,7 @@ def test_busy_reading_during_the_meeting_and_not_at_the_winter_hour(tmp_path: Pa
 
 
 def test_excluded_date_and_moved_occurrence_are_honoured(tmp_path: Path) -> None:
-    source = IcsCalendarSource(write(tmp_path / "work.ics", CALENDAR), zone=BERLIN)
+    source = calendar_source(write(tmp_path / "work.ics", CALENDAR))
     assert weekly_starts(source, utc(2026, 4, 9, 0)) == []  # EXDATE
     assert source.check(utc(2026, 4, 9, 8, 10)) is None
     # RECURRENCE-ID: the 16 April occurrence moved to 14:00-15:00 Berlin (12:00-13:00 UTC).
@@ -172,7 +180,7 @@ def test_excluded_date_and_moved_occurrence_are_honoured(tmp_path: Path) -> None
 
 
 def test_all_day_free_and_cancelled_events_do_not_make_the_person_busy(tmp_path: Path) -> None:
-    source = IcsCalendarSource(write(tmp_path / "work.ics", CALENDAR), zone=BERLIN)
+    source = calendar_source(write(tmp_path / "work.ics", CALENDAR))
     summaries = {interval.summary for interval in source.intervals(utc(2026, 3, 26, 12))}
     assert summaries == {"Team sync", "Call in UTC", "Back-to-back call", "Floating (local) time"}
     assert source.check(utc(2026, 3, 26, 11)) is None  # inside the all-day event only
@@ -181,15 +189,15 @@ def test_all_day_free_and_cancelled_events_do_not_make_the_person_busy(tmp_path:
 
 
 def test_back_to_back_meetings_wait_for_the_last_one_to_end(tmp_path: Path) -> None:
-    source = IcsCalendarSource(write(tmp_path / "work.ics", CALENDAR), zone=BERLIN)
+    source = calendar_source(write(tmp_path / "work.ics", CALENDAR))
     reading = source.check(utc(2026, 3, 26, 15, 10))
     assert reading is not None and reading.until == utc(2026, 3, 26, 15, 45)
 
 
 def test_floating_times_are_the_persons_local_time(tmp_path: Path) -> None:
     path = write(tmp_path / "work.ics", CALENDAR)
-    in_berlin = IcsCalendarSource(path, zone=BERLIN)
-    in_new_york = IcsCalendarSource(path, zone=ZoneInfo("America/New_York"))
+    in_berlin = calendar_source(path)
+    in_new_york = calendar_source(path, zone=ZoneInfo("America/New_York"))
     assert in_berlin.check(utc(2026, 3, 27, 15, 10)) is not None  # 16:10 in Berlin
     assert in_new_york.check(utc(2026, 3, 27, 15, 10)) is None
     assert in_new_york.check(utc(2026, 3, 27, 20, 10)) is not None  # 16:10 in New York
@@ -198,7 +206,7 @@ def test_floating_times_are_the_persons_local_time(tmp_path: Path) -> None:
 def test_a_zone_known_only_from_the_files_vtimezone(tmp_path: Path) -> None:
     """Outlook names zones like "W. Europe Standard Time" and defines them in VTIMEZONE."""
     text = CALENDAR.replace("Europe/Berlin", "Office Time (made up)")
-    source = IcsCalendarSource(write(tmp_path / "outlook.ics", text), zone=BERLIN)
+    source = calendar_source(write(tmp_path / "outlook.ics", text))
     assert weekly_starts(source, utc(2026, 3, 26, 0)) == [
         (utc(2026, 3, 26, 9), utc(2026, 3, 26, 9, 30))
     ]
@@ -209,7 +217,7 @@ def test_a_zone_known_only_from_the_files_vtimezone(tmp_path: Path) -> None:
 
 def test_file_read_again_only_when_it_changes(tmp_path: Path) -> None:
     path = write(tmp_path / "work.ics", CALENDAR)
-    source = IcsCalendarSource(path, zone=BERLIN)
+    source = calendar_source(path)
     moment = utc(2026, 4, 2, 8, 10)
     assert source.check(moment) is not None
     stamp = os.stat(path)
@@ -222,7 +230,7 @@ def test_file_read_again_only_when_it_changes(tmp_path: Path) -> None:
 def test_missing_file_is_one_problem_and_never_busy(tmp_path: Path) -> None:
     problems: list[str] = []
     path = tmp_path / "nowhere.ics"
-    source = IcsCalendarSource(path, zone=BERLIN, problem=problems.append)
+    source = calendar_source(path, problem=problems.append)
     assert source.check(utc(2026, 4, 2, 8, 10)) is None
     assert source.check(utc(2026, 4, 2, 8, 11)) is None
     assert len(problems) == 1 and str(path) in problems[0] and "no such file" in problems[0]
@@ -236,7 +244,7 @@ def test_broken_file_names_the_file_and_line(tmp_path: Path) -> None:
     lines = CALENDAR.splitlines()
     lines.insert(40, "this line is not iCalendar")
     path = write(tmp_path / "broken.ics", "\n".join(lines) + "\n")
-    source = IcsCalendarSource(path, zone=BERLIN, problem=problems.append)
+    source = calendar_source(path, problem=problems.append)
     assert source.check(utc(2026, 4, 2, 8, 10)) is None
     assert source.check(utc(2026, 4, 2, 8, 11)) is None
     assert problems == [
@@ -249,9 +257,24 @@ def test_broken_file_names_the_file_and_line(tmp_path: Path) -> None:
 def test_unclosed_event_and_bad_rule_are_problems_not_crashes(tmp_path: Path) -> None:
     problems: list[str] = []
     path = write(tmp_path / "cut.ics", CALENDAR.rsplit("END:VEVENT", 1)[0])
-    source = IcsCalendarSource(path, zone=BERLIN, problem=problems.append)
+    source = calendar_source(path, problem=problems.append)
     assert source.check(utc(2026, 4, 2, 8, 10)) is None
     assert "never closed" in problems[-1] and str(path) in problems[-1]
     write(path, CALENDAR.replace("FREQ=WEEKLY;BYDAY=TH", "FREQ=SOMETIMES"))
     assert source.check(utc(2026, 4, 2, 8, 10)) is None
     assert len(problems) == 2 and str(path) in problems[-1]
+
+
+def test_the_file_is_read_on_a_worker_thread_and_checks_answer_meanwhile(tmp_path: Path) -> None:
+    source = IcsCalendarSource(write(tmp_path / "work.ics", CALENDAR), zone=BERLIN)
+    moment = utc(2026, 4, 2, 8, 10)
+    try:
+        first = source.check(moment)  # starts the reading; not busy until it is done
+        assert first is None or first.until == utc(2026, 4, 2, 8, 30)
+        assert source.wait(30.0)
+        assert source.check(moment) == BusyReading(
+            "calendar", "in a meeting", utc(2026, 4, 2, 8, 30)
+        )
+        assert source.check(utc(2026, 4, 2, 9, 10)) is None
+    finally:
+        source.close()

@@ -145,3 +145,22 @@ def test_doctor_shows_the_busy_section(tmp_path: Path) -> None:
     result = CliRunner().invoke(doctor, [])
     assert "Busy signals" in result.output
     assert 'calendar: none ([busy] calendar = "")' in result.output
+
+
+def test_doctor_reports_a_broken_calendar_found_by_the_reading_thread(tmp_path: Path) -> None:
+    calendar = tmp_path / "work.ics"
+    calendar.write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR\n", encoding="utf-8")
+    lines = busy_lines(
+        BusyConfig(
+            camera=False,
+            microphone=False,
+            fullscreen=False,
+            inhibitors=False,
+            calendar=str(calendar),
+        ),
+        NOW,
+    )
+    assert lines[0] == (
+        f"calendar: {calendar}:3: END:VCALENDAR where END:VEVENT was expected;"
+        ' fix the file or set [busy] calendar = ""'
+    )

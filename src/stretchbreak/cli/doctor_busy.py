@@ -8,6 +8,7 @@ from stretchbreak.core.busy import BUSY_SOURCES
 from stretchbreak.core.config import BusyConfig
 from stretchbreak.core.display import printable
 
+_CALENDAR_WAIT_SECONDS = 10.0
 _SWITCH = {
     "camera": "camera",
     "microphone": "microphone",
@@ -29,6 +30,9 @@ def busy_lines(config: BusyConfig, now: datetime | None = None) -> list[str]:
         built = {source.name for source in sources}
         for source in sources:
             reading = source.check(moment)  # asks once, so describe() knows what works
+            wait = getattr(source, "wait", None)  # the calendar reads its file on a thread
+            if wait is not None and wait(_CALENDAR_WAIT_SECONDS):
+                reading = source.check(moment)
             busy = f"; busy now: {reading.reason}" if reading is not None else ""
             lines.append(printable(f"{source.describe()}{busy}"))
         for name in BUSY_SOURCES:
