@@ -164,3 +164,18 @@ def test_doctor_reports_a_broken_calendar_found_by_the_reading_thread(tmp_path: 
         f"calendar: {calendar}:3: END:VCALENDAR where END:VEVENT was expected;"
         ' fix the file or set [busy] calendar = ""'
     )
+
+
+@pytest.mark.parametrize(("platform", "system"), [("darwin", "macOS"), ("win32", "Windows")])
+def test_on_macos_and_windows_only_the_calendar_works_and_the_rest_say_so(
+    monkeypatch: pytest.MonkeyPatch, platform: str, system: str
+) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
+    lines = busy_lines(BusyConfig(), NOW)
+    assert lines[:4] == [
+        lines[0],
+        f"microphone: not available: not implemented on {system}",
+        f"fullscreen: not available: not implemented on {system}",
+        f"inhibitor: not available: not implemented on {system}",
+    ]
+    assert lines[0].startswith("camera: not available: ")

@@ -29,8 +29,8 @@ RESCAN_SECONDS = 300.0
 
 _IN_OPEN = 0x00000020
 _IN_CLOSE = 0x00000008 | 0x00000010  # IN_CLOSE_WRITE | IN_CLOSE_NOWRITE
-_IN_NONBLOCK = os.O_NONBLOCK
-_IN_CLOEXEC = os.O_CLOEXEC
+_IN_NONBLOCK = 0o4000  # Linux values, written out: os.O_NONBLOCK is missing on Windows
+_IN_CLOEXEC = 0o2000000
 
 
 class _OpenWatch:
@@ -183,8 +183,9 @@ class ProcCameraSource:
 
 
 def build_camera_source(
-    pattern: str = DEVICE_PATTERN, *, platform: str = sys.platform
+    pattern: str = DEVICE_PATTERN, *, platform: str | None = None
 ) -> BusySource:
+    platform = platform or sys.platform
     if platform.startswith("linux"):
         return ProcCameraSource(pattern)
     if platform == "darwin":

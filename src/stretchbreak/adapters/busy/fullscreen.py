@@ -174,7 +174,8 @@ class X11FullscreenSource:
                 self._xlib.XCloseDisplay(self._display)
 
 
-def build_fullscreen_source(env: Mapping[str, str], *, platform: str = sys.platform) -> BusySource:
+def build_fullscreen_source(env: Mapping[str, str], *, platform: str | None = None) -> BusySource:
+    platform = platform or sys.platform
     if platform == "darwin":
         return UnavailableSource("fullscreen", "not implemented on macOS")
     if platform == "win32":

@@ -177,9 +177,10 @@ class PactlMicrophoneSource:
 def build_microphone_source(
     env: Mapping[str, str] | None = None,
     *,
-    platform: str = sys.platform,
+    platform: str | None = None,
     problem: Callable[[str], None] = lambda _m: None,
 ) -> BusySource:
+    platform = platform or sys.platform
     if platform == "darwin":
         return UnavailableSource("microphone", "not implemented on macOS")
     if platform == "win32":
