@@ -8,13 +8,19 @@ switches to summer time on Sunday 29 March and back on Sunday 25 October, so the
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from stretchbreak.adapters.busy.calendar import IcsCalendarSource
+from stretchbreak.adapters.busy.calendar_reader import read_in_child, read_in_process
 from stretchbreak.core.busy import BusyReading
+from stretchbreak.core.calendar_busy import CalendarError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -119,9 +125,10 @@ def write(path: Path, text: str) -> Path:
 
 
 def calendar_source(path: Path, **options: Any) -> IcsCalendarSource:
-    """Read in the calling thread, so each check sees the file as it is (one test below covers
-    the worker thread the service uses)."""
+    """Read in the calling thread and process, so each check sees the file as it is (tests at
+    the end cover the worker thread and the child process the service uses)."""
     options.setdefault("zone", BERLIN)
+    options.setdefault("reader", read_in_process)
     return IcsCalendarSource(path, background=False, **options)
 
 
@@ -278,3 +285,43 @@ def test_the_file_is_read_on_a_worker_thread_and_checks_answer_meanwhile(tmp_pat
         assert source.check(utc(2026, 4, 2, 9, 10)) is None
     finally:
         source.close()
+
+
+def test_the_child_reader_gives_the_same_intervals_and_the_same_problems(tmp_path: Path) -> None:
+    path = write(tmp_path / "work.ics", CALENDAR)
+    start, end = utc(2026, 3, 25), utc(2026, 4, 20)
+    assert read_in_child(path, start, end, BERLIN) == read_in_process(path, start, end, BERLIN)
+    broken = write(tmp_path / "broken.ics", CALENDAR.replace("SUMMARY:Team sync\n", "oops\n"))
+    try:
+        read_in_child(broken, start, end, BERLIN)
+    except CalendarError as error:
+        line = CALENDAR.splitlines().index("SUMMARY:Team sync") + 1
+        assert error.line == line and "not an iCalendar line" in str(error)
+    else:
+        raise AssertionError("no CalendarError")
+    missing = tmp_path / "missing.ics"
+    with pytest.raises(OSError):
+        read_in_child(missing, start, end, BERLIN)
+
+
+def test_the_service_never_imports_the_calendar_libraries(tmp_path: Path) -> None:
+    """The default source reads through the child: in a fresh interpreter, icalendar and
+    recurring_ical_events stay unloaded while the source answers."""
+    path = write(tmp_path / "work.ics", CALENDAR)
+    code = (
+        "import sys\n"
+        "from datetime import datetime, timezone\n"
+        "from zoneinfo import ZoneInfo\n"
+        "from stretchbreak.adapters.busy.calendar import IcsCalendarSource\n"
+        f"source = IcsCalendarSource({str(path)!r}, zone=ZoneInfo('Europe/Berlin'))\n"
+        "now = datetime(2026, 4, 2, 8, 10, tzinfo=timezone.utc)\n"
+        "source.check(now)\n"
+        "assert source.wait(60)\n"
+        "print(source.check(now).until.isoformat())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('icalendar', 'recurring_ical_events')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.splitlines() == ["2026-04-02T08:30:00+00:00", "[]"]

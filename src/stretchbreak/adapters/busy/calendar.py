@@ -1,10 +1,11 @@
 """Meetings from a local .ics file named in `[busy] calendar`.
 
-Reading a calendar is slow (icalendar and recurring-ical-events import in ~0.2 s; a 2,000-event
-file parses and expands in ~0.4 s each), so it happens on a worker thread, never in `check()`:
-the file is read again only when its modification time or size changes, and the busy intervals
-for a window around now (a day back, two days ahead) are worked out once per file version and
-day. A check is a `stat` and a look through a short list; until the first reading is done the
+Reading a calendar is slow and heavy (icalendar and recurring-ical-events import in ~0.2 s and
+keep ~9 MiB; a 2,000-event file takes ~0.4 s and ~10 MiB more to parse and expand), so it is
+done by a child process (`calendar_reader`) started from a worker thread, never in `check()`,
+and the service keeps only the list of busy intervals. The file is read again only when its
+modification time or size changes, or when the window read (a day back, two weeks ahead) runs
+out. A check is a `stat` and a look through a short list; until the first reading is done the
 source answers "not busy". A missing or broken file is reported once through `problem` (naming
 the file and, where it can be told, the line) and the source answers "not busy" until the file is
 fixed; it never raises.
@@ -18,23 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
 
 from stretchbreak.adapters.busy.base import ProblemOnce
+from stretchbreak.adapters.busy.calendar_reader import read_in_child
 from stretchbreak.core.busy import BusyReading
-from stretchbreak.core.calendar_busy import (
-    BusyInterval,
-    CalendarError,
-    busy_intervals,
-    meeting_at,
-    parse_calendar,
-)
+from stretchbreak.core.calendar_busy import BusyInterval, CalendarError, meeting_at
 
 _BEHIND = timedelta(days=1)
-_AHEAD = timedelta(days=2)
+_AHEAD = timedelta(days=14)
 _REFRESH_BEFORE_END = timedelta(days=1)
 
 Stamp = tuple[int, int]
+Reader = Callable[[Path, datetime, datetime, tzinfo], list[BusyInterval]]
 
 
 def _local_zone() -> tzinfo:
@@ -64,16 +60,16 @@ class IcsCalendarSource:
         zone: tzinfo | Callable[[], tzinfo] = _local_zone,
         problem: Callable[[str], None] = lambda _m: None,
         background: bool = True,
+        reader: Reader = read_in_child,
     ) -> None:
         self.path = Path(path).expanduser()
         self._zone_source = zone
         self._zone: tzinfo | None = None
         self._problem = ProblemOnce(problem)
         self._background = background
+        self._reader = reader
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
-        self._parsed: tuple[Stamp, Any] | None = None
-        """The last file version parsed (worker thread only)."""
         self._result: _Result | None = None
         self._closed = False
         self.error: str | None = None
@@ -152,10 +148,7 @@ class IcsCalendarSource:
     def _read(self, stamp: Stamp, now: datetime) -> None:
         start, end = now - _BEHIND, now + _AHEAD
         try:
-            if self._parsed is None or self._parsed[0] != stamp:
-                self._parsed = None
-                self._parsed = (stamp, parse_calendar(self.path.read_bytes()))
-            intervals = busy_intervals(self._parsed[1], start, end, self.zone())
+            intervals = self._reader(self.path, start, end, self.zone())
             result = _Result(stamp, start, end, intervals)
         except OSError as error:
             result = _Result(
@@ -182,7 +175,6 @@ class IcsCalendarSource:
         with self._lock:
             self._closed = True
             self._result = None
-        self._parsed = None
 
 
 def _located(path: Path, error: CalendarError) -> str:
