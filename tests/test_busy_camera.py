@@ -15,8 +15,10 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +34,21 @@ device = open(sys.argv[1], "rb")
 print("open", flush=True)
 sys.stdin.readline()  # hold the device until the test closes our stdin
 """
+
+
+@pytest.fixture
+def closing() -> Iterator[list[ProcCameraSource]]:
+    """Sources to close after the test (each holds an inotify instance, a per-user resource)."""
+    sources: list[ProcCameraSource] = []
+    yield sources
+    for source in sources:
+        source.close()
+
+
+def camera(closing: list[ProcCameraSource], pattern: str, **options: Any) -> ProcCameraSource:
+    source = ProcCameraSource(pattern, **options)
+    closing.append(source)
+    return source
 
 
 def wait_for(source: ProcCameraSource, busy: bool, timeout: float = 10.0) -> BusyReading | None:
@@ -54,11 +71,11 @@ def make_device(path: Path, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ["file", "char-device"])
 def test_a_process_holding_the_device_makes_the_camera_busy_until_it_closes(
-    tmp_path: Path, kind: str
+    tmp_path: Path, closing: list[ProcCameraSource], kind: str
 ) -> None:
     device = tmp_path / "video0"
     make_device(device, kind)
-    source = ProcCameraSource(str(tmp_path / "video*"))
+    source = camera(closing, str(tmp_path / "video*"))
     assert source.check(NOW) is None
     child = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(device)],
@@ -86,21 +103,27 @@ def test_a_process_holding_the_device_makes_the_camera_busy_until_it_closes(
             child.stdout.close()
 
 
-def test_our_own_process_holding_the_device_does_not_count(tmp_path: Path) -> None:
+def test_our_own_process_holding_the_device_does_not_count(
+    tmp_path: Path, closing: list[ProcCameraSource]
+) -> None:
     device = tmp_path / "video0"
     device.write_bytes(b"")
-    source = ProcCameraSource(str(tmp_path / "video*"))
+    source = camera(closing, str(tmp_path / "video*"))
     with device.open("rb"):
         assert source.check(NOW) is None
 
 
-def test_no_device_at_all_is_not_busy_and_says_so(tmp_path: Path) -> None:
-    source = ProcCameraSource(str(tmp_path / "video*"))
+def test_no_device_at_all_is_not_busy_and_says_so(
+    tmp_path: Path, closing: list[ProcCameraSource]
+) -> None:
+    source = camera(closing, str(tmp_path / "video*"))
     assert source.check(NOW) is None
     assert "no such device now" in source.describe()
 
 
-def test_unreadable_processes_are_skipped_and_remembered(tmp_path: Path) -> None:
+def test_unreadable_processes_are_skipped_and_remembered(
+    tmp_path: Path, closing: list[ProcCameraSource]
+) -> None:
     """A fake /proc: pid 7's fd folder cannot be listed (another user's), pid 9 holds it."""
     proc = tmp_path / "proc"
     (proc / "7" / "fd").mkdir(parents=True)
@@ -108,9 +131,7 @@ def test_unreadable_processes_are_skipped_and_remembered(tmp_path: Path) -> None
     (proc / "self").mkdir()
     device = tmp_path / "video0"
     device.write_bytes(b"")
-    source = ProcCameraSource(
-        str(tmp_path / "video*"), proc=str(proc), own_pid=1, use_inotify=False
-    )
+    source = camera(closing, str(tmp_path / "video*"), proc=str(proc), own_pid=1, use_inotify=False)
     listed: list[str] = []
     real_listdir = __import__("os").listdir
 
@@ -139,11 +160,13 @@ def test_other_systems_get_a_source_that_says_it_is_not_available(platform: str)
     assert source.describe().startswith("camera: not available: ")
 
 
-def test_proc_is_scanned_only_after_an_open_or_close_or_five_minutes(tmp_path: Path) -> None:
+def test_proc_is_scanned_only_after_an_open_or_close_or_five_minutes(
+    tmp_path: Path, closing: list[ProcCameraSource]
+) -> None:
     device = tmp_path / "video0"
     device.write_bytes(b"")
     ticks = [0.0]
-    source = ProcCameraSource(str(tmp_path / "video*"), monotonic=lambda: ticks[0])
+    source = camera(closing, str(tmp_path / "video*"), monotonic=lambda: ticks[0])
     try:
         assert source.check(NOW) is None
         assert source.check(NOW) is None
