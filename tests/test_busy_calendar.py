@@ -325,3 +325,31 @@ def test_the_service_never_imports_the_calendar_libraries(tmp_path: Path) -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.splitlines() == ["2026-04-02T08:30:00+00:00", "[]"]
+
+
+def test_a_failed_reading_is_tried_again_after_ten_minutes(tmp_path: Path) -> None:
+    """The reader can fail for a passing reason (a child killed on a loaded machine)."""
+    path = write(tmp_path / "work.ics", CALENDAR)
+    answers: list[Exception | None] = [CalendarError("reading took longer than 120 s"), None]
+    ticks = [0.0]
+
+    def flaky(*args: Any) -> Any:
+        failure = answers.pop(0)
+        if failure is not None:
+            raise failure
+        return read_in_process(*args)
+
+    problems: list[str] = []
+    source = calendar_source(
+        path, reader=flaky, monotonic=lambda: ticks[0], problem=problems.append
+    )
+    moment = utc(2026, 4, 2, 8, 10)
+    assert source.check(moment) is None
+    ticks[0] = 599.0
+    assert source.check(moment) is None
+    assert problems == [
+        f"calendar: {path}: reading took longer than 120 s;"
+        ' fix the file or set [busy] calendar = ""'
+    ]
+    ticks[0] = 600.0
+    assert source.check(moment) is not None

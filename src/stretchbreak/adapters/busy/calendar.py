@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from stretchbreak.core.calendar_busy import BusyInterval, CalendarError, meeting
 _BEHIND = timedelta(days=1)
 _AHEAD = timedelta(days=14)
 _REFRESH_BEFORE_END = timedelta(days=1)
+RETRY_FAILED_SECONDS = 600.0
 
 Stamp = tuple[int, int]
 Reader = Callable[[Path, datetime, datetime, tzinfo], list[BusyInterval]]
@@ -46,6 +48,9 @@ class _Result:
     end: datetime
     intervals: list[BusyInterval]
     error: str | None = None
+    made_at: float = 0.0
+    """time.monotonic() when it was made: a failed reading is tried again after a while (the
+    child may have been killed for taking too long on a loaded machine)."""
 
 
 class IcsCalendarSource:
@@ -61,6 +66,7 @@ class IcsCalendarSource:
         problem: Callable[[str], None] = lambda _m: None,
         background: bool = True,
         reader: Reader = read_in_child,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = Path(path).expanduser()
         self._zone_source = zone
@@ -68,6 +74,7 @@ class IcsCalendarSource:
         self._problem = ProblemOnce(problem)
         self._background = background
         self._reader = reader
+        self._monotonic = monotonic
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._result: _Result | None = None
@@ -119,6 +126,10 @@ class IcsCalendarSource:
             result is None
             or result.stamp != stamp
             or not (result.start <= now <= result.end - _REFRESH_BEFORE_END)
+            or (
+                result.error is not None
+                and self._monotonic() - result.made_at >= RETRY_FAILED_SECONDS
+            )
         ):
             self._start_reading(stamp, now)
             with self._lock:
@@ -158,6 +169,7 @@ class IcsCalendarSource:
             result = _Result(stamp, start, end, [], _located(self.path, error))
         except Exception as error:  # a library quirk: say so, never crash the worker silently
             result = _Result(stamp, start, end, [], f"calendar: {self.path}: {error}")
+        result = replace(result, made_at=self._monotonic())
         with self._lock:
             if not self._closed:
                 self._result = result
