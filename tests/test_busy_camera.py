@@ -184,6 +184,13 @@ def test_proc_is_scanned_only_after_an_open_or_close_or_five_minutes(
         (tmp_path / "video1").write_bytes(b"")  # a camera plugged in
         assert source.check(NOW) is None
         assert source.scans == 5
+        device.unlink()  # unplugged and plugged in again between two checks: a new inode
+        device.write_bytes(b"")
+        assert source.check(NOW) is None  # the dropped watch was news
+        assert source.scans == 6
+        with device.open("rb"):  # the new inode is watched
+            assert source.check(NOW) is None
+        assert source.scans == 7
         assert "via inotify and /proc" in source.describe()
     finally:
         source.close()

@@ -44,15 +44,11 @@ class _OpenWatch:
         self.fd: int = libc.inotify_init1(_IN_NONBLOCK | _IN_CLOEXEC)
         if self.fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
-        self.watched: set[str] = set()
 
     def watch(self, path: str) -> bool:
-        if path in self.watched:
-            return True
-        if self._add(self.fd, os.fsencode(path), _IN_OPEN | _IN_CLOSE) < 0:
-            return False  # no read access to the device, say
-        self.watched.add(path)
-        return True
+        """Watch `path` (again: a camera plugged in anew is a new inode at the same path; adding
+        a watch the inode already has is harmless)."""
+        return bool(self._add(self.fd, os.fsencode(path), _IN_OPEN | _IN_CLOSE) >= 0)
 
     def news(self) -> bool:
         """True when events arrived (they are drained); False when none."""
@@ -95,6 +91,7 @@ class ProcCameraSource:
             except (OSError, AttributeError):
                 self._watch = None
         self._scanned_at: float | None = None
+        self._all_watched = False
         self._devices: frozenset[str] = frozenset()
         self.scans = 0
         """How many times /proc was scanned (tests and measurements)."""
@@ -124,12 +121,20 @@ class ProcCameraSource:
         return BusyReading(self.name, "camera in use") if self.holder else None
 
     def _scan_needed(self, devices: frozenset[str]) -> bool:
+        """Drain the events; on news (an open, a close, or a watch dropped because the device
+        went away), a new device set, no watches, or five minutes: watch again, then scan."""
         watch = self._watch
-        news = watch.news() if watch is not None else True  # drain the events either way
-        watched = watch is not None and all([watch.watch(device) for device in devices])
-        if self._scanned_at is None or devices != self._devices or not watched or news:
-            return True
-        return self._monotonic() - self._scanned_at >= RESCAN_SECONDS
+        news = watch.news() if watch is not None else True
+        if not (
+            self._scanned_at is None
+            or devices != self._devices
+            or not self._all_watched
+            or news
+            or self._monotonic() - self._scanned_at >= RESCAN_SECONDS
+        ):
+            return False
+        self._all_watched = watch is not None and all([watch.watch(path) for path in devices])
+        return True
 
     def _find_holder(self, devices: set[str]) -> tuple[str, str] | None:
         if self._last_holder is not None:
