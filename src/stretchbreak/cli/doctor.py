@@ -67,6 +67,11 @@ def doctor(send_test: bool) -> None:
     _check_notifications(report, config.notify.desktop, send_test)
     _check_terminal_notifications(report, os.environ, config.notify.terminal)
     _check_idle(report, config.idle.enabled)
+    from stretchbreak.cli.doctor_busy import busy_lines
+
+    report.section("Busy signals")
+    for line in busy_lines(config.busy):
+        report.info(line)
     _check_voice(report, config.player.voice)
     _check_config(report)
     _check_routines(report, config.breaks.micro_routine, config.breaks.movement_routines)
