@@ -20,7 +20,7 @@ from stretchbreak.core.routine import Routine
 from stretchbreak.core.substitutes import step_for
 from stretchbreak.core.tips import WORKSTATION_TIPS
 from stretchbreak.service.history import HistoryWriter, MemoryRecorder
-from stretchbreak.ui.player_app import PlayerApp
+from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
 from stretchbreak.ui.screens.finish import FinishScreen
 from stretchbreak.ui.screens.player import BREATHE
 
@@ -149,3 +149,22 @@ async def test_movement_breaks_show_no_tip(clock: FakeClock, history: HistoryWri
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert not app.screen.query_one("#tip").display
+
+
+async def test_the_player_plays_stand_ins_for_missing_equipment_and_says_so(
+    clock: FakeClock, history: HistoryWriter
+) -> None:
+    strength = load_catalog().routines["strength"]
+    app = PlayerApp(
+        [strength],
+        clock=clock,
+        history=history,
+        start_with=strength,
+        settings=PlayerSettings(equipment=("chair", "wall")),
+        tick_seconds=None,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Shoulder-blade squeeze instead: it needs a resistance band." in shown(app, "notice")
+        played = [step.exercise for step in player(app).session.routine.played_steps()]
+        assert "band-row" not in played and "shoulder-blade-squeeze" in played
