@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from player_support import advance, make_app, player, settle, shown
@@ -18,7 +18,7 @@ from stretchbreak.core.library import Exercise, load_library
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.substitutes import step_for
-from stretchbreak.core.tips import WORKSTATION_TIPS
+from stretchbreak.core.tips import WORKSTATION_TIPS, TipRotation
 from stretchbreak.service.history import HistoryWriter, MemoryRecorder
 from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
 from stretchbreak.ui.screens.finish import FinishScreen
@@ -134,13 +134,20 @@ async def test_the_next_eye_break_shows_another_tip(
 ) -> None:
     eye_micro = load_catalog().routines["eye-micro"]
     tips = []
-    for _ in range(2):
+    for _ in range(3):
         app = make_app(clock, history, eye_micro)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             tips.append(shown(app, "tip"))
-        clock.advance(25 * 60)
-    assert tips[0] != tips[1]
+        clock.advance(27 * 60)  # a whole number of turns of the list, by the minute
+    assert len(set(tips)) == 3
+
+
+def test_tips_take_turns_whatever_the_interval() -> None:
+    rotation = TipRotation()
+    moment = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
+    seen = [rotation.next(moment + timedelta(minutes=9 * n)) for n in range(len(WORKSTATION_TIPS))]
+    assert sorted(seen) == sorted(WORKSTATION_TIPS)
 
 
 async def test_movement_breaks_show_no_tip(clock: FakeClock, history: HistoryWriter) -> None:

@@ -21,12 +21,25 @@ WORKSTATION_TIPS: tuple[str, ...] = (
     "Change position often: sit back, sit tall, stand for a while. Variety beats one posture.",
 )
 
-_TURN_MINUTES = 1
-"""Tips turn by the minute of the break: consecutive eye breaks a few minutes or more apart
-show different tips, and the choice needs no stored state."""
-
 
 def tip_for(moment: datetime) -> str:
-    """The tip for an eye break that starts at `moment` (any time zone)."""
-    minutes = int(moment.timestamp() // 60) // _TURN_MINUTES
-    return WORKSTATION_TIPS[minutes % len(WORKSTATION_TIPS)]
+    """The tip for an eye break that starts at `moment` when no earlier tip is known: one per
+    minute of the clock, in turn (any time zone)."""
+    return WORKSTATION_TIPS[_index_at(moment)]
+
+
+def _index_at(moment: datetime) -> int:
+    return int(moment.timestamp() // 60) % len(WORKSTATION_TIPS)
+
+
+class TipRotation:
+    """The tips in turn: the first from the clock (`tip_for`), each later one the next in the
+    list, so consecutive eye breaks in one program never repeat a tip, whatever the interval."""
+
+    def __init__(self) -> None:
+        self._last: int | None = None
+
+    def next(self, moment: datetime) -> str:
+        index = _index_at(moment) if self._last is None else self._last + 1
+        self._last = index % len(WORKSTATION_TIPS)
+        return WORKSTATION_TIPS[self._last]

@@ -52,7 +52,7 @@ from stretchbreak.core.session import (
 )
 from stretchbreak.core.store import Trigger
 from stretchbreak.core.substitutes import easier_for, fitted_routine, with_easier
-from stretchbreak.core.tips import tip_for
+from stretchbreak.core.tips import TipRotation
 from stretchbreak.core.voice_script import VoiceCursor, voice_script
 from stretchbreak.service.history import HistoryWriter, RunRecord
 from stretchbreak.ui.widgets.figure import FigureView, figure_moment, side_words
@@ -202,7 +202,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self.easier_taken: list[tuple[str, str]] = []
         """(exercise id, easier id) for each time `e` swapped an exercise in this run."""
         self.session = Session(routine, clock, include_optional=include_optional)
-        self._tip = tip_for(clock.now()) if "eyes" in routine.tags else ""
+        self._tip = _TIPS.next(clock.now()) if "eyes" in routine.tags else ""
         self._clock = clock
         self._history = history
         self._trigger: Trigger = trigger
@@ -570,6 +570,9 @@ def _next_text(view: SessionView, transition_seconds: int) -> str:
     length = format_duration(view.next_step.total_seconds + transition_seconds)
     return f"Next: {printable(view.next_step.name)} · {length}"
 
+
+_TIPS = TipRotation()
+"""One rotation per program: each eye break shows the next workstation tip."""
 
 BREATHE = "Breathe normally all the way through; no need to hold your breath."
 """The global cue, shown while each exercise gets ready (once per exercise, never spoken)."""
