@@ -6,15 +6,21 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 from engine_support import EngineHarness, advance, started
 
 from stretchbreak import paths
+from stretchbreak.cli import main
+from stretchbreak.cli import start as start_module
+from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.config import Config, RoutinesConfig, StrengthConfig, read_config_text
 from stretchbreak.core.loader import Catalog, load_catalog
 from stretchbreak.core.rotation import fitting_routines, movement_routine
 from stretchbreak.core.substitutes import fitted_routine
+from stretchbreak.core.tips import WORKSTATION_TIPS
 
 BAND_BREAK = """\
 #:schema ./schema/routine.schema.json
@@ -135,3 +141,27 @@ def test_the_equipment_setting_is_read_and_checked() -> None:
     [problem] = problems
     assert (problem.key_path, problem.line) == ("routines.equipment[2]", 2)
     assert "'band'" in problem.message and "resistance_band" in problem.message
+
+
+@pytest.fixture
+def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """`stretchbreak start`'s clock and sleep, replaced so a plain run takes no real time."""
+    clock = FakeClock(datetime(2025, 3, 3, 10, 0, tzinfo=UTC))
+    monkeypatch.setattr(start_module, "SystemClock", lambda: clock)
+    monkeypatch.setattr(start_module, "time", SimpleNamespace(sleep=clock.advance))
+    return clock
+
+
+def test_start_plain_plays_stand_ins_and_says_so_first(fake_time: FakeClock) -> None:
+    result = CliRunner().invoke(main, ["start", "strength", "--plain"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Shoulder-blade squeeze instead: it needs a resistance band."
+    assert "Band row" not in result.output
+
+
+def test_start_plain_shows_a_tip_in_an_eye_break(fake_time: FakeClock) -> None:
+    result = CliRunner().invoke(main, ["start", "eye-micro", "--plain"])
+    assert result.exit_code == 0, result.output
+    tips = [line for line in result.output.splitlines() if line.startswith("Tip: ")]
+    assert len(tips) == 1 and tips[0].removeprefix("Tip: ") in WORKSTATION_TIPS

@@ -16,6 +16,7 @@ from stretchbreak.core.routine import Routine
 from stretchbreak.core.session import SessionOutcome
 from stretchbreak.core.store import Trigger
 from stretchbreak.core.substitutes import fitted_routine
+from stretchbreak.core.tips import tip_for
 
 if TYPE_CHECKING:
     from stretchbreak.cli.credit import EngineCredit
@@ -127,6 +128,8 @@ def play(
             )
             for note in notes:
                 click.echo(printable(note))
+            if "eyes" in routine.tags:
+                click.echo(f"Tip: {printable(tip_for(SystemClock().now()))}")
             code = _run_plain(routine, config, include_optional, credit, trigger)
         else:
             use_voice = config.player.voice if voice is None else voice
