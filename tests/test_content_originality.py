@@ -18,6 +18,8 @@ from stretchbreak.core.library import load_library
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.safety import SafetyGuide, load_safety_text
 from stretchbreak.core.starter import starter_routine_data
+from stretchbreak.core.tips import WORKSTATION_TIPS
+from stretchbreak.ui.screens.player import BREATHE
 
 RUN = 6
 """The shortest shared run of words that counts as copying ("no run of more than five")."""
@@ -63,7 +65,8 @@ def source_runs() -> dict[tuple[str, ...], str]:
 
 
 def all_cues() -> list[tuple[str, str]]:
-    """(where, cue) for every cue the app can show: library, bundled routines, starter."""
+    """(where, cue) for every cue the app can show: library, bundled routines, starter, the
+    eye-break workstation tips and the player's breathing cue."""
     exercises, problems = load_library([paths.bundled_library_dir()])
     assert problems == []
     cues = [(f"library {e.id}", cue) for e in exercises.values() for cue in e.cues]
@@ -76,6 +79,8 @@ def all_cues() -> list[tuple[str, str]]:
     ]
     starter = starter_routine_data("my-routine")
     cues += [("starter template", cue) for step in starter["steps"] for cue in step["cues"]]
+    cues += [("workstation tip", tip) for tip in WORKSTATION_TIPS]
+    cues += [("player breathing cue", BREATHE)]
     return cues
 
 

@@ -15,6 +15,8 @@ from stretchbreak.core.loader import Catalog, load_catalog
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.session import SessionOutcome
 from stretchbreak.core.store import Trigger
+from stretchbreak.core.substitutes import fitted_routine
+from stretchbreak.core.tips import tip_for
 
 if TYPE_CHECKING:
     from stretchbreak.cli.credit import EngineCredit
@@ -118,6 +120,16 @@ def play(
     credit = EngineCredit.connect()
     try:
         if routine is not None and plain:
+            routine, notes = fitted_routine(
+                routine,
+                catalog.library,
+                config.routines.equipment,
+                include_optional=include_optional,
+            )
+            for note in notes:
+                click.echo(printable(note))
+            if "eyes" in routine.tags:
+                click.echo(f"Tip: {printable(tip_for(SystemClock().now()))}")
             code = _run_plain(routine, config, include_optional, credit, trigger)
         else:
             use_voice = config.player.voice if voice is None else voice
@@ -228,6 +240,7 @@ def _run_full_screen(
         voice=voice,
         voice_rate=config.player.voice_rate,
         keys=config.keys,
+        equipment=config.routines.equipment,
     )
     playable = [r for r in catalog.routines.values() if r.played_steps(include_optional)]
     app = PlayerApp(

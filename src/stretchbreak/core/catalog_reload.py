@@ -34,6 +34,7 @@ def keep_last_good(previous: Catalog, fresh: Catalog) -> Reloaded:
         routines=dict(fresh.routines),
         problems=list(fresh.problems),
         overridden=dict(fresh.overridden),
+        library=dict(fresh.library),
     )
     kept: dict[str, tuple[RoutineProblem, ...]] = {}
     for routine_id, routine in previous.routines.items():

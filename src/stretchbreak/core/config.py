@@ -30,6 +30,7 @@ from stretchbreak.core.durations import (
     parse_duration,
 )
 from stretchbreak.core.hours import RANGE_EXAMPLE, WEEKDAYS, HoursError, WorkingHours, parse_day
+from stretchbreak.core.routine import EQUIPMENT
 from stretchbreak.core.safe_files import atomic_write, ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal
 from stretchbreak.core.suggest import closest
@@ -128,6 +129,32 @@ class BusyConfig:
     """A break waits at most this long for a busy time to end, then is offered anyway."""
 
 
+DEFAULT_EQUIPMENT = ("chair", "wall", "doorway")
+"""What an office has: a chair (not necessarily one that stays put), a wall and a doorway."""
+FLOOR = "floor"
+"""Not equipment but space: room to kneel and lie down, which floor routines need."""
+HAVE_WORDS = (*EQUIPMENT, FLOOR)
+"""What `[routines] equipment` may list: the routine files' equipment words, and "floor"."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoutinesConfig:
+    """`[routines]`: what the person has at hand. Movement breaks prefer routines whose steps
+    all fit it, and play a stand-in for an exercise that needs something missing."""
+
+    equipment: tuple[str, ...] = DEFAULT_EQUIPMENT
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthConfig:
+    """`[strength]`: on these weekdays, the first movement break at or after `at` plays the
+    strength routine instead of the next one in the rotation (off while `days` is empty)."""
+
+    days: tuple[str, ...] = ()
+    at: time = time(16, 0)
+    routine: str = "strength"
+
+
 def _no_keys() -> Mapping[str, str]:
     return MappingProxyType({})
 
@@ -146,6 +173,8 @@ class Config:
     player: PlayerConfig = field(default_factory=PlayerConfig)
     idle: IdleConfig = field(default_factory=IdleConfig)
     busy: BusyConfig = field(default_factory=BusyConfig)
+    routines: RoutinesConfig = field(default_factory=RoutinesConfig)
+    strength: StrengthConfig = field(default_factory=StrengthConfig)
     keys: Mapping[str, str] = field(default_factory=_no_keys)
     """Binding id -> key, remapping the app's bindings (the UI checks the ids)."""
 
@@ -287,6 +316,30 @@ def _choice_reader(options: tuple[str, ...]) -> Callable[[object], str]:
         if text not in options:
             raise _Invalid(f"{text!r} is not allowed; allowed: {allowed}")
         return text
+
+    return read
+
+
+def _word_list_reader(
+    words: tuple[str, ...], what: str, example: str
+) -> Callable[[object], tuple[str, ...]]:
+    """A list of distinct words from `words` ([] allowed), in the order written."""
+    allowed = ", ".join(f'"{word}"' for word in words)
+
+    def read(value: object) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise _Invalid(f"must be a list of {what} like {example}, not {value!r}")
+        found: list[str] = []
+        for index, item in enumerate(value):
+            text = item if isinstance(item, str) else None
+            if text is None or text not in words:
+                close = closest(text, words, limit=1) if text is not None else []
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise _Invalid(f"{item!r} is not one of the {what}{hint} Allowed: {allowed}", index)
+            if text in found:
+                raise _Invalid(f"{text!r} is listed twice; list each once", index)
+            found.append(text)
+        return tuple(found)
 
     return read
 
@@ -464,6 +517,32 @@ _BUSY = (
         format_duration,
     ),
 )
+_ROUTINES = (
+    _Key(
+        "equipment",
+        "What you have at hand: " + ", ".join(HAVE_WORDS) + ". Movement breaks pick routines "
+        "that fit and play stand-ins for exercises needing anything else (stable_chair: a chair "
+        "with a firm back that does not roll, tilt or recline; floor: room to kneel and lie "
+        "down).",
+        _word_list_reader(HAVE_WORDS, "equipment words", '["chair", "wall", "resistance_band"]'),
+        list,
+    ),
+)
+_STRENGTH = (
+    _Key(
+        "days",
+        'Weekdays for the strength routine, e.g. ["mon", "wed", "fri"]; [] = off.',
+        _word_list_reader(WEEKDAYS, "weekdays", '["mon", "wed", "fri"]'),
+        list,
+    ),
+    _Key(
+        "at",
+        'From this local time "HH:MM" on those days, the next movement break plays it.',
+        _read_clock,
+        lambda value: value.strftime("%H:%M"),
+    ),
+    _Key("routine", "The routine played then.", _read_routine_id),
+)
 _DAY_DOC = 'Working hours per weekday: a list of "HH:MM-HH:MM"; [] is a day off.'
 _HOURS = tuple(_Key(day, _DAY_DOC, _read_day, lambda v: [str(r) for r in v]) for day in WEEKDAYS)
 
@@ -475,6 +554,8 @@ _TABLES: dict[str, tuple[_Key, ...]] = {
     "player": _PLAYER,
     "idle": _IDLE,
     "busy": _BUSY,
+    "routines": _ROUTINES,
+    "strength": _STRENGTH,
 }
 _TABLE_DOCS = {
     "breaks": "Breaks come after working time inside working hours. Durations look like "
@@ -486,6 +567,9 @@ _TABLE_DOCS = {
     "player": "Routine player.",
     "idle": "Idle and suspend.",
     "busy": "Meetings, calls and full-screen video: breaks wait while these are on.",
+    "routines": "Equipment at hand, for choosing movement breaks and stand-in exercises.",
+    "strength": "Strength routine on set days (two or three a week, with a day between, suits "
+    "most people). Inside working hours only.",
     "keys": 'Remap keys: binding id = "key", e.g.  dashboard.snooze = "z"  (ids: help screen).',
 }
 _ALL_TABLES = (*_TABLES, "keys")
@@ -636,6 +720,8 @@ def read_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigP
         player=replace(defaults.player, **values["player"]),
         idle=replace(defaults.idle, **values["idle"]),
         busy=replace(defaults.busy, **values["busy"]),
+        routines=replace(defaults.routines, **values["routines"]),
+        strength=replace(defaults.strength, **values["strength"]),
         keys=bindings,
     )
     return config, reader.problems
@@ -702,6 +788,8 @@ def config_to_toml(config: Config) -> str:
         _table_text("streak", _STREAK, config.streak),
         _table_text("player", _PLAYER, config.player),
         _table_text("idle", _IDLE, config.idle),
+        _table_text("routines", _ROUTINES, config.routines),
+        _table_text("strength", _STRENGTH, config.strength),
         _comment(_TABLE_DOCS["keys"]) + "[keys]\n" + tomli_w.dumps(dict(config.keys)),
     ]
     return "\n".join(sections)
@@ -735,6 +823,8 @@ def _sections(config: Config) -> dict[str, object]:
         "player": config.player,
         "idle": config.idle,
         "busy": config.busy,
+        "routines": config.routines,
+        "strength": config.strength,
     }
 
 

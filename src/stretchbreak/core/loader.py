@@ -94,6 +94,9 @@ class Catalog:
     problems: list[RoutineProblem] = field(default_factory=list)
     overridden: dict[str, Path] = field(default_factory=dict)
     """Routine id -> the bundled file that a user routine replaced."""
+    library: dict[str, Exercise] = field(default_factory=dict)
+    """The exercise library the routines were read against (bundled, then the user's): for
+    stand-ins and easier versions (`core.substitutes`)."""
 
 
 def load_catalog(bundled_dir: Path | None = None, user_dir: Path | None = None) -> Catalog:
@@ -110,6 +113,7 @@ def load_catalog(bundled_dir: Path | None = None, user_dir: Path | None = None) 
     user_library = [] if unreadable is not None else [user_dir / "library"]
     library, library_problems = load_library([bundled_library_dir, *user_library])
     catalog.problems.extend(library_problems)
+    catalog.library = library
     bundled_library = {
         exercise_id: exercise
         for exercise_id, exercise in library.items()

@@ -104,6 +104,7 @@ from stretchbreak.core.policy_events import (
     Status,
     WarningStarted,
 )
+from stretchbreak.core.rotation import movement_routine
 
 __all__ = [
     "BACKWARD_TOLERANCE",
@@ -274,6 +275,8 @@ class BreakPolicy:
         self._clock = clock
         self._last_done = dict(last_done or {})
         self._routine_seconds = dict(routine_seconds) if routine_seconds is not None else None
+        self._fitting: frozenset[str] | None = None
+        """Routines that fit the person's equipment (`core.rotation`); None = not known."""
         now = clock.now()
         self._anchors: dict[BreakKind, datetime] = dict.fromkeys(BREAK_KINDS, now)
         self._records: list[_Announced] = []
@@ -307,19 +310,32 @@ class BreakPolicy:
                 self._anchors[kind] = now
         self._release(kind for kind in BREAK_KINDS if _every(config, kind) is None)
 
-    def apply_routines(self, routine_seconds: Mapping[str, float]) -> None:
-        """The routines were reloaded: new lengths and availability for the rotation."""
-        self._routine_seconds = dict(routine_seconds)
+    def apply_routines(
+        self, routine_seconds: Mapping[str, float], fitting: frozenset[str] | None = None
+    ) -> None:
+        """The routines were reloaded: new lengths and availability for the rotation.
 
-    def next_routine(self, kind: BreakKind) -> str:
-        """The routine a break of `kind` would play now (rotation: least recently done)."""
+        `fitting`: the routines that fit the person's equipment (`core.rotation`), if known."""
+        self._routine_seconds = dict(routine_seconds)
+        if fitting is not None:
+            self._fitting = fitting
+
+    def next_routine(self, kind: BreakKind, at: datetime | None = None) -> str:
+        """The routine a break of `kind` would play at `at` (default now): for movement
+        breaks, the strength routine on its days, else the least recently done routine of the
+        rotation that fits the person's equipment (`core.rotation.movement_routine`)."""
         breaks = self._config.breaks
         if kind == "micro":
             return breaks.micro_routine
-        available = self._routine_seconds
-        candidates = [r for r in breaks.movement_routines if available is None or r in available]
-        candidates = candidates or list(breaks.movement_routines)
-        return min(candidates, key=lambda routine: self._last_done.get(routine, _EPOCH))
+        return movement_routine(
+            breaks.movement_routines,
+            at=at if at is not None else self._clock.now(),
+            zone=self._clock.zone(),
+            last_done=self._last_done,
+            strength=self._config.strength,
+            available=self._routine_seconds,
+            fitting=self._fitting,
+        )
 
     def collision_window(self) -> timedelta:
         micro = self._config.breaks.micro_every
@@ -1020,7 +1036,7 @@ class BreakPolicy:
         start, due = timers[kind]
         warning = self._config.breaks.warning
         warn_at = due - warning if warning is not None and due - warning > start else None
-        return _Pending(kind, self.next_routine(kind), due, warn_at, absorbed, start)
+        return _Pending(kind, self.next_routine(kind, due), due, warn_at, absorbed, start)
 
     @staticmethod
     def _as_next_break(pending: _Pending | None) -> NextBreak | None:

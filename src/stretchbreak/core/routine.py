@@ -52,6 +52,7 @@ AREAS: tuple[str, ...] = (
 )
 EQUIPMENT: tuple[str, ...] = (
     "chair",
+    "stable_chair",
     "wall",
     "doorway",
     "towel",

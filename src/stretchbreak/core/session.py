@@ -206,6 +206,23 @@ class Session:
             return []
         return self._jump(self._span().first_phase)
 
+    def swap_steps(self, routine: Routine) -> list[SessionEvent]:
+        """Play `routine` from the current step's get-ready on (the player's "easier").
+
+        `routine` must play as many steps as the current one, the steps before the current
+        one unchanged (typically the current step and later ones are swapped for a gentler
+        version). Results so far are kept; the clock does not move.
+        """
+        if not self._running():
+            return []
+        timeline = build_timeline(routine, self.timeline.include_optional)
+        step_index = self._phase().step_index
+        if len(timeline.steps) != len(self.timeline.steps):
+            raise ValueError("a swapped routine must play as many steps as the one it replaces")
+        self.timeline = timeline
+        self._results.pop(step_index, None)
+        return self._jump(timeline.steps[step_index].first_phase)
+
     def finish_early(self) -> list[SessionEvent]:
         """The person stops here; what was done is kept as a partial session."""
         if not self._running():

@@ -21,11 +21,12 @@ choice predictable and the library author in charge of the order.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from .dose import combine
 from .library import Exercise
-from .routine import Routine
+from .routine import Routine, Step
 
 Decision = Literal["keep", "replace", "drop", "no-fit"]
 
@@ -134,3 +135,83 @@ def _why(exercise: Exercise, have: Collection[str], avoid: Collection[str]) -> s
     missing = missing_equipment(exercise, have)
     words = " or ".join(word.replace("_", " ") for word in missing)
     return f"it needs a {words}" if missing else "it does not fit"
+
+
+def step_for(exercise: Exercise, optional: bool = False) -> Step:
+    """A step that plays `exercise` at its library dose, with its own name, cues and caution."""
+    dose = combine([("library", exercise.dose)])
+    assert dose.seconds_per_rep is not None and dose.hold_per_rep is not None
+    assert dose.sets is not None and dose.sides is not None and dose.self_paced is not None
+    assert dose.rest_between is not None and dose.switch_seconds is not None
+    reps = exercise.kind == "reps"
+    return Step(
+        name=exercise.name,
+        kind=exercise.kind,
+        seconds=0 if reps else dose.seconds or 0,
+        reps=(dose.reps or 0) if reps else 0,
+        seconds_per_rep=dose.seconds_per_rep,
+        hold_per_rep=dose.hold_per_rep,
+        self_paced=dose.self_paced,
+        sets=dose.sets,
+        sides=dose.sides,
+        rest_between=dose.rest_between,
+        switch_seconds=dose.switch_seconds,
+        cues=exercise.cues,
+        caution=exercise.caution,
+        optional=optional,
+        exercise=exercise.id,
+    )
+
+
+def easier_for(step: Step, library: Mapping[str, Exercise]) -> Exercise | None:
+    """The library's easier version of the step's exercise, or None when it names none."""
+    exercise = library.get(step.exercise) if step.exercise is not None else None
+    if exercise is None or exercise.easier is None:
+        return None
+    return library.get(exercise.easier)
+
+
+def with_easier(
+    routine: Routine, current: Step, library: Mapping[str, Exercise]
+) -> tuple[Routine, Exercise] | None:
+    """`routine` with `current` (a step of it, the one playing) and every later step of the
+    same exercise played as the easier version; None when there is no easier version."""
+    easier = easier_for(current, library)
+    start = next((i for i, step in enumerate(routine.steps) if step is current), None)
+    if easier is None or start is None:
+        return None
+    steps = tuple(
+        step_for(easier, step.optional)
+        if index >= start and step.exercise == current.exercise
+        else step
+        for index, step in enumerate(routine.steps)
+    )
+    return replace(routine, steps=steps), easier
+
+
+def fitted_routine(
+    routine: Routine,
+    library: Mapping[str, Exercise],
+    have: Collection[str],
+    avoid: Collection[str] = (),
+    include_optional: bool = False,
+) -> tuple[Routine, tuple[str, ...]]:
+    """`routine` as it can be played with what the person has: stand-ins in place of steps
+    whose equipment is missing, optional steps without one left out (`plan_routine`), with one
+    plain sentence per change to a step that is played (`include_optional`). A required step
+    with no stand-in stays as it is (the person can skip it; the rotation prefers routines
+    that fit)."""
+    steps: list[Step] = []
+    notes: list[str] = []
+    for plan, step in zip(plan_routine(routine, library, have, avoid), routine.steps, strict=True):
+        played = include_optional or not step.optional
+        if plan.decision == "replace" and plan.play is not None:
+            steps.append(step_for(library[plan.play], step.optional))
+            notes += [plan.reason] if played else []
+        elif plan.decision == "drop":
+            notes += [plan.reason] if played else []
+        else:
+            steps.append(step)
+    if not steps or (len(steps) == len(routine.steps) and not notes):
+        return routine, ()
+    return replace(routine, steps=tuple(steps)), tuple(notes)

@@ -51,6 +51,7 @@ from stretchbreak.core.policy import (
     WarningStarted,
     counts_as_taken,
 )
+from stretchbreak.core.rotation import fitting_routines
 from stretchbreak.core.status import StatusSnapshot, not_running
 from stretchbreak.service.api import Listener, Outcome, OutcomeCode, PauseKind, SessionEnd
 from stretchbreak.service.bootstrap import EngineDeps, Scheduler
@@ -173,6 +174,7 @@ class BreakEngine:
             self._policy = BreakPolicy(
                 self._config, self._clock, history.last_done, self._routine_seconds()
             )
+            self._policy.apply_routines(self._routine_seconds(), self._fitting())
             self._scheduler = self.deps.scheduler_factory(self._clock.zone(), self._wakeup)
             self._scheduler.start()
             self._scheduler.set_hours_anchors(self._config.hours.cron_anchors())
@@ -612,7 +614,7 @@ class BreakEngine:
         self._catalog = catalog
         self._catalog_loaded = True
         if self._policy is not None:
-            self._policy.apply_routines(self._routine_seconds())
+            self._policy.apply_routines(self._routine_seconds(), self._fitting())
 
     def _routine_seconds(self) -> dict[str, float]:
         include = self._config.player.include_optional
@@ -620,6 +622,11 @@ class BreakEngine:
             routine_id: float(routine.total_seconds(include))
             for routine_id, routine in self._catalog.routines.items()
         }
+
+    def _fitting(self) -> frozenset[str]:
+        """The routines that fit the equipment in `[routines]` (the rotation prefers them)."""
+        catalog = self._catalog
+        return fitting_routines(catalog.routines, catalog.library, self._config.routines.equipment)
 
     def use_catalog(self, catalog: Catalog) -> None:
         """Routines read by a front end (the browser reloaded them after an edit)."""
@@ -654,7 +661,7 @@ class BreakEngine:
         self._config = self.config.in_use(self._clock.now())
         if self._policy is not None:
             self._policy.apply_config(self._config)
-            self._policy.apply_routines(self._routine_seconds())
+            self._policy.apply_routines(self._routine_seconds(), self._fitting())
         if self._scheduler is not None:
             self._scheduler.set_hours_anchors(self._config.hours.cron_anchors())
         if not polled_idle:

@@ -238,6 +238,7 @@ class Navigation(App[int]):
             bell=config.player.bell,
             voice=config.player.voice,
             voice_rate=config.player.voice_rate,
+            equipment=config.routines.equipment,
             tick_seconds=DEFAULT_TICK_SECONDS if self.deps.realtime else None,
         )
         self.push_screen(player, self._played)

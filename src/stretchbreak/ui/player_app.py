@@ -31,6 +31,9 @@ class PlayerSettings:
     voice_rate: int = 170
     keys: Mapping[str, str] | None = None
     """Binding id -> key, from the config's `[keys]` table."""
+    equipment: tuple[str, ...] | None = None
+    """What the person has (`[routines] equipment`): stand-ins for the rest; None = play as
+    written."""
 
 
 class PlayerApp(App[SessionOutcome | None]):
@@ -90,6 +93,7 @@ class PlayerApp(App[SessionOutcome | None]):
             bell=self._settings.bell,
             voice=self._settings.voice,
             voice_rate=self._settings.voice_rate,
+            equipment=self._settings.equipment,
             tick_seconds=self._tick_seconds,
         )
         self.push_screen(player, self._played)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import ClassVar
@@ -40,7 +40,7 @@ from stretchbreak.adapters.speech import (
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.display import format_duration, printable
 from stretchbreak.core.figure import Figure
-from stretchbreak.core.library import load_figures
+from stretchbreak.core.library import Exercise, load_library
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.session import (
     PhaseStarted,
@@ -51,6 +51,8 @@ from stretchbreak.core.session import (
     SessionView,
 )
 from stretchbreak.core.store import Trigger
+from stretchbreak.core.substitutes import easier_for, fitted_routine, with_easier
+from stretchbreak.core.tips import TipRotation
 from stretchbreak.core.voice_script import VoiceCursor, voice_script
 from stretchbreak.service.history import HistoryWriter, RunRecord
 from stretchbreak.ui.widgets.figure import FigureView, figure_moment, side_words
@@ -130,6 +132,9 @@ class PlayerScreen(Screen[PlayerResult]):
     PlayerScreen QuietProgressBar { width: 1fr; }
     PlayerScreen QuietProgressBar Bar { width: 1fr; }
     PlayerScreen #next { margin-top: 1; }
+    PlayerScreen #notice { color: $text-muted; }
+    PlayerScreen #breathe { color: $text-muted; }
+    PlayerScreen #tip { color: $text-muted; margin-top: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -138,6 +143,7 @@ class PlayerScreen(Screen[PlayerResult]):
         Binding("n,right", "skip", "Skip", id="player.skip"),
         Binding("p,left", "back", "Back", id="player.back"),
         Binding("r", "restart", "Restart step", id="player.restart"),
+        Binding("e", "easier", "Easier", id="player.easier"),
         Binding("v", "toggle_voice", "Voice", id="player.voice"),
         Binding("q,escape", "stop", "Quit", id="player.quit"),
     ]
@@ -156,6 +162,8 @@ class PlayerScreen(Screen[PlayerResult]):
         bell: bool = True,
         tick_seconds: float | None = DEFAULT_TICK_SECONDS,
         figures: Mapping[str, Figure] | None = None,
+        exercises: Mapping[str, Exercise] | None = None,
+        equipment: Collection[str] | None = None,
         show_figure: bool | None = None,
         voice: bool = False,
         voice_rate: int = DEFAULT_RATE,
@@ -168,8 +176,12 @@ class PlayerScreen(Screen[PlayerResult]):
 
         `tick_seconds=None` creates no timer: tests advance a FakeClock and call `tick()`.
         `figures` maps library exercise ids to their figures (default: read from the bundled and
-        the user's exercise library). `show_figure=False` plays without the animated figure;
-        by default it is shown unless the environment sets STRETCHBREAK_NO_FIGURE=1.
+        the user's exercise library). `exercises` is that library (for the `e` key's easier
+        version; default: read with the figures, or none when `figures` is given). `equipment`,
+        when given, is what the person has: steps needing anything else are played as their
+        stand-ins (`core.substitutes.fitted_routine`), and the player says so.
+        `show_figure=False` plays without the animated figure; by default it is shown unless
+        the environment sets STRETCHBREAK_NO_FIGURE=1.
         `voice` starts with spoken guidance on (the `v` key toggles it); `speech` finds the
         engine when voice is first switched on (default: the platform's, see
         `adapters.speech.find_engine`).
@@ -177,7 +189,20 @@ class PlayerScreen(Screen[PlayerResult]):
         super().__init__(name=name, id=id, classes=classes)
         if tick_seconds is not None and tick_seconds < 0.25:
             raise ValueError("the player ticks at most 4 times a second")
+        if figures is None and exercises is None:
+            exercises = _library_exercises()
+        self._exercises: Mapping[str, Exercise] = exercises if exercises is not None else {}
+        self._notices: list[str] = []
+        """Plain sentences about what this run plays differently (stand-ins, easier versions)."""
+        if equipment is not None:
+            routine, notes = fitted_routine(
+                routine, self._exercises, equipment, include_optional=include_optional
+            )
+            self._notices.extend(notes)
+        self.easier_taken: list[tuple[str, str]] = []
+        """(exercise id, easier id) for each time `e` swapped an exercise in this run."""
         self.session = Session(routine, clock, include_optional=include_optional)
+        self._tip = _TIPS.next(clock.now()) if "eyes" in routine.tags else ""
         self._clock = clock
         self._history = history
         self._trigger: Trigger = trigger
@@ -190,7 +215,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self._record: RunRecord | None = None
         self._shown: dict[str, object] = {}
         """What each widget shows now, so unchanged text is never re-rendered."""
-        self._figures = figures if figures is not None else _library_figures()
+        self._figures = figures if figures is not None else _figures_of(self._exercises)
         self._show_figure = (
             show_figure if show_figure is not None else os.environ.get(NO_FIGURE_ENV) != "1"
         )
@@ -221,6 +246,7 @@ class PlayerScreen(Screen[PlayerResult]):
         timeline = self.session.timeline
         with Vertical(id="player"):
             yield Static(id="title", markup=False)
+            yield Static(id="notice", markup=False)
             yield Static(id="exercise", markup=False)
             yield Static(id="phase", markup=False)
             with Center(id="countdown-row"):
@@ -228,6 +254,8 @@ class PlayerScreen(Screen[PlayerResult]):
             yield Static(id="state", markup=False)
             with Vertical(id="details"):
                 yield Static(id="cues", markup=False)
+                yield Static(id="breathe", markup=False)
+                yield Static(id="tip", markup=False)
                 with Horizontal(id="figure-row"):
                     yield FigureView(id="figure")
                     yield Static(id="caution", markup=False)
@@ -278,6 +306,8 @@ class PlayerScreen(Screen[PlayerResult]):
             return False
         if action == "done":
             return self.session.view().waiting_for_user
+        if action == "easier":
+            return easier_for(self.session.view().step, self._exercises) is not None
         return True
 
     def action_toggle_pause(self) -> None:
@@ -295,6 +325,24 @@ class PlayerScreen(Screen[PlayerResult]):
 
     def action_restart(self) -> None:
         self._handle(self.session.restart_step())
+
+    def action_easier(self) -> None:
+        """Play the easier version of this step's exercise for the rest of the routine, from
+        the step's get-ready; the line under the title says which."""
+        step = self.session.view().step
+        swapped = with_easier(self.session.routine, step, self._exercises)
+        if swapped is None or step.exercise is None:
+            return
+        routine, easier = swapped
+        events = self.session.swap_steps(routine)
+        timeline = self.session.timeline
+        self._voice_cursor = VoiceCursor(voice_script(timeline, self._figures), timeline)
+        self.easier_taken.append((step.exercise, easier.id))
+        _log.info("easier version: %s instead of %s", easier.id, step.exercise)
+        self._notices.append(
+            f"Easier version for the rest of this routine: {easier.name} instead of {step.name}."
+        )
+        self._handle(events)
 
     def action_toggle_voice(self) -> None:
         self._set_voice(not self._voice_on)
@@ -429,7 +477,10 @@ class PlayerScreen(Screen[PlayerResult]):
         self._put("phase", " · ".join((view.phase.label, *self._indicators(view))))
         self._put_digits(format_duration(view.phase_remaining))
         self._put("state", _state_text(view))
+        self._put("notice", "\n".join(printable(notice) for notice in self._notices[-2:]))
         self._put("cues", "\n".join(f"• {printable(cue)}" for cue in view.step.cues))
+        self._put("breathe", _breathe_text(view))
+        self._put("tip", f"Tip: {self._tip}" if self._tip else "")
         self._put("caution", f"⚠ {printable(view.caution)}" if view.caution else "")
         self._put_figure(view)
         span = self.session.timeline.steps[view.step_number - 1]
@@ -439,8 +490,9 @@ class PlayerScreen(Screen[PlayerResult]):
         self._put_bar("routine-bar", total, view.routine_progress * total)
         self._put("routine-left", f"{format_duration(view.routine_remaining)} left")
         self._put("next", _next_text(view, self.session.routine.transition_seconds))
-        if self._shown.get("bindings") != (view.waiting_for_user, view.finished):
-            self._shown["bindings"] = (view.waiting_for_user, view.finished)
+        bindings = (view.waiting_for_user, view.finished, view.step_number, view.step.exercise)
+        if self._shown.get("bindings") != bindings:
+            self._shown["bindings"] = bindings
             self.refresh_bindings()
 
     def _indicators(self, view: SessionView) -> tuple[str, ...]:
@@ -519,11 +571,34 @@ def _next_text(view: SessionView, transition_seconds: int) -> str:
     return f"Next: {printable(view.next_step.name)} · {length}"
 
 
-def _library_figures() -> dict[str, Figure]:
-    """The figures of the bundled and the user's library exercises (problems are ignored here:
-    `routines validate` and the catalog report them)."""
+_TIPS = TipRotation()
+"""One rotation per program: each eye break shows the next workstation tip."""
+
+BREATHE = "Breathe normally all the way through; no need to hold your breath."
+"""The global cue, shown while each exercise gets ready (once per exercise, never spoken)."""
+
+
+def _breathe_text(view: SessionView) -> str:
+    return BREATHE if view.phase.kind == "get_ready" and view.step.kind != "rest" else ""
+
+
+def _library_exercises() -> dict[str, Exercise]:
+    """The bundled and the user's library exercises (problems are ignored here: `routines
+    validate` and the catalog report them)."""
     try:
-        return load_figures([paths.bundled_library_dir(), paths.user_routines_dir() / "library"])
+        exercises, _problems = load_library(
+            [paths.bundled_library_dir(), paths.user_routines_dir() / "library"]
+        )
     except OSError as error:
-        _log.warning("exercise figures unavailable: %s", error)
+        _log.warning("exercise library unavailable: %s", error)
         return {}
+    return exercises
+
+
+def _figures_of(exercises: Mapping[str, Exercise]) -> dict[str, Figure]:
+    """Exercise id -> figure, for the exercises that have one."""
+    return {
+        exercise_id: exercise.figure
+        for exercise_id, exercise in exercises.items()
+        if exercise.figure is not None
+    }
