@@ -186,3 +186,20 @@ def test_requests_are_encoded_as_the_wire_protocol_says() -> None:
         b"\x02\x00\x00\x00" + b"\x00\x00\x20\x00" + b"\x07\x00\x00\x00"
         b"\x08\x00\x00\x00wl_seat\x00" + b"\x01\x00\x00\x00" + b"\x04\x00\x00\x00"
     )
+
+
+def test_doctor_names_the_wayland_idle_source(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from stretchbreak.cli import main
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "sway")
+    with compositor(folder, SEAT, EXT) as fake:
+        monkeypatch.setenv("WAYLAND_DISPLAY", str(fake.path))
+        result = CliRunner().invoke(main, ["doctor"])
+    lines = result.output.splitlines()
+    start = lines.index("Idle detection")
+    assert lines[start + 1] == "  ok    Wayland ext-idle-notify-v1 (sway): 0 s since the last input"

@@ -182,18 +182,18 @@ class DBusLock:
         if session is None:
             self.problems.append("no session bus (screensaver)")
             return
+        try:
+            connection = BusConnection(session, self._timeout)
+        except BusError as error:
+            self.problems.append(f"screensaver: {error}")
+            return
         for name, path in SCREENSAVERS:
-            try:
-                connection = BusConnection(session, self._timeout)
-            except BusError as error:
-                self.problems.append(f"screensaver: {error}")
-                return
             try:
                 self._watchers.append(ScreenSaverWatcher(connection, self._timeout, name, path))
             except (BusError, ValueError, TypeError):
-                connection.close()
                 continue
             return
+        connection.close()
         self.problems.append("no screensaver on the session bus")
 
     def locked(self) -> bool | None:
