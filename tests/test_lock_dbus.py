@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -87,6 +87,13 @@ class Watching:
         self.stop.close()
 
 
+def wait_until_true(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within 10 s"
+        time.sleep(0.01)
+
+
 def test_logind_locked_hint_and_its_change_signal_flip_the_source(
     buses: tuple[PrivateBus, PrivateBus],
 ) -> None:
@@ -135,6 +142,8 @@ def test_a_screensaver_and_logind_together_either_one_locks(
             set_state(session, *gnome, True)
             assert watching.next() is True
             set_state(system, *LOGIND, True)  # both locked: no new report
+            logind = "logind LockedHint (session 3)"
+            wait_until_true(lambda: source.states()[logind], "logind's signal seen")
             set_state(session, *gnome, False)  # logind still says locked
             set_state(system, *LOGIND, False)
             assert watching.next() is False

@@ -156,6 +156,7 @@ class DBusLock:
         self._env = dict(env)
         self._timeout = timeout
         self._watchers: list[_Watcher] = []
+        self._watching = False
         self.problems: list[str] = []
         self._open()
         if not self._watchers:
@@ -197,15 +198,23 @@ class DBusLock:
         self.problems.append("no screensaver on the session bus")
 
     def locked(self) -> bool | None:
+        """Asks the desktop; while `watch` runs (it owns the connections) the last states seen."""
+        if self._watching:
+            return any(self.states().values())
         try:
             return any(watcher.query() for watcher in self._watchers)
         except BusError:
             return None
 
+    def states(self) -> dict[str, bool]:
+        """What each watcher last saw, by its label."""
+        return {watcher.label: watcher.state for watcher in list(self._watchers)}
+
     def watch(self, report: Report, stop: StopSignal) -> None:
         if not self._watchers:
             self._open()
         selector = selectors.DefaultSelector()
+        self._watching = True
         try:
             selector.register(stop.fileno(), selectors.EVENT_READ, None)
             for watcher in self._watchers:
@@ -233,6 +242,7 @@ class DBusLock:
             if shown and not stop.is_set():
                 report(False)  # every watcher lost: not known to be locked any more
         finally:
+            self._watching = False
             selector.close()
 
     def _handle(self, watcher: _Watcher, messages: list[Message]) -> None:
