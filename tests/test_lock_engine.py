@@ -148,3 +148,24 @@ async def test_the_lock_watch_thread_brings_lock_and_unlock_to_the_engine(
         assert len(natural_breaks(harness)) == 1
     finally:
         await engine.stop()
+
+
+async def test_a_routine_that_ends_while_the_screen_is_locked_leaves_you_away(
+    tmp_path: Path,
+) -> None:
+    harness = EngineHarness(tmp_path)
+    engine, _log = await started(harness)
+    try:
+        assert engine.session_started("desk-move", 22).code == "ok"
+        engine.screen_locked(True)  # a routine plays: the lock changes nothing yet
+        assert engine.snapshot().state == "in_break"
+        harness.clock.advance(22)
+        engine.session_finished("desk-move", "completed", 22, 22)
+        assert engine.snapshot().state == "away"
+        await advance(engine, harness, 300)
+        engine.screen_locked(False)
+        await engine.wait_for_background()
+        assert engine.snapshot().state == "working"
+        assert len(natural_breaks(harness)) == 1
+    finally:
+        await engine.stop()

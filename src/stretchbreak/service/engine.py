@@ -918,6 +918,8 @@ class BreakEngine:
             return self._not_started()
         counted = counts_as_taken(end, played_seconds, planned_seconds)
         events = policy.finish_break(routine_id, end == "completed", counted=counted)
+        if self._screen_locked:  # locked during the routine: away from its end
+            events += policy.away(continues_idle=True)
         self._apply(events)
         self._reread_history()
         if counted:
