@@ -52,7 +52,13 @@ FAKE_MUTTER = Path(__file__).with_name("fake_mutter_idle.py")
         (
             {"WAYLAND_DISPLAY": "wayland-1", "DISPLAY": ":0", "XDG_CURRENT_DESKTOP": "sway"},
             "linux",
-            [],
+            ["wayland"],
+        ),
+        # GNOME's Mutter first; the Wayland idle protocols if it does not answer
+        (
+            {"WAYLAND_DISPLAY": "wayland-0", "XDG_CURRENT_DESKTOP": "GNOME"},
+            "linux",
+            ["gnome-mutter", "wayland"],
         ),
         ({"SSH_CONNECTION": "10.0.0.2 5555 10.0.0.1 22"}, "linux", []),
         ({}, "darwin", ["macos-coregraphics", "macos-ioreg"]),

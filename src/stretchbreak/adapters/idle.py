@@ -2,7 +2,8 @@
 
 Idle time lets the break policy credit time away from the desk as a break. Each desktop exposes
 it differently (X11 screensaver extension, GNOME's Mutter over D-Bus, macOS HID system, Windows
-GetLastInputInfo); where none works (Wayland outside GNOME, SSH without X, a bare console) the
+GetLastInputInfo, the idle-notify protocols of other Wayland compositors); where none works (SSH
+without a display, a bare console, a compositor without an idle protocol) the
 source is `NoIdleSource` with a reason the dashboard and `doctor` show, and the app falls back to
 the terminal's own key presses and an "I'm away" key.
 
@@ -71,6 +72,8 @@ def idle_candidates(env: Mapping[str, str], platform: str) -> list[str]:
         wayland = env.get("XDG_SESSION_TYPE") == "wayland" or bool(env.get("WAYLAND_DISPLAY"))
         if env.get("DISPLAY") and not wayland:
             candidates += ["x11", "xprintidle"]
+        if env.get("WAYLAND_DISPLAY"):
+            candidates.append("wayland")  # ext-idle-notify-v1 or KDE's, after GNOME's Mutter
         return candidates
     return []
 
@@ -78,7 +81,7 @@ def idle_candidates(env: Mapping[str, str], platform: str) -> list[str]:
 def _no_candidates_reason(env: Mapping[str, str], platform: str) -> str:
     if platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
         if env.get("XDG_SESSION_TYPE") == "wayland" or env.get("WAYLAND_DISPLAY"):
-            return "this Wayland desktop offers no idle time to apps (only GNOME is supported)"
+            return "WAYLAND_DISPLAY is not set, so the compositor cannot be asked"
         if env.get("SSH_CONNECTION"):
             return "running over SSH without a display, so the desktop's idle time is out of reach"
         return "no graphical session (DISPLAY is not set)"
@@ -99,6 +102,10 @@ def open_idle_source(name: str, env: Mapping[str, str]) -> IdleSource:
         from stretchbreak.adapters.idle_mutter import MutterIdle
 
         return MutterIdle(env)
+    if name == "wayland":
+        from stretchbreak.adapters.idle_wayland import WaylandIdle
+
+        return WaylandIdle(env)
     if name == "macos-coregraphics":
         from stretchbreak.adapters.idle_macos import CoreGraphicsIdle
 

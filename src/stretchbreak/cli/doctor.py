@@ -59,6 +59,7 @@ def doctor(send_test: bool) -> None:
     \b
     Exit codes: 0 everything works (notes are fine); 1 something is broken.
     """
+    from stretchbreak.cli.doctor_idle import check_lock
     from stretchbreak.core.config import load_config
 
     report = Report()
@@ -67,6 +68,7 @@ def doctor(send_test: bool) -> None:
     _check_notifications(report, config.notify.desktop, send_test)
     _check_terminal_notifications(report, os.environ, config.notify.terminal)
     _check_idle(report, config.idle.enabled)
+    check_lock(report)
     from stretchbreak.cli.doctor_busy import busy_lines
 
     report.section("Busy signals")

@@ -833,13 +833,18 @@ class BreakPolicy:
         events.append(BreakFinished(now, kind, routine_id, completed))
         return events
 
-    def away(self) -> list[PolicyEvent]:
+    def away(self, *, continues_idle: bool = False) -> list[PolicyEvent]:
         """ "I am away from now": nothing falls due or is marked missed until `back()`.
 
+        `continues_idle`: the absence may have begun as idle time already credited (the screen
+        locked by itself after a while idle), so `back()` does not credit a kind twice; a person
+        pressing "away" is at the keyboard, so that idle stretch is over.
         Returns [] when already away, in a break or paused (nothing to record).
         """
         if self._away_since is not None or self._running is not None or self._pause is not None:
             return []
+        if not continues_idle:
+            self._idle_credited.clear()
         now = self._clock.now()
         self._away_since = now
         return [AwayStarted(now)]
@@ -867,9 +872,13 @@ class BreakPolicy:
             kind for kind in self._enabled_kinds() if self._natural_break_seconds(kind) <= seconds
         )
         if kinds:
-            self._release(kinds)
+            answered = {kind for kind, _routine in self._release(kinds)}
             self._restart(kinds, moment)
-            events.append(NaturalBreak(moment, kinds, "away", seconds))
+            # One absence, one credit: a kind the idle time before "away" began (a screen
+            # locked after a while idle) already counted is not counted again.
+            credited = tuple(k for k in kinds if k in answered or k not in self._idle_credited)
+            if credited:
+                events.append(NaturalBreak(moment, credited, "away", seconds))
         return events
 
     def _end_away(self, now: datetime) -> list[PolicyEvent]:

@@ -23,6 +23,7 @@ from stretchbreak.core.store import HistoryStore
 if TYPE_CHECKING:
     from stretchbreak.adapters.idle import IdleSource
     from stretchbreak.adapters.instance import InstanceGuard
+    from stretchbreak.adapters.lock import LockSource
     from stretchbreak.adapters.notify import Notifier
     from stretchbreak.adapters.scheduler import OnFire
     from stretchbreak.core.first_run import EyeOnlyHold
@@ -85,6 +86,9 @@ class EngineDeps:
     desktop: DesktopDeps | None = None
     """Notifications with buttons, Do Not Disturb, terminals (`service.notifications`); None:
     the send-only `notifier` without buttons."""
+    lock_source_factory: Callable[[], LockSource] | None = None
+    """Chooses the screen-lock source (blocking: called once on the lock-watch thread); None:
+    the screen lock is not watched."""
 
 
 def _scheduler(zone: tzinfo, on_fire: OnFire) -> Scheduler:
@@ -103,6 +107,7 @@ def build_engine_deps() -> EngineDeps:
     from stretchbreak import paths
     from stretchbreak.adapters.idle import choose_idle_source
     from stretchbreak.adapters.instance import InstanceGuard
+    from stretchbreak.adapters.lock import choose_lock_source
     from stretchbreak.adapters.notify import build_notifier
     from stretchbreak.core.clock import SystemClock
     from stretchbreak.core.config import load_config
@@ -142,4 +147,5 @@ def build_engine_deps() -> EngineDeps:
         eye_only_hold=load_eye_only_hold(hold_path),
         watch_paths=(config_path, routines_dir),
         desktop=real_desktop(),
+        lock_source_factory=choose_lock_source,
     )

@@ -32,6 +32,7 @@ from typing import Any, Literal, TypeVar
 
 from stretchbreak.adapters.file_watch import watch_for_changes
 from stretchbreak.adapters.idle import IdleSource, NoIdleSource
+from stretchbreak.adapters.lock import LockSource
 from stretchbreak.adapters.memory import release_free_memory
 from stretchbreak.adapters.notify import DeliveryResult
 from stretchbreak.core.catalog_reload import keep_last_good
@@ -67,6 +68,7 @@ from stretchbreak.service.events import (
     Toast,
 )
 from stretchbreak.service.history import BreakRecord, HistoryIO, HistoryRead, break_record
+from stretchbreak.service.lock_watch import LockWatch
 from stretchbreak.service.notifications import NotificationCoordinator, plain_desktop
 from stretchbreak.service.views import (
     DashboardView,
@@ -130,6 +132,10 @@ class BreakEngine:
         self._delivery_problem: str | None = None
         self._idle_source: IdleSource | None = None
         self._idle_handle: asyncio.TimerHandle | None = None
+        self._lock_watch: LockWatch | None = None
+        self._screen_locked = False
+        self.lock_source_name: str | None = None
+        """The lock source in use (None: not chosen yet, or none configured)."""
         self._gap_handle: asyncio.TimerHandle | None = None
         self._countdown_handle: asyncio.TimerHandle | None = None
         self._countdown_target: float | None = None
@@ -183,6 +189,7 @@ class BreakEngine:
             await self.stop()
             raise
         self._run_blocking(self.deps.idle_source_factory, self._idle_source_chosen)
+        self._start_lock_watch(loop)
         if self.deps.watch_paths:
             self._watch_thread = threading.Thread(
                 target=self._watch_files, name="file-watch", daemon=True
@@ -217,6 +224,8 @@ class BreakEngine:
             with contextlib.suppress(Exception):
                 close()
         loop = asyncio.get_running_loop()
+        if self._lock_watch is not None:
+            await loop.run_in_executor(None, self._lock_watch.stop)
         await loop.run_in_executor(None, self._notifications.stop)
         await loop.run_in_executor(None, self.history.close)
         if self._lock_held:
@@ -358,9 +367,39 @@ class BreakEngine:
     def _idle_measured(self, seconds: float | None) -> None:
         if self._policy is not None and seconds is not None:
             in_app = self._clock.monotonic() - self._last_input
-            idle = min(seconds, max(in_app, 0.0))
+            idle: float | None = min(seconds, max(in_app, 0.0))
+            if self._screen_locked:
+                idle = None  # while locked, the lock says away (input on the lock screen too)
             self._advance(idle_seconds=idle, gap=self._gaps.check())
         self._arm_idle_poll()
+
+    def _start_lock_watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        factory = self.deps.lock_source_factory
+        if factory is None:
+            return
+
+        def changed(locked: bool) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: shutting down
+                loop.call_soon_threadsafe(self.screen_locked, locked)
+
+        def chosen(source: LockSource) -> None:
+            self.lock_source_name = source.name
+
+        self._lock_watch = LockWatch(factory, changed, chosen)
+        self._lock_watch.start()
+
+    def screen_locked(self, locked: bool) -> None:
+        """The screen was locked (away from now, like suspend) or unlocked (back: the time
+        locked counts as a break if it was long enough). The lock watcher calls this; tests too."""
+        policy = self._policy
+        if policy is None or self._stopped or locked == self._screen_locked:
+            return
+        self._screen_locked = locked
+        log.info("screen %s", "locked" if locked else "unlocked")
+        if locked:
+            self._apply(policy.away(continues_idle=True))  # [] in a break, paused, away
+        else:
+            self._apply(policy.back())
 
     def _polls_idle(self) -> bool:
         source = self._idle_source
@@ -886,6 +925,8 @@ class BreakEngine:
             return self._not_started()
         counted = counts_as_taken(end, played_seconds, planned_seconds)
         events = policy.finish_break(routine_id, end == "completed", counted=counted)
+        if self._screen_locked:  # locked during the routine: away from its end
+            events += policy.away(continues_idle=True)
         self._apply(events)
         self._reread_history()
         if counted:
