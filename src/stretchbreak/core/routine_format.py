@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from .display import CONTROL_CHARACTER
 from .routine import Kind
 
 MAX_FILE_BYTES = 256 * 1024
