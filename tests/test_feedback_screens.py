@@ -246,3 +246,17 @@ class _BulletScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield BulletList(self._items)
+
+
+def test_every_exercise_of_a_long_routine_gets_a_key_and_a_stopped_run_offers_the_ones_reached(
+    neck_reset: Routine,
+) -> None:
+    from stretchbreak.core.session import SessionOutcome
+    from stretchbreak.ui.screens.finish import CHOICE_KEYS, exercise_choices
+
+    full = load_catalog(user_dir=Path("/nonexistent")).routines["full-10"]
+    everything = exercise_choices(full)
+    assert len(everything) == len({step.exercise for step in full.steps}) > 9
+    assert "y" not in CHOICE_KEYS and "n" not in CHOICE_KEYS and "0" not in CHOICE_KEYS
+    stopped = SessionOutcome("partial", 1, 0, len(neck_reset.steps), 30, 200)
+    assert [c.key for c in exercise_choices(neck_reset, stopped)] == ["chin-tuck", "neck-rotation"]

@@ -52,6 +52,7 @@ from stretchbreak.core.feedback import (
 from stretchbreak.core.library import Exercise
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.safety import SafetySection, SafetyText, load_safety_text
+from stretchbreak.core.session import SessionOutcome
 from stretchbreak.service.feedback_book import FeedbackBook, answer
 from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.screens.player import PlayerResult
@@ -69,7 +70,9 @@ HEADLINES = {
     "aborted": "Stopped",
 }
 
-MAX_CHOICES = 9
+CHOICE_KEYS = "123456789abcdefghijklmopqrstuvwxz"
+"""One key per exercise to name (digits first; no `y` or `n`, which answer the question)."""
+NOT_SURE_KEY = "0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +83,22 @@ class Choice:
     name: str
 
 
-def exercise_choices(routine: Routine) -> tuple[Choice, ...]:
-    """The routine's exercises (rest steps left out), each once, in order, at most nine."""
+def exercise_choices(routine: Routine, outcome: SessionOutcome | None = None) -> tuple[Choice, ...]:
+    """The exercises just played (rest steps left out), each once, in order: the played steps
+    (optional ones only when they were played), up to the step the run stopped at."""
+    steps = routine.steps
+    if outcome is not None:
+        steps = routine.played_steps(include_optional=outcome.step_count == len(routine.steps))
+        if outcome.status != "completed":
+            steps = steps[: outcome.steps_done + outcome.steps_skipped + 1]
     seen: dict[str, Choice] = {}
-    for step in routine.steps:
+    for step in steps:
         if step.kind == "rest":
             continue
         key = feedback_key(step)
         if key not in seen:
             seen[key] = Choice(key, step.name)
-    return tuple(seen.values())[:MAX_CHOICES]
+    return tuple(seen.values())[: len(CHOICE_KEYS)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +130,8 @@ class SymptomCheck(Widget, can_focus=True):
         Binding("y", "yes", "Yes", id="finish.symptom_yes"),
         Binding("n", "no", "No", id="finish.symptom_no"),
         *(
-            Binding(str(digit), f"pick({digit})", "Pick", show=False)
-            for digit in range(MAX_CHOICES + 1)
+            Binding(key, f"pick({number})", "Pick", show=False)
+            for number, key in enumerate(NOT_SURE_KEY + CHOICE_KEYS)
         ),
     ]
 
@@ -142,12 +151,16 @@ class SymptomCheck(Widget, can_focus=True):
         self.choices = choices
         self.answers: dict[Symptom, str | None] = {}
 
-    def render(self) -> Text:
-        text = Text()
+    def render(self) -> RenderableType:
+        """One row per question (the one in focus marked ▸) with its answer; under a yes
+        being answered, the exercises to choose from, wrapped lines aligned under the first."""
         names = {choice.key: choice.name for choice in self.choices}
+        grid = Table.grid()
+        grid.add_column(width=2, no_wrap=True)
+        grid.add_column(ratio=1)
         for number, symptom in enumerate(SYMPTOMS):
-            mark = "▸ " if number == self.current and not self.done else "  "
-            text.append(mark + QUESTIONS[symptom], "bold" if mark.strip() else "")
+            current = number == self.current and not self.done
+            line = Text(QUESTIONS[symptom], "bold" if current else "")
             if symptom in self.answers:
                 given = self.answers[symptom]
                 if given is None:
@@ -156,17 +169,21 @@ class SymptomCheck(Widget, can_focus=True):
                     shown = "yes, not sure which exercise"
                 else:
                     shown = f"yes: {printable(names.get(given, given))}"
-                text.append(f"  {shown}", "italic")
-            text.append("\n")
-            if number == self.current and self.choosing:
-                text.append("    Which one?  " + " · ".join(self._choice_words()))
-                text.append("\n")
-        text.rstrip()
-        return text
+                line.append(f"  {shown}", "italic")
+            grid.add_row("▸" if current else "", line)
+            if current and self.choosing:
+                which = Table.grid()
+                which.add_column(width=12, no_wrap=True)
+                which.add_column(ratio=1)
+                which.add_row("  Which one?", Text(" · ".join(self._choice_words())))
+                grid.add_row("", which)
+        return grid
 
     def _choice_words(self) -> list[str]:
-        words = [f"{n} {printable(c.name)}" for n, c in enumerate(self.choices, start=1)]
-        return [*words, "0 not sure"]
+        words = [
+            f"{key} {printable(c.name)}" for key, c in zip(CHOICE_KEYS, self.choices, strict=False)
+        ]
+        return [*words, f"{NOT_SURE_KEY} not sure"]
 
     @property
     def done(self) -> bool:
@@ -260,7 +277,7 @@ class FinishScreen(Screen[FinishAnswers]):
         self._pain: int | None = None
         self._symptoms: dict[Symptom, str | None] = {}
         self._streak = "…"
-        self._choices = exercise_choices(result.routine)
+        self._choices = exercise_choices(result.routine, result.outcome)
         self.escalated = False
 
     def compose(self) -> ComposeResult:
