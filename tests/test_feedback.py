@@ -46,6 +46,7 @@ def test_worse_pain_leaves_only_that_exercise_out_and_eases_off() -> None:
     advice = route("worse", "chin-tuck", {"chin-tuck": "Chin tuck"})
     assert advice.urgency == "ease-off"
     assert advice.avoid == ("chin-tuck",)
+    assert advice.red_flags == ()  # soreness shows no red-flag list
     assert advice.lines[0].startswith("Chin tuck is left out")
     assert "week" in advice.lines[-1]  # it says a second time means getting checked
 
@@ -54,6 +55,7 @@ def test_tingling_stops_that_exercise_and_says_get_advice_today() -> None:
     advice = route("tingling", "upper-trap-stretch", {"upper-trap-stretch": "Upper trap"})
     assert advice.urgency == "today"
     assert advice.avoid == ("upper-trap-stretch",)
+    assert advice.red_flags == ("today",)
     assert any("advice today" in line for line in advice.lines)
 
 
@@ -61,6 +63,7 @@ def test_dizziness_stops_every_turning_and_looking_up_exercise_and_says_get_advi
     advice = route("dizzy", "chin-tuck")
     assert advice.urgency == "today"
     assert advice.avoid[0] == "chin-tuck"
+    assert advice.red_flags == ("emergency", "today")
     assert set(advice.avoid) == {"chin-tuck", *NECK_TURN_OR_LOOK_UP}
     assert {"neck-rotation", "scm-stretch", "scalene-stretch"} <= set(advice.avoid)
     assert any("advice today" in line for line in advice.lines)

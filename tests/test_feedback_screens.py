@@ -178,6 +178,8 @@ async def test_dizziness_not_sure_which_says_get_advice_today_and_stops_turning_
         texts = advice_texts(app)
         assert "Dizziness: stop turning and looking-up exercises" in texts
         assert any("medical advice today" in t for t in texts)
+        assert "Call emergency services now" in texts  # dizziness can be a stroke sign
+        assert "Get medical advice today" in texts
         await pilot.press("escape")
     assert "neck-rotation" in book.left_out and "chin-tuck" not in book.left_out
     assert book.entries[0].symptom == "dizzy"

@@ -60,6 +60,7 @@ NECK_TURN_OR_LOOK_UP: frozenset[str] = frozenset(
 """Bundled exercises that turn the head or tip it back: left out after dizziness."""
 
 Urgency = Literal["today", "ease-off"]
+RedFlagTier = Literal["emergency", "today"]
 
 WALK_INSTEAD = Step(
     "Stand up and walk",
@@ -106,6 +107,8 @@ class Advice:
     """Exercise ids to leave out (the named one first)."""
     reason: str
     """Why they are left out, as the browser shows it."""
+    red_flags: tuple[RedFlagTier, ...] = ()
+    """Red-flag lists to show beside the advice (`core.safety` tiers): none for soreness."""
 
 
 REASONS: dict[Symptom, str] = {
@@ -148,6 +151,7 @@ def route(symptom: Symptom, exercise_id: str, names: Mapping[str, str] | None = 
             ),
             (*named, *turning),
             REASONS["dizzy"],
+            ("emergency", "today"),
         )
     if symptom == "tingling":
         return Advice(
@@ -164,6 +168,7 @@ def route(symptom: Symptom, exercise_id: str, names: Mapping[str, str] | None = 
             ),
             named,
             REASONS["tingling"],
+            ("today",),
         )
     return Advice(
         "ease-off",

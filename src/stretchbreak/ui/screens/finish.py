@@ -358,7 +358,10 @@ class FinishScreen(Screen[FinishAnswers]):
         names = {key: exercise.name for key, exercise in self._library.items()}
         names.update({choice.key: choice.name for choice in self._choices})
         advice = route(event.symptom, event.exercise, names)
-        panel = Vertical(*_advice(advice), classes=f"advice {advice.urgency}")
+        widgets = _advice(advice)
+        for tier in advice.red_flags:
+            widgets.extend(_section(self._safety.red_flags.tier(tier)))
+        panel = Vertical(*widgets, classes=f"advice {advice.urgency}")
         self.query_one("#guidance", Vertical).mount(panel)
         self.call_after_refresh(panel.scroll_visible)
         if self._feedback is not None:
@@ -413,10 +416,12 @@ def _advice(advice: Advice) -> list[Widget]:
     return [Static(advice.heading, classes="title", markup=False), BulletList(advice.lines)]
 
 
-def _section(section: SafetySection) -> ComposeResult:
-    yield Static(section.heading, classes="heading", markup=False)
-    yield Static(section.intro, markup=False)
-    yield BulletList(section.items)
+def _section(section: SafetySection) -> list[Widget]:
+    return [
+        Static(section.heading, classes="heading", markup=False),
+        Static(section.intro, markup=False),
+        BulletList(section.items),
+    ]
 
 
 class BulletList(Static):
