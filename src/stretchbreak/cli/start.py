@@ -183,14 +183,14 @@ def _run_plain(
     trigger: Trigger = "on_demand",
 ) -> int:
     from stretchbreak.plain_player import PlainPlayer
-    from stretchbreak.service.feedback_book import adjusted_for_person, person_library
+    from stretchbreak.service.feedback_book import adjusted_for_person
     from stretchbreak.service.history import StoreRecorder
 
     clock = SystemClock()
     recorder: SessionRecorder = StoreRecorder(clock, config.streak)
     if credit is not None:
         recorder = credit.wrap(recorder)
-    adjusted = adjusted_for_person(routine, _feedback_book(clock, config), person_library())
+    adjusted = adjusted_for_person(routine, _feedback_book(clock, config))
     for note in adjusted.notes:
         click.echo(printable(note))
     player = PlainPlayer(

@@ -37,6 +37,14 @@ from stretchbreak.core.store import HistoryStore, StoreError
 
 log = logging.getLogger(__name__)
 
+Library = Mapping[str, Exercise] | Callable[[], Mapping[str, Exercise]]
+"""The exercises (names, easier versions), or a function that reads them when first needed:
+reading the library takes tens of milliseconds, and most runs never need it."""
+
+
+def exercises_of(library: Library) -> Mapping[str, Exercise]:
+    return library() if callable(library) else library
+
 
 class FeedbackBook(Protocol):
     """Reads and writes symptom answers and left-out exercises (may raise `StoreError`)."""
@@ -127,7 +135,7 @@ class AnswerOutcome:
 def answer(
     book: FeedbackBook,
     clock: Clock,
-    library: Mapping[str, Exercise],
+    library: Library,
     *,
     symptom: Symptom,
     exercise_id: str,
@@ -136,11 +144,12 @@ def answer(
 ) -> AnswerOutcome:
     """Store one answer, leave out what its advice says, and check the 7-day rule."""
     now = clock.now()
-    names = {key: exercise.name for key, exercise in library.items()}
+    exercises = exercises_of(library)
+    names = {key: exercise.name for key, exercise in exercises.items()}
     advice = route(symptom, exercise_id, names)
     book.record(FeedbackEntry(exercise_id or NOT_SURE, symptom, now, session_id, pain))
     for avoided_id in advice.avoid:
-        exercise = library.get(avoided_id)
+        exercise = exercises.get(avoided_id)
         easier = exercise.easier if exercise is not None else None
         replaced_by = easier if easier is not None and easier not in advice.avoid else None
         book.avoid(AvoidEntry(avoided_id, now, advice.reason, replaced_by))
@@ -149,7 +158,7 @@ def answer(
 
 
 def adjusted_for_person(
-    routine: Routine, book: FeedbackBook | None, library: Mapping[str, Exercise]
+    routine: Routine, book: FeedbackBook | None, library: Library | None = None
 ) -> Adjusted:
     """`routine` with the person's left-out exercises applied; unchanged when there is no book
     or the history cannot be read (logged: playing the routine matters more than the note)."""
@@ -160,7 +169,9 @@ def adjusted_for_person(
     except StoreError as error:
         log.warning("left-out exercises unreadable: %s", error)
         return Adjusted(routine, ())
-    return adjust_routine(routine, library, avoided)
+    if not avoided:
+        return Adjusted(routine, ())
+    return adjust_routine(routine, exercises_of(library or person_library), avoided)
 
 
 def person_library() -> dict[str, Exercise]:

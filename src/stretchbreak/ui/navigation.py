@@ -231,9 +231,9 @@ class Navigation(App[int]):
             self.run_worker(
                 lambda: link.session_started(routine_id, planned), thread=True, group="command"
             )
-        from stretchbreak.service.feedback_book import adjusted_for_person, person_library
+        from stretchbreak.service.feedback_book import adjusted_for_person
 
-        adjusted = adjusted_for_person(routine, self.feedback_book(), person_library())
+        adjusted = adjusted_for_person(routine, self.feedback_book())
         player = PlayerScreen(
             adjusted.routine,
             clock=self._clock,
@@ -273,7 +273,7 @@ class Navigation(App[int]):
             safety=safety,
             feedback=self.feedback_book(),
             clock=self._clock,
-            library=person_library(),
+            library=person_library,
         )
         self.push_screen(finish)
 

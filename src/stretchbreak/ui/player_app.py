@@ -12,11 +12,15 @@ from dataclasses import dataclass
 from textual.app import App
 
 from stretchbreak.core.clock import Clock
-from stretchbreak.core.library import Exercise
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.safety import SafetyText
 from stretchbreak.core.session import SessionOutcome
-from stretchbreak.service.feedback_book import FeedbackBook, adjusted_for_person, person_library
+from stretchbreak.service.feedback_book import (
+    FeedbackBook,
+    Library,
+    adjusted_for_person,
+    person_library,
+)
 from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.screens.finish import FinishAnswers, FinishScreen
 from stretchbreak.ui.screens.picker import PickerScreen
@@ -52,7 +56,7 @@ class PlayerApp(App[SessionOutcome | None]):
         safety: SafetyText | None = None,
         problem_count: int = 0,
         feedback: FeedbackBook | None = None,
-        library: Mapping[str, Exercise] | None = None,
+        library: Library | None = None,
     ) -> None:
         """`start_with` skips the picker; `problem_count` is for the picker's warning line.
 
@@ -70,7 +74,7 @@ class PlayerApp(App[SessionOutcome | None]):
         self._problem_count = problem_count
         self._outcome: SessionOutcome | None = None
         self._feedback = feedback
-        self._library = library
+        self._library: Library = library if library is not None else person_library
 
     def on_mount(self) -> None:
         if self._settings.keys:
@@ -91,13 +95,8 @@ class PlayerApp(App[SessionOutcome | None]):
         else:
             self._play(routine)
 
-    def _exercises(self) -> Mapping[str, Exercise]:
-        if self._library is None:
-            self._library = person_library() if self._feedback is not None else {}
-        return self._library
-
     def _play(self, routine: Routine) -> None:
-        adjusted = adjusted_for_person(routine, self._feedback, self._exercises())
+        adjusted = adjusted_for_person(routine, self._feedback, self._library)
         player = PlayerScreen(
             adjusted.routine,
             clock=self._clock,
@@ -120,7 +119,7 @@ class PlayerApp(App[SessionOutcome | None]):
             safety=self._safety,
             feedback=self._feedback,
             clock=self._clock,
-            library=self._exercises(),
+            library=self._library,
         )
         self.push_screen(finish, self._finish_closed)
 

@@ -49,11 +49,10 @@ from stretchbreak.core.feedback import (
     feedback_key,
     route,
 )
-from stretchbreak.core.library import Exercise
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.safety import SafetySection, SafetyText, load_safety_text
 from stretchbreak.core.session import SessionOutcome
-from stretchbreak.service.feedback_book import FeedbackBook, answer
+from stretchbreak.service.feedback_book import FeedbackBook, Library, answer
 from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.screens.player import PlayerResult
 
@@ -260,7 +259,7 @@ class FinishScreen(Screen[FinishAnswers]):
         safety: SafetyText | None = None,
         feedback: FeedbackBook | None = None,
         clock: Clock | None = None,
-        library: Mapping[str, Exercise] | None = None,
+        library: Library | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -273,7 +272,7 @@ class FinishScreen(Screen[FinishAnswers]):
         self._safety = safety if safety is not None else load_safety_text()
         self._feedback = feedback
         self._clock = clock if clock is not None else SystemClock()
-        self._library = library or {}
+        self._library: Library = library if library is not None else {}
         self._pain: int | None = None
         self._symptoms: dict[Symptom, str | None] = {}
         self._streak = "…"
@@ -355,8 +354,7 @@ class FinishScreen(Screen[FinishAnswers]):
         self._save_answers()
         if event.exercise is None:
             return
-        names = {key: exercise.name for key, exercise in self._library.items()}
-        names.update({choice.key: choice.name for choice in self._choices})
+        names = {choice.key: choice.name for choice in self._choices}
         advice = route(event.symptom, event.exercise, names)
         widgets = _advice(advice)
         for tier in advice.red_flags:
