@@ -24,12 +24,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .dose import combine
-from .library import Exercise
 from .routine import EQUIPMENT, Routine, Step
-from .substitutes import plan_routine
+
+if TYPE_CHECKING:
+    from .library import Exercise
+
+# The store imports this module for its row types, and every process that writes the history
+# (the service, `status`, the player) imports the store: the library and dose modules are
+# imported inside the two functions that need them, so that import stays cheap.
 
 Symptom = Literal["worse", "tingling", "dizzy"]
 SYMPTOMS: tuple[Symptom, ...] = ("worse", "tingling", "dizzy")
@@ -224,6 +228,8 @@ def adjust_routine(
     """
     if not avoided:
         return Adjusted(routine, ())
+    from .substitutes import plan_routine
+
     have: Collection[str] = EQUIPMENT
     plans = plan_routine(routine, library, have, set(avoided))
     steps: list[Step] = []
@@ -252,6 +258,8 @@ def adjust_routine(
 
 def _library_step(exercise: Exercise, original: Step) -> Step | None:
     """A step playing `exercise` at its library dose, or None when the library gives no length."""
+    from .dose import combine
+
     dose = combine([("library", exercise.dose)])
     step = Step(
         name=exercise.name,
