@@ -82,7 +82,7 @@ def test_stats_text_shows_streaks_today_week_heatmap_and_totals(fixed_history: P
     assert "Completed       236 routines, 1294 minutes" in out
     assert "Per routine     neck-reset                122 completed of 122 started" in out
     assert "Breaks          275 taken, 117 snoozed, 40 skipped, 39 missed" in out
-    assert "latest 9.0/10, trend improving" in out
+    assert "latest 1.0/10 (0 = no pain), trend easing" in out
     assert "5 sessions felt worse / tingling / dizzy" in out
 
 
@@ -125,14 +125,14 @@ def test_history_lists_the_newest_sessions_first(fixed_history: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == [
-        "ID", "STARTED", "ROUTINE", "STATUS", "TRIGGER", "LENGTH", "STEPS", "COMFORT"
+        "ID", "STARTED", "ROUTINE", "STATUS", "TRIGGER", "LENGTH", "STEPS", "PAIN"
     ]  # fmt: skip
     assert len(lines) == 4
     assert lines[1].split() == [
         "237", "2026-03-18", "12:00", "thoracic-mobility", "partial", "on_demand", "1:50",
         "2+1", "-",
     ]  # fmt: skip
-    assert lines[2].split()[-1] == "9/10"
+    assert lines[2].split()[-1] == "1/10"  # stored comfort 9 = pain 1
 
 
 def test_history_on_an_empty_store_says_so(clock: FakeClock) -> None:

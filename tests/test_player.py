@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 from player_support import REPS, ROUTINE, advance, make_app, player, settle, shown
-from textual.widgets import Input, OptionList, RadioSet, Static
+from textual.widgets import Input, OptionList, Static
 
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.routine import Routine, Step
 from stretchbreak.service.history import HistoryWriter, MemoryRecorder
 from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
-from stretchbreak.ui.screens.finish import FinishScreen
+from stretchbreak.ui.screens.finish import FinishScreen, SymptomCheck
 from stretchbreak.ui.screens.picker import PickerScreen
 from stretchbreak.ui.screens.player import ConfirmStopScreen, PlayerScreen
 
@@ -273,7 +273,7 @@ async def test_history_unavailable_is_said_and_the_player_still_works(
         writer.close()
 
 
-async def test_finish_screen_saves_comfort_and_worse_and_shows_guidance(
+async def test_finish_screen_saves_pain_and_symptoms_and_shows_the_fitting_advice(
     clock: FakeClock, history: HistoryWriter, recorder: MemoryRecorder
 ) -> None:
     app = make_app(clock, history)
@@ -281,21 +281,20 @@ async def test_finish_screen_saves_comfort_and_worse_and_shows_guidance(
         await advance(pilot, clock, 100)
         await settle(pilot)
         guidance = app.screen.query_one("#guidance")
-        assert not guidance.display
-        assert app.screen.focused is app.screen.query_one("#comfort", Input)
+        assert not guidance.children
+        assert app.screen.focused is app.screen.query_one("#pain", Input)
         await pilot.press("1", "1")
-        assert app.screen.query_one("#comfort", Input).value == "1"  # 11 is not on the scale
-        await pilot.press("backspace", "7", "enter")
-        assert app.screen.focused is app.screen.query_one("#worse", RadioSet)
-        await pilot.press("down", "enter")
+        assert app.screen.query_one("#pain", Input).value == "1"  # 11 is not on the scale
+        await pilot.press("backspace", "3", "enter")
+        assert app.screen.focused is app.screen.query_one(SymptomCheck)
+        await pilot.press("n", "y", "2")  # not worse; tingling, after the chin tuck
         await settle(pilot)
-        assert guidance.display
-        texts = [str(w.render()) for w in guidance.query(Static)]
-        assert "End the session at once if you notice" in texts
-        assert "Call emergency services now" in texts
+        texts = [str(w.content) for w in guidance.query(Static)]
+        assert "Tingling or numbness: stop that exercise" in texts
+        assert "Call emergency services now" not in texts
         await pilot.press("escape")
     session = recorder.sessions[0]
-    assert (session.comfort, session.worse) == (7, True)
+    assert (session.comfort, session.worse) == (7, True)  # pain 3 = comfort 7 in the history
 
 
 async def test_closing_the_app_mid_run_records_an_aborted_session(

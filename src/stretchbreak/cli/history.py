@@ -23,6 +23,7 @@ import click
 from stretchbreak import paths
 from stretchbreak.core.clock import Clock, SystemClock
 from stretchbreak.core.display import printable
+from stretchbreak.core.feedback import pain_from_comfort
 
 if TYPE_CHECKING:
     from stretchbreak.core.export import ExportFormat
@@ -164,7 +165,8 @@ def _history_line(record: SessionRecord, clock: Clock) -> str:
     finished = record.status in ("completed", "partial", "aborted")
     length = _duration(record.active_seconds) if finished else "-"
     steps = f"{record.steps_done}+{record.steps_skipped}" if finished else "-"
-    comfort = "-" if record.comfort is None else f"{record.comfort}/10"
+    pain = pain_from_comfort(record.comfort)  # the one pain scale: 0 = no pain
+    comfort = "-" if pain is None else f"{pain}/10"
     if record.worse:
         comfort += " worse"
     return (
@@ -204,7 +206,7 @@ def history(limit: int) -> None:
             return
         click.echo(
             f"{'ID':>6}  {'STARTED':<16}  {'ROUTINE':<24} {'STATUS':<10} {'TRIGGER':<9}"
-            f" {'LENGTH':>6}  {'STEPS':>5}  COMFORT"
+            f" {'LENGTH':>6}  {'STEPS':>5}  PAIN"
         )
         for record in records:
             click.echo(_history_line(record, clock))

@@ -302,6 +302,48 @@ def path_command() -> None:
     )
 
 
+@routines.command("restore")
+@click.argument("exercise", metavar="[EXERCISE]", required=False)
+def restore_command(exercise: str | None) -> None:
+    """Put an exercise you left out back into your routines.
+
+    After the finish check, an exercise that made your pain worse, tingly or dizzy is left out
+    of routines (or swapped for its easier version) until you put it back: here, or with `b`
+    in the routine browser. With no EXERCISE, list the exercises left out.
+
+    \b
+    Exit codes: 0 put back (or listed); 1 EXERCISE is not left out, or the history cannot be
+    read or written.
+    """
+    from stretchbreak.core.clock import SystemClock
+    from stretchbreak.core.feedback import left_out_line
+    from stretchbreak.core.store import HistoryStore, StoreError
+    from stretchbreak.service.feedback_book import StoreFeedbackBook, person_library
+
+    clock = SystemClock()
+    book = StoreFeedbackBook(lambda: HistoryStore.open_default(clock))
+    names = {key: item.name for key, item in person_library().items()}
+    try:
+        avoided = book.avoided()
+        if exercise is not None and exercise in avoided:
+            book.restore(exercise)
+            _echo(f"{names.get(exercise, exercise)} ({exercise}) is back in your routines.")
+            return
+    except StoreError as error:
+        _echo(f"stretchbreak: {error}", err=True)
+        raise click.exceptions.Exit(EXIT_PROBLEMS) from None
+    if exercise is not None:
+        _echo(f"{exercise} is not left out.", err=True)
+    if not avoided:
+        _echo("No exercise is left out.", err=exercise is not None)
+    else:
+        _echo("Left out (put one back with `stretchbreak routines restore EXERCISE`):")
+        for key, entry in avoided.items():
+            _echo(f"  {key:<26} {left_out_line(entry, names.get(key, key), clock.zone())}")
+    if exercise is not None:
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
 def _echo(text: str, *, err: bool = False) -> None:
     """Print `text` with every control character shown visibly (`\\x1b`), line by line: file
     names and routine text must never reach the terminal as escape sequences."""

@@ -20,6 +20,7 @@ from stretchbreak.core.tips import tip_for
 
 if TYPE_CHECKING:
     from stretchbreak.cli.credit import EngineCredit
+    from stretchbreak.service.feedback_book import FeedbackBook
     from stretchbreak.service.history import SessionRecorder
 
 EXIT_COMPLETED = 0
@@ -194,14 +195,18 @@ def _run_plain(
     trigger: Trigger = "on_demand",
 ) -> int:
     from stretchbreak.plain_player import PlainPlayer
+    from stretchbreak.service.feedback_book import adjusted_for_person
     from stretchbreak.service.history import StoreRecorder
 
     clock = SystemClock()
     recorder: SessionRecorder = StoreRecorder(clock, config.streak)
     if credit is not None:
         recorder = credit.wrap(recorder)
+    adjusted = adjusted_for_person(routine, _feedback_book(clock, config))
+    for note in adjusted.notes:
+        click.echo(printable(note))
     player = PlainPlayer(
-        routine,
+        adjusted.routine,
         clock=clock,
         sleep=time.sleep,
         recorder=recorder,
@@ -250,12 +255,22 @@ def _run_full_screen(
         start_with=routine,
         settings=settings,
         problem_count=len({problem.path for problem in catalog.problems}),
+        feedback=_feedback_book(clock, config),
     )
     try:
         outcome = app.run()
     finally:
         history.close()
     return _exit_code(outcome)
+
+
+def _feedback_book(clock: SystemClock, config: Config) -> FeedbackBook:
+    """Symptom answers and left-out exercises, in the history database."""
+    from stretchbreak.core.store import HistoryStore
+    from stretchbreak.service.feedback_book import StoreFeedbackBook
+
+    day_start = config.streak.day_start
+    return StoreFeedbackBook(lambda: HistoryStore.open_default(clock, day_start=day_start))
 
 
 def _exit_code(outcome: SessionOutcome | None) -> int:

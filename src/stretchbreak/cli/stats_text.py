@@ -10,7 +10,14 @@ from datetime import date
 
 import click
 
-from stretchbreak.core.stats import WEEKDAY_NAMES, Heatmap, StatsSummary, comfort_sparkline
+from stretchbreak.core.display import printable
+from stretchbreak.core.stats import (
+    SYMPTOM_DAYS,
+    WEEKDAY_NAMES,
+    Heatmap,
+    StatsSummary,
+    comfort_sparkline,
+)
 
 HEAT_GLYPHS = ("·", "░", "▒", "▓", "█")
 HEAT_COLOURS = (None, "green", "green", "bright_green", "bright_green")
@@ -136,19 +143,30 @@ def _routine_lines(summary: StatsSummary) -> list[str]:
 
 
 def _comfort_lines(summary: StatsSummary) -> list[str]:
+    """Weekly pain on the one pain scale (0 = no pain), from the stored comfort ratings."""
     weeks = summary.comfort_weeks
-    rated = [week.average for week in weeks if week.average is not None]
+    pains = [None if week.average is None else 10 - week.average for week in weeks]
+    rated = [pain for pain in pains if pain is not None]
     if rated:
-        spark = comfort_sparkline([week.average for week in weeks])
-        trend = {"up": "improving", "down": "getting worse", "steady": "steady", None: "-"}
+        spark = comfort_sparkline(pains)
+        trend = {"up": "easing", "down": "getting worse", "steady": "steady", None: "-"}
         text = (
-            f"[{spark}] weekly, last {len(weeks)} weeks; latest {rated[-1]:.1f}/10,"
-            f" trend {trend[summary.comfort_trend]}"
+            f"[{spark}] weekly, last {len(weeks)} weeks; latest {rated[-1]:.1f}/10"
+            f" (0 = no pain), trend {trend[summary.comfort_trend]}"
         )
     else:
         text = f"no ratings in the last {len(weeks)} weeks"
-    lines = [_line("Comfort", text)]
+    lines = [_line("Pain", text)]
     worse = sum(week.worse for week in weeks)
     if worse:
         lines.append(_line("", f"{_plural(worse, 'session')} felt worse / tingling / dizzy"))
+    lines.extend(_symptom_lines(summary))
     return lines
+
+
+def _symptom_lines(summary: StatsSummary) -> list[str]:
+    """ "neck-rotation: worse ×2, dizzy ×1" per exercise named in the after-session check."""
+    if not summary.symptoms:
+        return []
+    header = _line("Symptoms", f"per exercise, last {SYMPTOM_DAYS} days")
+    return [header, *(_line("", printable(item.text)) for item in summary.symptoms)]

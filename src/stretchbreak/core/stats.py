@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from stretchbreak.core.clock import Clock
+from stretchbreak.core.feedback import SYMPTOMS, Symptom, describe_counts, symptom_counts
 from stretchbreak.core.store import DailyActivity, HistoryStore, HistoryTallies
 from stretchbreak.core.streaks import (
     DayTally,
@@ -132,6 +133,25 @@ class ComfortWeek:
 
 
 @dataclass(frozen=True, slots=True)
+class ExerciseSymptoms:
+    """How often one exercise was named in the after-session check (issue 12)."""
+
+    exercise_id: str
+    """The library id (or an inline step's name); `core.feedback.NOT_SURE` when not named."""
+    counts: dict[Symptom, int]
+
+    @property
+    def text(self) -> str:
+        """ "neck-rotation: worse ×2, dizzy ×1" (the unnamed ones as "exercise not named")."""
+        name = self.exercise_id or "exercise not named"
+        return f"{name}: {describe_counts(self.counts)}"
+
+
+SYMPTOM_DAYS = 30
+"""How far back the stats count symptom answers."""
+
+
+@dataclass(frozen=True, slots=True)
 class StatsSummary:
     """Everything the stats views show; `to_json` is the `stats --json` document."""
 
@@ -148,6 +168,8 @@ class StatsSummary:
     per_routine: tuple[RoutineCount, ...]
     breaks: BreakTotals
     comfort_weeks: tuple[ComfortWeek, ...]
+    symptoms: tuple[ExerciseSymptoms, ...] = ()
+    """Symptom answers per exercise in the last `SYMPTOM_DAYS` days, most recent first."""
 
     @property
     def comfort_trend(self) -> str | None:
@@ -229,6 +251,16 @@ class StatsSummary:
                     for week in self.comfort_weeks
                 ],
             },
+            "symptoms_by_exercise": {
+                "days": SYMPTOM_DAYS,
+                "exercises": [
+                    {
+                        "exercise_id": item.exercise_id,
+                        **{s: item.counts.get(s, 0) for s in SYMPTOMS},
+                    }
+                    for item in self.symptoms
+                ],
+            },
         }
 
 
@@ -259,7 +291,15 @@ def comfort_window_start(today: date) -> date:
 def summarize(store: HistoryStore, clock: Clock, goal: StreakGoal) -> StatsSummary:
     """Read the history once and summarize it for today."""
     today = today_for(clock, goal)
-    return build_summary(store.tallies(comfort_window_start(today)), today, goal)
+    summary = build_summary(store.tallies(comfort_window_start(today)), today, goal)
+    return replace(summary, symptoms=symptoms_since(store, clock))
+
+
+def symptoms_since(store: HistoryStore, clock: Clock) -> tuple[ExerciseSymptoms, ...]:
+    """Symptom answers per exercise in the last `SYMPTOM_DAYS` days (issue 12)."""
+    since = clock.now() - timedelta(days=SYMPTOM_DAYS)
+    counts = symptom_counts(store.exercise_feedback(since), since)
+    return tuple(ExerciseSymptoms(key, value) for key, value in counts.items())
 
 
 def build_summary(tallies: HistoryTallies, today: date, goal: StreakGoal) -> StatsSummary:

@@ -46,6 +46,7 @@ from filelock import FileLock, Timeout
 
 from stretchbreak import paths
 from stretchbreak.core.clock import Clock
+from stretchbreak.core.feedback import SYMPTOMS, AvoidEntry, FeedbackEntry, Symptom
 from stretchbreak.core.safe_files import ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal, streak_day
 
@@ -1188,6 +1189,98 @@ class HistoryStore:
             comfort=tuple(ratings),
             status_counts=statuses,
         )
+
+    # -- symptoms per exercise (issue 12): exercise_feedback and exercise_avoid -------------
+    # Rows and rules live in `core.feedback`; these methods only store and read them.
+
+    def record_exercise_feedback(self, entry: FeedbackEntry) -> None:
+        """Store one after-session answer (a symptom after one exercise)."""
+        if entry.symptom not in SYMPTOMS:
+            raise ValueError(f"unknown symptom {entry.symptom!r}")
+        if entry.pain is not None and not 0 <= entry.pain <= 10:
+            raise ValueError("pain must be between 0 and 10")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO exercise_feedback (session_id, exercise_id, symptom, pain, at_utc,"
+                " local_date) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    entry.session_id,
+                    entry.exercise_id,
+                    entry.symptom,
+                    entry.pain,
+                    _utc_text(entry.at),
+                    self._local_date(entry.at),
+                ),
+            )
+
+    def exercise_feedback(self, since: datetime | None = None) -> list[FeedbackEntry]:
+        """Answers at or after `since` (all when None), oldest first; bad rows are skipped."""
+        rows = self._query(
+            "SELECT exercise_id, symptom, at_utc, session_id, pain FROM exercise_feedback"
+            " WHERE at_utc >= ? ORDER BY at_utc, id",
+            ("" if since is None else _utc_text(since),),
+        )
+        entries = []
+        for exercise_id, symptom, at_utc, session_id, pain in rows:
+            try:
+                entries.append(
+                    FeedbackEntry(
+                        str(exercise_id),
+                        symptom if symptom in SYMPTOMS else _bad("symptom", symptom),
+                        _moment("at_utc", at_utc),
+                        session_id if isinstance(session_id, int) else None,
+                        pain if isinstance(pain, int) and 0 <= pain <= 10 else None,
+                    )
+                )
+            except _BadValue:
+                continue
+        return entries
+
+    def avoid_exercise(self, entry: AvoidEntry) -> None:
+        """Leave an exercise out until it is put back (an exercise already left out keeps its
+        first date; the newest reason and replacement win)."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO exercise_avoid (exercise_id, since_utc, reason, replaced_by)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (exercise_id) DO UPDATE SET"
+                " reason = excluded.reason, replaced_by = excluded.replaced_by",
+                (entry.exercise_id, _utc_text(entry.since), entry.reason, entry.replaced_by),
+            )
+
+    def restore_exercise(self, exercise_id: str) -> bool:
+        """Put a left-out exercise back; False when it was not left out."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "DELETE FROM exercise_avoid WHERE exercise_id = ?", (exercise_id,)
+            )
+            return cursor.rowcount > 0
+
+    def avoided_exercises(self) -> dict[str, AvoidEntry]:
+        """Exercise id -> why and since when it is left out, oldest first."""
+        rows = self._query(
+            "SELECT exercise_id, since_utc, reason, replaced_by FROM exercise_avoid"
+            " ORDER BY since_utc, exercise_id",
+            (),
+        )
+        avoided: dict[str, AvoidEntry] = {}
+        for exercise_id, since_utc, reason, replaced_by in rows:
+            try:
+                since = _moment("since_utc", since_utc)
+            except _BadValue:
+                continue
+            avoided[str(exercise_id)] = AvoidEntry(
+                str(exercise_id),
+                since,
+                str(reason or ""),
+                replaced_by if isinstance(replaced_by, str) else None,
+            )
+        return avoided
+
+    # -- end of symptoms per exercise ---------------------------------------------------------
+
+
+def _bad(column: str, value: object) -> Symptom:
+    raise _BadValue(column, value)
 
 
 def _insert_or_skip(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> int:

@@ -38,6 +38,7 @@ Severity = Literal["information", "warning", "error"]
 
 if TYPE_CHECKING:
     from stretchbreak.service.engine import BreakEngine
+    from stretchbreak.service.feedback_book import FeedbackBook
     from stretchbreak.ui.screens.player import PlayerResult
     from stretchbreak.ui.screens.welcome import WelcomeResult
 
@@ -160,6 +161,7 @@ class Navigation(App[int]):
             (self.services.routine_folders or RoutineFolders.default)(),
             catalog=opened_with,
             include_optional=self._user_config.player.include_optional,
+            feedback=self.feedback_book(),
         )
 
         def closed(routine_id: str | None) -> None:
@@ -229,11 +231,15 @@ class Navigation(App[int]):
             self.run_worker(
                 lambda: link.session_started(routine_id, planned), thread=True, group="command"
             )
+        from stretchbreak.service.feedback_book import adjusted_for_person
+
+        adjusted = adjusted_for_person(routine, self.feedback_book())
         player = PlayerScreen(
-            routine,
+            adjusted.routine,
             clock=self._clock,
             history=self._history_writer(),
             trigger=trigger,
+            notes=adjusted.notes,
             include_optional=include,
             bell=config.player.bell,
             voice=config.player.voice,
@@ -258,11 +264,25 @@ class Navigation(App[int]):
             self.link.session_finished(
                 result.routine.id, outcome.status, outcome.active_seconds, outcome.planned_seconds
             )
+        from stretchbreak.service.feedback_book import person_library
         from stretchbreak.ui.screens.finish import FinishScreen
 
         safety = self.services.safety
-        finish = FinishScreen(result, history=self._history_writer(), safety=safety)
+        finish = FinishScreen(
+            result,
+            history=self._history_writer(),
+            safety=safety,
+            feedback=self.feedback_book(),
+            clock=self._clock,
+            library=person_library,
+        )
         self.push_screen(finish)
+
+    def feedback_book(self) -> FeedbackBook:
+        """Symptom answers and left-out exercises, kept in the history database."""
+        from stretchbreak.service.feedback_book import StoreFeedbackBook
+
+        return StoreFeedbackBook(self.deps.open_store)
 
     def action_routines(self) -> None:
         self.show_routines()

@@ -15,6 +15,12 @@ from stretchbreak.core.clock import Clock
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.safety import SafetyText
 from stretchbreak.core.session import SessionOutcome
+from stretchbreak.service.feedback_book import (
+    FeedbackBook,
+    Library,
+    adjusted_for_person,
+    person_library,
+)
 from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.screens.finish import FinishAnswers, FinishScreen
 from stretchbreak.ui.screens.picker import PickerScreen
@@ -52,8 +58,14 @@ class PlayerApp(App[SessionOutcome | None]):
         tick_seconds: float | None = DEFAULT_TICK_SECONDS,
         safety: SafetyText | None = None,
         problem_count: int = 0,
+        feedback: FeedbackBook | None = None,
+        library: Library | None = None,
     ) -> None:
-        """`start_with` skips the picker; `problem_count` is for the picker's warning line."""
+        """`start_with` skips the picker; `problem_count` is for the picker's warning line.
+
+        `feedback`: where symptom answers and left-out exercises are kept (None: the finish
+        check still asks, but nothing is left out); `library`: the exercises (default: the
+        bundled and the user's library), for names and easier versions."""
         super().__init__()
         self._routines = routines
         self._clock = clock
@@ -64,6 +76,8 @@ class PlayerApp(App[SessionOutcome | None]):
         self._safety = safety
         self._problem_count = problem_count
         self._outcome: SessionOutcome | None = None
+        self._feedback = feedback
+        self._library: Library = library if library is not None else person_library
 
     def on_mount(self) -> None:
         if self._settings.keys:
@@ -85,8 +99,9 @@ class PlayerApp(App[SessionOutcome | None]):
             self._play(routine)
 
     def _play(self, routine: Routine) -> None:
+        adjusted = adjusted_for_person(routine, self._feedback, self._library)
         player = PlayerScreen(
-            routine,
+            adjusted.routine,
             clock=self._clock,
             history=self._history,
             include_optional=self._settings.include_optional,
@@ -95,13 +110,21 @@ class PlayerApp(App[SessionOutcome | None]):
             voice_rate=self._settings.voice_rate,
             equipment=self._settings.equipment,
             tick_seconds=self._tick_seconds,
+            notes=adjusted.notes,
         )
         self.push_screen(player, self._played)
 
     def _played(self, result: PlayerResult | None) -> None:
         assert result is not None, "the player always dismisses with a result"
         self._outcome = result.outcome
-        finish = FinishScreen(result, history=self._history, safety=self._safety)
+        finish = FinishScreen(
+            result,
+            history=self._history,
+            safety=self._safety,
+            feedback=self._feedback,
+            clock=self._clock,
+            library=self._library,
+        )
         self.push_screen(finish, self._finish_closed)
 
     def _finish_closed(self, answers: FinishAnswers | None) -> None:

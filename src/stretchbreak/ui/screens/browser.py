@@ -26,13 +26,17 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.data_table import ColumnKey
+from textual.widgets.option_list import Option
 
 from stretchbreak.core.catalog_reload import keep_last_good
 from stretchbreak.core.display import format_duration, printable
+from stretchbreak.core.feedback import AvoidEntry, feedback_key, left_out_line
 from stretchbreak.core.loader import Catalog, Exercise, RoutineProblem
 from stretchbreak.core.routine import AREAS, Routine, Source
+from stretchbreak.core.store import StoreError
+from stretchbreak.service.feedback_book import FeedbackBook
 from stretchbreak.service.routine_files import (
     EditorError,
     RoutineFileError,
@@ -207,6 +211,7 @@ class RoutineBrowserScreen(Screen[str | None]):
     RoutineBrowserScreen #area { width: 22; margin-right: 2; }
     RoutineBrowserScreen #fits { width: 6; }
     RoutineBrowserScreen #count { height: 1; padding: 0 1; color: $text-muted; }
+    RoutineBrowserScreen #left-out { height: auto; padding: 0 1; color: $warning; }
     RoutineBrowserScreen #routines { height: 1fr; min-height: 5; }
     RoutineBrowserScreen #preview-box {
         height: 1fr; border-top: solid $primary; padding: 0 1;
@@ -220,6 +225,7 @@ class RoutineBrowserScreen(Screen[str | None]):
         Binding("n", "new", "New", id="browser.new"),
         Binding("slash", "search", "Search", id="browser.search"),
         Binding("ctrl+r", "reload", "Reload", id="browser.reload"),
+        Binding("b", "put_back", "Put back", id="browser.put_back"),
         Binding("escape", "close", "Back", id="browser.close"),
     ]
 
@@ -230,13 +236,15 @@ class RoutineBrowserScreen(Screen[str | None]):
         catalog: Catalog | None = None,
         include_optional: bool = False,
         run_command: CommandRunner | None = None,
+        feedback: FeedbackBook | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         """`catalog`: the one the app has in use (else loaded from `folders`).
 
-        `run_command` runs the editor; the default suspends the app around it.
+        `run_command` runs the editor; the default suspends the app around it. `feedback`:
+        where the exercises left out after a symptom answer are kept (`b` puts one back).
         """
         super().__init__(name=name, id=id, classes=classes)
         self._folders = folders
@@ -246,6 +254,8 @@ class RoutineBrowserScreen(Screen[str | None]):
         """Exercise library per routine source, read once per (re)load, for the figures."""
         self._include_optional = include_optional
         self._run_command = run_command if run_command is not None else self._run_suspended
+        self._feedback = feedback
+        self._avoided: dict[str, AvoidEntry] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -267,6 +277,7 @@ class RoutineBrowserScreen(Screen[str | None]):
             yield Input(placeholder="min", id="fits", type="integer", max_length=3, compact=True)
             yield Label(" min")
         yield Static("", id="count", markup=False)
+        yield Static("", id="left-out", markup=False)
         yield RoutineTable(id="routines", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="preview-box"):
             yield Static("", id="preview", markup=False)
@@ -280,6 +291,7 @@ class RoutineBrowserScreen(Screen[str | None]):
         table.add_column("Time", width=5, key="time")
         table.add_column("Level", width=11, key="level")
         table.add_column("Source", width=7, key="source")
+        self._read_left_out()
         self._refill()
         table.focus()
 
@@ -416,7 +428,80 @@ class RoutineBrowserScreen(Screen[str | None]):
             else:
                 text.append(shown)
             text.append("\n")
+        left_out = self._left_out_in(routine)
+        if left_out:
+            text.append("\nLeft out for you (b puts one back):\n", "bold")
+            for line in left_out:
+                text.append(f"⊘ {line}\n")
         return text
+
+    # --- exercises left out after a symptom answer (issue 12) ------------------------------
+
+    def _exercise_names(self) -> dict[str, str]:
+        return {key: exercise.name for key, exercise in self._library("user").items()}
+
+    def _left_out_lines(self, ids: Iterable[str]) -> list[str]:
+        names = self._exercise_names()
+        return [
+            printable(left_out_line(self._avoided[key], names.get(key, key)))
+            for key in ids
+            if key in self._avoided
+        ]
+
+    def _left_out_in(self, routine: Routine) -> list[str]:
+        keys = dict.fromkeys(feedback_key(step) for step in routine.steps)
+        return self._left_out_lines(key for key in keys if key in self._avoided)
+
+    def _read_left_out(self) -> None:
+        """Read the left-out exercises and say how many there are above the list."""
+        line = self.query_one("#left-out", Static)
+        if self._feedback is None:
+            line.display = False
+            return
+        try:
+            self._avoided = self._feedback.avoided()
+        except StoreError as error:
+            self._avoided = {}
+            line.update(printable(f"Left-out exercises cannot be read: {error}"))
+            line.display = True
+            return
+        names = self._exercise_names()
+        shown = ", ".join(printable(names.get(key, key)) for key in self._avoided)
+        line.update(f"Left out for you: {shown} · b puts one back" if shown else "")
+        line.display = bool(shown)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "put_back":
+            return bool(self._avoided)  # shown only while something is left out
+        return True
+
+    def action_put_back(self) -> None:
+        """Choose a left-out exercise, confirm, and put it back into the routines."""
+        if self._feedback is None or not self._avoided:
+            self.notify("No exercise is left out.", markup=False)
+            return
+        book = self._feedback
+        names = self._exercise_names()
+        choices = [
+            (key, printable(left_out_line(entry, names.get(key, key))))
+            for key, entry in self._avoided.items()
+        ]
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            name = printable(names.get(key, key))
+            try:
+                book.restore(key)
+            except StoreError as error:
+                self.notify(printable(f"Not put back: {error}"), severity="error", markup=False)
+                return
+            self._read_left_out()
+            self._show_preview()
+            self.notify(f"{name} is back in your routines.", markup=False)
+
+        self.app.push_screen(PutBackScreen(choices), chosen)
 
     def _library(self, source: Source) -> Mapping[str, Exercise]:
         """The exercises (with their figures) the routine's steps come from."""
@@ -644,3 +729,73 @@ def _broken_text(file: BrokenFile) -> Text:
         text.append(f"✗ {line}\n")
     text.append("\nPress e to fix it in your editor; it is checked again when you save.")
     return text
+
+
+class PutBackScreen(ModalScreen[str | None]):
+    """Which left-out exercise to put back, then "are you sure?"; dismisses with its id."""
+
+    DEFAULT_CSS = """
+    PutBackScreen { align: center middle; }
+    PutBackScreen > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 90%;
+        padding: 1 2; border: thick $primary; background: $surface;
+    }
+    PutBackScreen #put-back-title { text-style: bold; }
+    PutBackScreen OptionList { height: auto; max-height: 12; margin-top: 1; }
+    PutBackScreen #put-back-confirm { margin-top: 1; text-style: bold; color: $warning; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Yes, put it back", id="browser.put_back_yes"),
+        Binding("n,escape", "cancel", "Cancel", id="browser.put_back_cancel"),
+    ]
+
+    def __init__(self, choices: Sequence[tuple[str, str]]) -> None:
+        """`choices`: (exercise id, the line shown for it), both already printable."""
+        super().__init__()
+        self._choices = list(choices)
+        self.picked: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                "Put an exercise back into your routines", id="put-back-title", markup=False
+            )
+            yield Static(
+                "It was left out after you said it made things worse, tingly or dizzy."
+                " Choose one with Enter; Esc cancels.",
+                markup=False,
+            )
+            yield OptionList(
+                *(Option(Text(line), id=key) for key, line in self._choices), id="put-back-list"
+            )
+            yield Static("", id="put-back-confirm", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#put-back-confirm").display = False
+        self.query_one(OptionList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm":
+            return self.picked is not None
+        return True
+
+    @on(OptionList.OptionSelected, "#put-back-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.picked = event.option.id
+        line = dict(self._choices).get(self.picked or "", "")
+        confirm = self.query_one("#put-back-confirm", Static)
+        confirm.update(f"Put back {line.split(':')[0]}? y puts it back, n cancels.")
+        confirm.display = True
+        self.refresh_bindings()
+
+    def action_confirm(self) -> None:
+        self.dismiss(self.picked)
+
+    def action_cancel(self) -> None:
+        if self.picked is not None and self.focused is not None:
+            self.picked = None
+            self.query_one("#put-back-confirm").display = False
+            self.refresh_bindings()
+            return
+        self.dismiss(None)

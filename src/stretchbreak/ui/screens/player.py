@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import ClassVar
@@ -118,6 +118,7 @@ class PlayerScreen(Screen[PlayerResult]):
     PlayerScreen #player { max-width: 100; height: 1fr; padding: 0 1; }
     PlayerScreen #title { color: $text-muted; }
     PlayerScreen #exercise { text-style: bold; color: $accent; }
+    PlayerScreen #left-out { color: $warning; }
     PlayerScreen #phase { text-style: bold; text-align: center; margin-top: 1; color: $primary; }
     PlayerScreen #countdown-row { height: auto; }
     PlayerScreen #countdown { width: auto; }
@@ -168,6 +169,7 @@ class PlayerScreen(Screen[PlayerResult]):
         voice: bool = False,
         voice_rate: int = DEFAULT_RATE,
         speech: Callable[[], SpeechEngine | None] | None = None,
+        notes: Sequence[str] = (),
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -185,6 +187,8 @@ class PlayerScreen(Screen[PlayerResult]):
         `voice` starts with spoken guidance on (the `v` key toggles it); `speech` finds the
         engine when voice is first switched on (default: the platform's, see
         `adapters.speech.find_engine`).
+        `notes`: what was left out of or replaced in this routine for the person, and why
+        (`core.feedback.adjust_routine`), shown above the exercise for the whole run.
         """
         super().__init__(name=name, id=id, classes=classes)
         if tick_seconds is not None and tick_seconds < 0.25:
@@ -229,6 +233,7 @@ class PlayerScreen(Screen[PlayerResult]):
             voice_script(self.session.timeline, self._figures), self.session.timeline
         )
         self._phase_index = 0
+        self._notes = tuple(notes)
 
     class VoiceFailed(Message):
         """The voice worker could not speak (posted from its thread)."""
@@ -246,6 +251,7 @@ class PlayerScreen(Screen[PlayerResult]):
         timeline = self.session.timeline
         with Vertical(id="player"):
             yield Static(id="title", markup=False)
+            yield Static(printable(" ".join(self._notes)), id="left-out", markup=False)
             yield Static(id="notice", markup=False)
             yield Static(id="exercise", markup=False)
             yield Static(id="phase", markup=False)
@@ -278,6 +284,7 @@ class PlayerScreen(Screen[PlayerResult]):
         self.session.start()
         if self._voice_wanted:
             self._set_voice(True)
+        self.query_one("#left-out").display = bool(self._notes)
         self._handle([])  # no bell for the first phase: the player has only just opened
 
     def on_screen_resume(self) -> None:

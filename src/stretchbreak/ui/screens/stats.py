@@ -20,7 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from stretchbreak.core.clock import Clock
-from stretchbreak.core.stats import StatsSummary, summarize
+from stretchbreak.core.display import printable
+from stretchbreak.core.stats import SYMPTOM_DAYS, StatsSummary, summarize
 from stretchbreak.core.store import HistoryStore, StoreError
 from stretchbreak.core.streaks import StreakGoal
 from stretchbreak.ui.widgets.comfort_trend import ComfortTrend
@@ -105,12 +106,17 @@ class StatsScreen(Screen[None]):
                         yield ComfortTrend(id="comfort")
                     with Vertical(id="totals-panel", classes="panel"):
                         yield Static(id="totals", markup=False)
+                with Vertical(id="symptoms-panel", classes="panel hidden"):
+                    yield Static(id="symptoms", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#heatmap-panel").border_title = "Last 26 weeks"
         self.query_one("#week-panel").border_title = "This week"
-        self.query_one("#comfort-panel").border_title = "Comfort"
+        self.query_one("#comfort-panel").border_title = "Pain"
+        self.query_one(
+            "#symptoms-panel"
+        ).border_title = f"Symptoms per exercise, last {SYMPTOM_DAYS} days"
         self.query_one("#totals-panel").border_title = "Totals"
         self.load_stats()
 
@@ -156,6 +162,9 @@ class StatsScreen(Screen[None]):
         comfort.trend = summary.comfort_trend
         comfort.weeks = summary.comfort_weeks
         self.query_one("#totals", Static).update(self._totals_text(summary))
+        symptoms = "\n".join(printable(item.text) for item in summary.symptoms)
+        self.query_one("#symptoms", Static).update(symptoms)
+        self.query_one("#symptoms-panel").set_class(not symptoms, "hidden")
 
     def _streak_text(self, summary: StatsSummary) -> Text:
         today = summary.today

@@ -1,4 +1,6 @@
-"""Weekly average comfort (0-10) as a fixed-scale sparkline, with the "felt worse" count."""
+"""Weekly average pain (0-10, 0 = no pain) as a fixed-scale sparkline, with the "felt worse"
+count. The history stores comfort (10 = comfortable), so pain is 10 − comfort here, the one pain
+scale the finish screen asks on (`core.feedback`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from textual.widget import Widget
 
 from stretchbreak.core.stats import ComfortWeek, comfort_sparkline
 
-TREND_WORDS = {"up": "improving", "down": "getting worse", "steady": "steady", None: "-"}
+TREND_WORDS = {"up": "easing", "down": "getting worse", "steady": "steady", None: "-"}
+"""Comfort's trend in words about pain: comfort going up is pain easing."""
 
 
 class ComfortTrend(Widget):
@@ -23,12 +26,13 @@ class ComfortTrend(Widget):
 
     def render(self) -> Text:
         weeks = self.weeks
-        rated = [week.average for week in weeks if week.average is not None]
+        pains = [None if week.average is None else 10 - week.average for week in weeks]
+        rated = [pain for pain in pains if pain is not None]
         if not rated:
-            return Text(f"No comfort ratings in the last {len(weeks)} weeks.", style="dim")
+            return Text(f"No pain ratings in the last {len(weeks)} weeks.", style="dim")
         text = Text()
-        text.append(comfort_sparkline([week.average for week in weeks]), style="bold cyan")
-        text.append(f"  {len(weeks)} weeks, 0-10", style="dim")
+        text.append(comfort_sparkline(pains), style="bold cyan")
+        text.append(f"  {len(weeks)} weeks, 0 = no pain", style="dim")
         text.append(f"\nlatest {rated[-1]:.1f}/10, trend {TREND_WORDS[self.trend]}")
         worse = sum(week.worse for week in weeks)
         if worse:
