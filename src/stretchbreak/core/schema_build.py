@@ -290,24 +290,31 @@ def _reader_schema(reader: Callable[..., Any]) -> Schema:
 
 _PROBES: tuple[tuple[str, object], ...] = (
     ("boolean", True),
-    ("integer", 1),
-    ("string", ""),
-    ("string", "x"),
+    ("boolean", False),
+    *(("integer", number) for number in (0, 1, 5, 10, 30, 60, 100, 1000)),
+    ("number", 1.5),
+    *(("string", text) for text in ("", "x", "off", "auto", "10m", "09:00", "09:00-17:00")),
     ("array", []),
+    ("array", ["x"]),
     ("object", {}),
 )
+"""Samples of each TOML type; a reader that takes any of them takes that JSON type."""
 
 
 def _probed_schema(reader: Callable[..., Any]) -> Schema:
-    """The JSON types a reader config's factories did not make accepts (no ranges)."""
+    """The JSON types a reader config's factories did not make accepts (never a range, so
+    never stricter than the app: the app may still refuse some values of that type)."""
     accepted: list[str] = []
     for json_type, sample in _PROBES:
+        if json_type in accepted:
+            continue
         try:
             reader(sample)
-        except (ValueError, TypeError, KeyError):
+        except Exception:  # any refusal means "not this sample"
             continue
-        if json_type not in accepted:
-            accepted.append(json_type)
+        accepted.append(json_type)
+    if "number" in accepted and "integer" in accepted:
+        accepted.remove("integer")  # a JSON number includes the integers
     if not accepted:
         return {}
     return {"type": accepted[0] if len(accepted) == 1 else accepted}
