@@ -262,6 +262,10 @@ def export(
 
     Nothing stays trapped in the database. CSV cells are typed: integers as digits, booleans as
     true/false, times as ISO 8601 with the UTC offset, a missing value as an empty cell.
+
+    \b
+    Exit codes: 0 exported; 1 the history cannot be read or the output cannot be written (or
+    exists: pass --force); 2 bad usage.
     """
     from stretchbreak.core.export import SCHEMA_FILE
     from stretchbreak.core.safe_files import UnsafeFile, UnsafeFolder
