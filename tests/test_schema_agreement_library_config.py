@@ -247,3 +247,22 @@ def test_a_config_schema_line_is_checked_only_when_written(tmp_path: Path) -> No
     assert any("config.toml" in text and "does not exist" in text for text in before)
     refresh_schema_copy(user, paths.routine_schema_file())
     assert schema_problems(user, paths.routine_schema_file()) == []
+
+
+def test_routines_validate_writes_the_config_schema_copy_a_config_points_at() -> None:
+    from click.testing import CliRunner
+
+    from stretchbreak.cli import main
+
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'#:schema {CONFIG_SCHEMA_REFERENCE}\n[breaks]\nsnooze = "5m"\n', "utf-8")
+    warned = CliRunner().invoke(main, ["doctor"])
+    assert "config.toml" in warned.output and "does not exist" in warned.output
+
+    result = CliRunner().invoke(main, ["routines", "validate"])
+
+    assert result.exit_code == 0, result.output
+    copy = config.parent / CONFIG_SCHEMA_REFERENCE
+    assert json.loads(copy.read_text("utf-8")) == config_schema()
+    assert schema_problems() == []
