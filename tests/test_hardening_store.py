@@ -339,7 +339,7 @@ def test_exporting_to_a_closed_stdout_ends_quietly(fixed_history: Path) -> None:
 
 
 def _export_to(target: Path) -> Result:
-    return run("export", "--format", "csv", "-o", str(target), "--force")
+    return run("export", "--format", "csv", "--table", "sessions", "-o", str(target), "--force")
 
 
 def test_export_force_refuses_a_fifo(fixed_history: Path, tmp_path: Path) -> None:
@@ -389,7 +389,7 @@ def test_export_force_writes_through_a_symlink_and_keeps_it(
     result = _export_to(link)
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and link.resolve() == target
-    assert target.read_text().startswith("record,id,")
+    assert target.read_text().startswith("id,routine_id,")
     assert f"through the link, to {target}" in result.output
     assert sorted(p.name for p in dotfiles.iterdir()) == ["history.csv"]  # no temp file left
     fifo = tmp_path / "pipe"

@@ -160,22 +160,23 @@ def test_export_json_to_a_file_then_refuses_to_overwrite_without_force(
     assert again.exit_code == 1
     assert "already exists; add --force" in again.output
     assert target.read_bytes() == before
-    forced = run("export", "--format", "csv", "-o", str(target), "--force")
+    forced = run("export", "--format", "csv", "--table", "sessions", "-o", str(target), "--force")
     assert forced.exit_code == 0
-    assert target.read_text().startswith("record,id,routine_id")
+    assert target.read_text().startswith("id,routine_id")
 
 
-def test_export_csv_to_stdout_holds_every_row(fixed_history: Path) -> None:
-    result = run("export", "--format", "csv")
-    assert result.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    sessions = [row for row in rows if row["record"] == "session"]
-    events = [row for row in rows if row["record"] == "break_event"]
+def test_export_csv_tables_to_stdout_hold_every_row(fixed_history: Path) -> None:
+    tables = {}
+    for table in ("sessions", "break_events"):
+        result = run("export", "--format", "csv", "--table", table)
+        assert result.exit_code == 0
+        tables[table] = list(csv.DictReader(io.StringIO(result.stdout)))
+    sessions, events = tables["sessions"], tables["break_events"]
     assert len(sessions) == 237
     raw = sqlite3.connect(fixed_history)
     assert len(events) == raw.execute("SELECT count(*) FROM break_events").fetchone()[0]
     assert sessions[0]["started_utc"] == "2025-10-06T07:30:00+00:00"
-    assert events[0]["kind"] == "due" and events[0]["status"] == ""
+    assert events[0]["kind"] == "due" and events[0]["routine_id"] == ""
 
 
 def test_a_newer_database_is_reported_without_a_traceback(fixed_history: Path) -> None:
@@ -207,7 +208,7 @@ def test_a_corrupt_file_is_named_checked_and_moved_aside_only_on_request(
     corrupt_middle_pages(fixed_history)
 
     # (stats reads only the running totals, which these pages may not hold; export reads all)
-    exported = run("export", "--format", "csv")
+    exported = run("export", "--format", "json")
     assert exported.exit_code == 1
     assert str(fixed_history) in exported.output
     assert "stretchbreak db recover" in exported.output

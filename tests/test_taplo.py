@@ -16,16 +16,23 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
 from stretchbreak import paths
+from stretchbreak.core.config import default_config_text, load_config
 from stretchbreak.core.library import Exercise, load_library
 from stretchbreak.core.loader import parse_routine
 from stretchbreak.core.problems import RoutineError
-from stretchbreak.core.schema_files import schema_problems, user_schema_copy
+from stretchbreak.core.schema_build import config_schema, library_schema_file, schema_text
+from stretchbreak.core.schema_files import (
+    CONFIG_SCHEMA_REFERENCE,
+    refresh_schema_copy,
+    schema_problems,
+    user_schema_copy,
+)
 from stretchbreak.service.routine_files import RoutineFolders
 
 DATA = Path(__file__).parent / "data"
@@ -168,7 +175,7 @@ def test_the_known_gaps_are_accepted_by_taplo_and_refused_by_the_app(
 
 def test_schema_has_no_keyword_beside_a_ref() -> None:
     """Taplo (draft-07 semantics) ignores every keyword next to `$ref`."""
-    for name in ("routine.schema.json",):
+    for name in ("routine.schema.json", "library.schema.json"):
         schema = json.loads((paths.bundled_routines_dir() / "schema" / name).read_text("utf-8"))
         crowded: list[str] = []
 
@@ -231,3 +238,70 @@ def test_the_old_absolute_schema_line_is_what_broke(tmp_path: Path) -> None:
     messages = [str(problem) for problem in problems]
     assert any("absolute path" in message and "mine.toml" in message for message in messages)
     assert any(str(user_schema_copy(user)) in message for message in messages)
+
+
+# --- the exercise library and config.toml ----------------------------------------------------
+
+
+def _agreement(
+    tmp_path: Path, root: Path, schema: Path, app_accepts: Callable[[Path], bool]
+) -> list[str]:
+    """Disagreements between Taplo and the app over every file of a corpus (good, bad and
+    python-only: Taplo must accept exactly the good and the python-only ones)."""
+    targets: dict[Path, tuple[str, bool]] = {}
+    for kind in ("good", "bad", "python-only"):
+        for source in sorted((root / kind).glob("*.toml")):
+            target = tmp_path / kind / source.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(with_schema_line(source.read_text("utf-8"), schema), "utf-8")
+            assert app_accepts(target) is (kind == "good"), f"{kind}/{source.name}"
+            targets[target] = (kind, kind != "bad")
+    refused = taplo_refuses(list(targets))
+    return [
+        f"{kind}/{target.name}: taplo accepts={target not in refused}"
+        for target, (kind, taplo_should_accept) in targets.items()
+        if (target not in refused) != taplo_should_accept
+    ]
+
+
+def test_taplo_and_the_app_agree_on_the_library_corpus(tmp_path: Path) -> None:
+    def app_accepts(path: Path) -> bool:
+        folder = tmp_path / "app" / path.parent.name / path.stem
+        folder.mkdir(parents=True)
+        shutil.copy(path, folder / path.name)
+        return load_library([folder])[1] == []
+
+    schema = library_schema_file()
+    bundled = sorted(paths.bundled_library_dir().glob("*.toml"))
+    refused_bundled = taplo_refuses(bundled)  # with their own `#:schema ../schema/...` line
+
+    assert refused_bundled == set()
+    assert _agreement(tmp_path, DATA / "exercise-library", schema, app_accepts) == []
+
+
+def test_taplo_and_the_app_agree_on_the_config_corpus(tmp_path: Path) -> None:
+    schema = tmp_path / "config.schema.json"
+    schema.write_text(schema_text(config_schema()), "utf-8")
+    default = tmp_path / "default" / "config.toml"
+    default.parent.mkdir()
+    default.write_text(with_schema_line(default_config_text(), schema), "utf-8")
+
+    assert taplo_refuses([default]) == set()
+    disagreements = _agreement(
+        tmp_path, DATA / "config", schema, lambda path: load_config(path)[1] == []
+    )
+    assert disagreements == []
+
+
+def test_a_config_pointing_at_the_folder_copy_checks_in_taplo(tmp_path: Path) -> None:
+    """The line the README gives for config.toml, with the copy `routines validate` writes."""
+    user = tmp_path / "config" / "routines"
+    user.mkdir(parents=True)
+    refresh_schema_copy(user, paths.routine_schema_file())
+    good = user.parent / "config.toml"
+    good.write_text(f'#:schema {CONFIG_SCHEMA_REFERENCE}\n[breaks]\nsnooze = "5m"\n', "utf-8")
+    bad = user.parent / "bad" / "config.toml"
+    bad.parent.mkdir()
+    bad.write_text(f"#:schema ../{CONFIG_SCHEMA_REFERENCE[2:]}\n[breaks]\nsnoze = 5\n", "utf-8")
+
+    assert taplo_refuses([good, bad]) == {bad}

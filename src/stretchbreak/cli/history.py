@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -26,7 +26,6 @@ from stretchbreak.core.display import printable
 from stretchbreak.core.feedback import pain_from_comfort
 
 if TYPE_CHECKING:
-    from stretchbreak.core.export import ExportFormat
     from stretchbreak.core.store import HistoryStore, SessionRecord
     from stretchbreak.core.streaks import StreakGoal
 
@@ -184,7 +183,13 @@ def _history_line(record: SessionRecord, clock: Clock) -> str:
     type=click.IntRange(min=1),
     help="How many sessions to list (more than the history holds lists them all).",
 )
-def history(limit: int) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON array of sessions (the export's session objects, times in UTC).",
+)
+def history(limit: int, as_json: bool) -> None:
     """List the most recent routine sessions, newest first (times in your local zone).
 
     STEPS is done+skipped; LENGTH is the active time.
@@ -200,6 +205,12 @@ def history(limit: int) -> None:
     finally:
         store.close()
     _report_unreadable(store)
+    if as_json:
+        from stretchbreak.core.export import session_dict
+
+        with _writing_stdout():
+            click.echo(json.dumps([session_dict(record) for record in records], indent=2))
+        return
     with _writing_stdout():
         if not records:
             click.echo("No sessions recorded yet. Start one with `stretchbreak start`.")
@@ -212,29 +223,74 @@ def history(limit: int) -> None:
             click.echo(_history_line(record, clock))
 
 
+_TABLE_NAMES = ("sessions", "break_events", "reminder_events", "exercise_feedback")
+"""The export tables (`core.export.TABLES`), listed here so `--help` needs no import."""
+
+
 @click.command()
 @click.option(
     "--format",
     "export_format",
     type=click.Choice(["csv", "json"]),
-    required=True,
-    help="json: one document; csv: one table with a `record` column.",
+    help="json: one document; csv: one file per table, into the folder -o names.",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    type=click.Path(path_type=Path),
+    help="json, or csv with --table: write to this file instead of standard output. csv: the"
+    " folder for the table files (created if missing).",
 )
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-def export(export_format: str, output: Path | None, force: bool) -> None:
-    """Export every session and break event (nothing stays trapped in the database)."""
-    from stretchbreak.core.export import write_export
-    from stretchbreak.core.safe_files import UnsafeFile
+@click.option(
+    "--table",
+    type=click.Choice(_TABLE_NAMES),
+    help="csv: only this table, to standard output (or the file -o names).",
+)
+@click.option("--force", is_flag=True, help="Replace output files that exist.")
+@click.option(
+    "--schema",
+    "print_schema",
+    is_flag=True,
+    help="Print the JSON Schema of the JSON export (and where it is installed), then exit.",
+)
+def export(
+    export_format: str | None,
+    output: Path | None,
+    table: str | None,
+    force: bool,
+    print_schema: bool,
+) -> None:
+    """Export every session, break event, reminder event and exercise feedback.
+
+    Nothing stays trapped in the database. CSV cells are typed: integers as digits, booleans as
+    true/false, times as ISO 8601 with the UTC offset, a missing value as an empty cell.
+
+    \b
+    Exit codes: 0 exported; 1 the history cannot be read or the output cannot be written (or
+    exists: pass --force); 2 bad usage.
+    """
+    from stretchbreak.core.export import SCHEMA_FILE
+    from stretchbreak.core.safe_files import UnsafeFile, UnsafeFolder
     from stretchbreak.core.store import StoreError
 
-    target = None if output is None else _export_target(output, force)
-    fmt: ExportFormat = "csv" if export_format == "csv" else "json"
+    if print_schema:
+        with _writing_stdout():
+            click.echo(SCHEMA_FILE.read_text(encoding="utf-8"), nl=False)
+        click.echo(f"(installed at {printable(str(SCHEMA_FILE))})", err=True)
+        return
+    if export_format is None:
+        raise click.UsageError("Missing option '--format' (csv or json).")
+    if table is not None and export_format != "csv":
+        raise click.UsageError("--table picks one CSV table; use it with --format csv.")
+    folder = export_format == "csv" and table is None
+    if folder and output is None:
+        raise click.UsageError(
+            "CSV is one file per table: give -o FOLDER for all of them, or --table NAME for"
+            f" one on standard output ({', '.join(_TABLE_NAMES)})."
+        )
+    target = None
+    if output is not None:
+        target = _folder_target(output, force) if folder else _export_target(output, force)
     clock = clock_factory()
     store = _open_store(clock, _load_goal())
     try:
@@ -242,13 +298,15 @@ def export(export_format: str, output: Path | None, force: bool) -> None:
             if sys.stdout is None:  # started with standard output closed
                 raise SystemExit(1)
             with _writing_stdout():
-                write_export(store, sys.stdout, fmt, clock.now())
+                _write_one(store, sys.stdout, export_format, table, clock)
             _report_unreadable(store)
             return
-        sessions, events = _export_to_file(store, output, fmt, clock)
+        counts = _export_to_folder(store, output) if folder else None
+        if counts is None:
+            counts = _export_to_file(store, output, export_format, table, clock)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
-    except UnsafeFile as error:
+    except (UnsafeFile, UnsafeFolder) as error:
         raise click.ClickException(printable(str(error))) from error
     except OSError as error:
         reason = error.strerror or str(error)
@@ -259,7 +317,19 @@ def export(export_format: str, output: Path | None, force: bool) -> None:
     shown = printable(str(output))
     if target != output.absolute():
         shown += f" (through the link, to {printable(str(target))})"
-    click.echo(f"Exported {sessions} sessions and {events} break events to {shown}.", err=True)
+    what = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+    click.echo(f"Exported {what} to {shown}.", err=True)
+
+
+def _write_one(
+    store: HistoryStore, out: TextIO, export_format: str, table: str | None, clock: Clock
+) -> dict[str, int]:
+    from stretchbreak.core.export import write_csv_table, write_json
+
+    if export_format == "json":
+        return write_json(store, out, clock.now())
+    assert table is not None
+    return {table: write_csv_table(store, table, out)}
 
 
 def _export_target(output: Path, force: bool) -> Path:
@@ -275,19 +345,50 @@ def _export_target(output: Path, force: bool) -> Path:
     return Path(os.path.realpath(output))
 
 
+def _folder_target(output: Path, force: bool) -> Path:
+    """The folder a CSV export writes its table files into, checked for --force."""
+    from stretchbreak.core.export import csv_files
+
+    if output.exists() and not output.is_dir():
+        raise click.ClickException(
+            f"{printable(str(output))} is not a folder: a CSV export writes one file per table"
+            " into a folder (or pass --table NAME for one table)."
+        )
+    existing = [file.name for file in csv_files(output) if file.exists() or file.is_symlink()]
+    if existing and not force:
+        raise click.ClickException(
+            f"{printable(str(output))} already holds {', '.join(existing)}; add --force to"
+            " replace them."
+        )
+    return Path(os.path.realpath(output))
+
+
 def _export_to_file(
-    store: HistoryStore, output: Path, fmt: ExportFormat, clock: Clock
-) -> tuple[int, int]:
+    store: HistoryStore, output: Path, export_format: str, table: str | None, clock: Clock
+) -> dict[str, int]:
     """Build the export, then replace the file in one step: never half a file.
 
     New files are private (0600), like the history they come from.
     """
-    from stretchbreak.core.export import write_export
     from stretchbreak.core.safe_files import atomic_write
 
     buffer = io.StringIO(newline="")
-    counts = write_export(store, buffer, fmt, clock.now())
+    counts = _write_one(store, buffer, export_format, table, clock)
     atomic_write(output, buffer.getvalue().encode("utf-8"))
+    return counts
+
+
+def _export_to_folder(store: HistoryStore, folder: Path) -> dict[str, int]:
+    """Every table into `folder` (created 0700), each file written whole or not at all."""
+    from stretchbreak.core.export import TABLES, csv_file_name, write_csv_table
+    from stretchbreak.core.safe_files import atomic_write, ensure_private_dir
+
+    ensure_private_dir(folder)
+    counts: dict[str, int] = {}
+    for table in TABLES:
+        buffer = io.StringIO(newline="")
+        counts[table] = write_csv_table(store, table, buffer)
+        atomic_write(folder / csv_file_name(table), buffer.getvalue().encode("utf-8"))
     return counts
 
 

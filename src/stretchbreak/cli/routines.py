@@ -127,7 +127,13 @@ def list_command(as_json: bool) -> None:
 
 @routines.command("show")
 @click.argument("routine_id", metavar="ID", shell_complete=complete_routine_id)
-def show_command(routine_id: str) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: the `list --json` fields, with every step resolved.",
+)
+def show_command(routine_id: str, as_json: bool) -> None:
     """Show a routine's steps: dose, sides, cues, cautions and the total time.
 
     \b
@@ -135,6 +141,9 @@ def show_command(routine_id: str) -> None:
     """
     catalog = load_catalog()
     routine = _find_routine(catalog, routine_id)
+    if as_json:
+        click.echo(_json_text(_json_routine(routine, catalog)))
+        return
     library, _problems = RoutineFolders.default().library(routine.source)
     for line in describe_routine(routine, _source_text(routine, catalog), library):
         _echo(line)
@@ -392,6 +401,43 @@ def _json_entry(routine: Routine, catalog: Catalog) -> dict[str, Any]:
         "path": None if routine.path is None else str(routine.path),
         "overrides_bundled": replaced is not None,
         "bundled_path": None if replaced is None else str(replaced),
+    }
+
+
+def _json_routine(routine: Routine, catalog: Catalog) -> dict[str, Any]:
+    """`routines show --json`: the list entry, the routine's other keys, and each step with its
+    dose resolved (library defaults filled in) and its own length in seconds."""
+    entry = _json_entry(routine, catalog)
+    entry.pop("steps")
+    steps = [
+        {
+            "name": step.name,
+            "exercise": step.exercise,
+            "kind": step.kind,
+            "seconds": step.seconds,
+            "reps": step.reps,
+            "seconds_per_rep": step.seconds_per_rep,
+            "hold_per_rep": step.hold_per_rep,
+            "self_paced": step.self_paced,
+            "sets": step.sets,
+            "sides": step.sides,
+            "rest_between": step.rest_between,
+            "switch_seconds": step.switch_seconds,
+            "cues": list(step.cues),
+            "caution": step.caution,
+            "optional": step.optional,
+            "duration_seconds": step.total_seconds,
+        }
+        for step in routine.steps
+    ]
+    return {
+        **entry,
+        "difficulty": routine.difficulty,
+        "position": routine.position,
+        "equipment": list(routine.equipment),
+        "transition_seconds": routine.transition_seconds,
+        "caution": routine.caution,
+        "steps": steps,
     }
 
 

@@ -39,7 +39,7 @@ from stretchbreak.core.config import (
     parse_config_text,
     save_config,
 )
-from stretchbreak.core.keymap import validate_keymap
+from stretchbreak.core.keymap import BindingScopes, validate_keymap
 
 FieldKind = Literal["text", "integer", "list", "switch", "choice"]
 SAVE_NOTE = "Saving changes only the values you changed: your comments and layout are kept."
@@ -218,9 +218,13 @@ class SettingsScreen(Screen[Config | None]):
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
+        binding_scopes: BindingScopes | None = None,
     ) -> None:
-        """`binding_ids`: the ids the app's keys have, offered under [keys]."""
+        """`binding_ids`: the ids the app's keys have, offered under [keys]. `binding_scopes`:
+        which bindings are live together, with their default keys, for the key-clash check
+        (by default the app's own screens, `navigation.known_binding_scopes`)."""
         super().__init__(name=name, id=id, classes=classes)
+        self._binding_scopes = binding_scopes
         self._config = config
         self._path = config_path
         self._binding_ids = list(binding_ids)
@@ -340,12 +344,22 @@ class SettingsScreen(Screen[Config | None]):
         """Validate the whole form; show each problem under its field. The Config, if valid."""
         config, problems = parse_config_text(self.form_toml(), self._path)
         if config is not None and self._binding_ids:
-            _usable, problems = validate_keymap(config.keys, self._binding_ids, self._path)
-            if problems:
+            _usable, problems = validate_keymap(
+                config.keys, self._binding_ids, self._path, None, self._scopes()
+            )
+            if problems:  # an unknown id, or two actions on one key of a screen: not saved
                 config = None
         self._checked, self._problems = config, problems
         self._show_problems(problems)
         return config
+
+    def _scopes(self) -> BindingScopes:
+        """The bindings live together on each screen (see `__init__`), read once."""
+        if self._binding_scopes is None:
+            from stretchbreak.ui.navigation import known_binding_scopes
+
+            self._binding_scopes = known_binding_scopes()
+        return self._binding_scopes
 
     def _show_problems(self, problems: Sequence[ConfigProblem]) -> None:
         by_field: dict[tuple[str, str], list[str]] = {}
