@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -121,6 +122,19 @@ class BreakTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderCount:
+    """One labelled reminder's answers in the history (all time; `today_done` today)."""
+
+    reminder: str
+    due: int
+    done: int
+    snoozed: int
+    dismissed: int
+    missed: int
+    today_done: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ComfortWeek:
     """Comfort ratings (0-10, higher is better) in one ISO week."""
 
@@ -148,6 +162,8 @@ class StatsSummary:
     per_routine: tuple[RoutineCount, ...]
     breaks: BreakTotals
     comfort_weeks: tuple[ComfortWeek, ...]
+    reminders: tuple[ReminderCount, ...] = ()
+    """Labelled reminders, by id (issue 13)."""
 
     @property
     def comfort_trend(self) -> str | None:
@@ -229,6 +245,18 @@ class StatsSummary:
                     for week in self.comfort_weeks
                 ],
             },
+            "reminders": [
+                {
+                    "reminder": r.reminder,
+                    "due": r.due,
+                    "done": r.done,
+                    "snoozed": r.snoozed,
+                    "dismissed": r.dismissed,
+                    "missed": r.missed,
+                    "today_done": r.today_done,
+                }
+                for r in self.reminders
+            ],
         }
 
 
@@ -259,7 +287,29 @@ def comfort_window_start(today: date) -> date:
 def summarize(store: HistoryStore, clock: Clock, goal: StreakGoal) -> StatsSummary:
     """Read the history once and summarize it for today."""
     today = today_for(clock, goal)
-    return build_summary(store.tallies(comfort_window_start(today)), today, goal)
+    summary = build_summary(store.tallies(comfort_window_start(today)), today, goal)
+    return replace(
+        summary,
+        reminders=reminder_counts(store.reminder_counts(), store.reminder_counts(today)),
+    )
+
+
+def reminder_counts(
+    all_time: Mapping[str, Mapping[str, int]], today: Mapping[str, Mapping[str, int]]
+) -> tuple[ReminderCount, ...]:
+    """Pure: the per-reminder counts from `HistoryStore.reminder_counts` (all time, today)."""
+    return tuple(
+        ReminderCount(
+            reminder,
+            kinds.get("due", 0),
+            kinds.get("done", 0),
+            kinds.get("snoozed", 0),
+            kinds.get("dismissed", 0),
+            kinds.get("missed", 0),
+            today.get(reminder, {}).get("done", 0),
+        )
+        for reminder, kinds in sorted(all_time.items())
+    )
 
 
 def build_summary(tallies: HistoryTallies, today: date, goal: StreakGoal) -> StatsSummary:

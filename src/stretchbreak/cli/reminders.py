@@ -1,0 +1,132 @@
+"""`stretchbreak reminder`: list and answer the labelled reminders of the running engine.
+
+The reminders themselves are `[reminders.ID]` tables in config.toml. Exit codes as the other
+verbs (`cli.verbs`): 0 done; 2 bad usage, unknown reminder or bad duration; 3 no engine
+running; 4 does not apply now (the reminder is not due).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+
+from stretchbreak.cli.verbs import (
+    EXIT_FAILED,
+    check_duration,
+    json_option,
+    not_running,
+    send,
+)
+from stretchbreak.core.display import printable
+
+_EXIT_CODES_HELP = (
+    "\b\nExit codes: 0 done; 2 bad usage, unknown reminder or bad duration; 3 no engine "
+    "running; 4 does not apply now (the reminder is not due, or has no routine)."
+)
+_ARGUMENTS = {"ignore_unknown_options": True}
+"""`snooze water -5m` reaches the DURATION check ("cannot be negative")."""
+_STATE_WORDS = {
+    "counting": "counting",
+    "waiting": "waiting (no working time now)",
+    "due": "due",
+    "snoozed": "snoozed",
+}
+
+
+@click.group("reminder")
+def reminder() -> None:
+    """List and answer labelled reminders ([reminders.ID] in config.toml)."""
+
+
+@reminder.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the reminders as a JSON list.")
+def list_(as_json: bool) -> None:
+    """The reminders of the running engine: state and when each comes next.
+
+    \b
+    Exit codes: 0 listed; 1 the engine's answer could not be read; 3 no engine running.
+    """
+    from stretchbreak.core.clock import SystemClock
+    from stretchbreak.core.status import StatusFormatError, StatusSnapshot
+    from stretchbreak.service.client import ControlClient, ControlError, NotRunning
+
+    try:
+        with ControlClient.connect() as client:
+            reply = client.request("status")
+        snapshot = StatusSnapshot.from_json(reply.get("status"))
+    except NotRunning:
+        not_running(as_json)
+    except (ControlError, StatusFormatError) as error:
+        click.echo(f"stretchbreak: {printable(str(error))}", err=True)
+        raise SystemExit(EXIT_FAILED) from None
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in snapshot.reminders], ensure_ascii=False))
+        return
+    if not snapshot.reminders:
+        click.echo("No reminders: add [reminders.ID] tables to config.toml (see the README).")
+        return
+    clock = SystemClock()
+    now, zone = clock.now(), clock.zone()
+    for item in snapshot.reminders:
+        line = f"{printable(item.id):<16}{printable(item.name):<24}{_STATE_WORDS[item.state]}"
+        line += _when(item.state, item.next_at, item.due_since, now, zone)
+        click.echo(line.rstrip())
+
+
+def _when(
+    state: str, next_at: datetime | None, due_since: datetime | None, now: datetime, zone: object
+) -> str:
+    from datetime import tzinfo
+
+    from stretchbreak.core.display import clock_time
+
+    assert isinstance(zone, tzinfo)
+    if state == "due" and due_since is not None:
+        return f" since {clock_time(due_since, now, zone)}"
+    if state == "snoozed" and next_at is not None:
+        return f" until {clock_time(next_at, now, zone)}"
+    if next_at is not None:
+        return f", next at {clock_time(next_at, now, zone)}"
+    return ""
+
+
+@reminder.command()
+@click.argument("reminder_id", metavar="ID")
+@json_option
+def done(reminder_id: str, as_json: bool) -> None:
+    """Mark reminder ID done (also before it is due): its interval starts again."""
+    send("reminder", as_json, action="done", reminder=reminder_id)
+
+
+@reminder.command(context_settings=_ARGUMENTS)
+@click.argument("reminder_id", metavar="ID")
+@click.argument("duration", required=False, metavar="[DURATION]")
+@json_option
+def snooze(reminder_id: str, duration: str | None, as_json: bool) -> None:
+    """Snooze reminder ID by DURATION (like 10m; default: the break snooze length)."""
+    if duration is not None:
+        check_duration(duration, "DURATION")
+    args = {"duration": duration} if duration else {}
+    send("reminder", as_json, action="snooze", reminder=reminder_id, **args)
+
+
+@reminder.command()
+@click.argument("reminder_id", metavar="ID")
+@json_option
+def dismiss(reminder_id: str, as_json: bool) -> None:
+    """Dismiss due reminder ID without doing it: its interval starts again."""
+    send("reminder", as_json, action="dismiss", reminder=reminder_id)
+
+
+@reminder.command()
+@click.argument("reminder_id", metavar="ID")
+@json_option
+def start(reminder_id: str, as_json: bool) -> None:
+    """Play the routine of reminder ID on the dashboard (counts as done)."""
+    send("reminder", as_json, action="start", reminder=reminder_id)
+
+
+for _command in (done, snooze, dismiss, start):
+    _command.help = f"{_command.help}\n\n{_EXIT_CODES_HELP}"

@@ -1,0 +1,127 @@
+"""Labelled reminders in the break engine (FakeClock, fake desktop): one notification for the
+reminders due together, buttons and commands answer them, history rows, status, stats."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from engine_support import EngineHarness, advance, sample_config, started
+from test_notifications import Desktop
+
+from stretchbreak.core.config import Config, ReminderConfig
+from stretchbreak.core.stats import summarize
+from stretchbreak.core.status import describe_status, waybar_status
+from stretchbreak.core.store import HistoryStore
+from stretchbreak.service.events import Announce
+
+WATER = ReminderConfig("water", timedelta(minutes=30), message="Drink a <b>glass</b> of water")
+POSTURE = ReminderConfig("posture", timedelta(minutes=30), name="Posture check", message="Sit back")
+STRETCH = ReminderConfig("stretch", timedelta(minutes=45), routine="desk-move")
+
+
+def config(*reminders: ReminderConfig) -> Config:
+    # Breaks every 20 min would take the screen; these tests look at reminders only.
+    base = sample_config(movement_every=None)
+    return replace(base, reminders=reminders)
+
+
+def harness_for(tmp_path: Path, desktop: Desktop, *reminders: ReminderConfig) -> EngineHarness:
+    harness = EngineHarness(tmp_path, config=config(*reminders))
+    harness.deps.desktop = desktop.deps()
+    return harness
+
+
+def reminder_rows(harness: EngineHarness) -> list[tuple[str, str]]:
+    with HistoryStore.open_default(harness.clock) as store:
+        rows = store._query("SELECT reminder, kind FROM reminder_events ORDER BY id", ())
+    return [(str(reminder), str(kind)) for reminder, kind in rows]
+
+
+async def test_two_due_together_make_one_notification_and_done_answers_them(
+    tmp_path: Path,
+) -> None:
+    desktop = Desktop()
+    harness = harness_for(tmp_path, desktop, WATER, POSTURE)
+    engine, log = await started(harness)
+    try:
+        status = engine.snapshot()
+        assert [(r.id, r.name, r.state) for r in status.reminders] == [
+            ("water", "Water", "counting"),
+            ("posture", "Posture check", "counting"),
+        ]
+        assert harness.scheduler.armed["reminder"] == harness.clock.now() + timedelta(minutes=30)
+        await advance(engine, harness, 30 * 60)
+        (announce,) = log.of(Announce)
+        assert announce.title == "Water · Posture check"
+        assert announce.body == "Water: Drink a <b>glass</b> of water\nPosture check: Sit back"
+        (shown,) = desktop.notifier.shown.values()
+        assert shown.title == "Water · Posture check"
+        assert shown.actions == (("done", "Done"), ("snooze", "Snooze 5 min"))
+        status = engine.snapshot()
+        assert [r.state for r in status.reminders] == ["due", "due"]
+        now, zone = harness.clock.now(), harness.clock.zone()
+        assert describe_status(status, now, zone).endswith(" · Water due · Posture check due")
+        tooltip = waybar_status(status, now, zone)["tooltip"]
+        assert isinstance(tooltip, str) and "Water: due\nPosture check: due" in tooltip
+
+        outcome = engine.reminder("done", "water")
+        assert outcome.ok and outcome.message == "Water: done."
+        await engine.wait_for_background()
+        (shown,) = desktop.notifier.shown.values()
+        assert shown.title == "Posture check"  # narrowed to the one still due
+
+        desktop.notifier.click("reminders", "snooze")
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        await engine.wait_for_background()
+        assert desktop.notifier.shown == {}
+        assert [r.state for r in engine.snapshot().reminders] == ["counting", "snoozed"]
+        assert reminder_rows(harness) == [
+            ("water", "due"),
+            ("posture", "due"),
+            ("water", "notified"),
+            ("posture", "notified"),
+            ("water", "done"),
+            ("posture", "snoozed"),
+        ]
+        with HistoryStore.open_default(harness.clock) as store:
+            summary = summarize(store, harness.clock, harness.config.streak)
+        counts = {r.reminder: (r.due, r.done, r.snoozed, r.missed) for r in summary.reminders}
+        assert counts == {"posture": (1, 0, 1, 0), "water": (1, 1, 0, 0)}
+    finally:
+        await engine.stop()
+
+
+async def test_commands_say_what_does_not_apply(tmp_path: Path) -> None:
+    harness = harness_for(tmp_path, Desktop(), WATER, STRETCH)
+    engine, _log = await started(harness, player=False)
+    try:
+        assert engine.reminder("snooze", "water").code == "not_applicable"
+        assert engine.reminder("dismiss", "water").message == "Water is not due."
+        unknown = engine.reminder("done", "tea")
+        assert unknown.code == "invalid" and "water, stretch" in unknown.message
+        assert engine.reminder("start", "water").message == "Water has no routine to start."
+        # No dashboard to play it: the break command's answer, and the reminder stays.
+        assert engine.reminder("start", "stretch").code == "not_applicable"
+    finally:
+        await engine.stop()
+
+
+async def test_pause_stops_the_working_time_and_stop_records_missed(tmp_path: Path) -> None:
+    harness = harness_for(tmp_path, Desktop(), WATER)
+    engine, log = await started(harness)
+    try:
+        await advance(engine, harness, 20 * 60)
+        assert engine.pause("for", timedelta(minutes=30)).ok
+        await advance(engine, harness, 30 * 60)  # the pause ends here
+        assert log.of(Announce) == []
+        await advance(engine, harness, 10 * 60 - 5)
+        assert log.of(Announce) == []
+        await advance(engine, harness, 5)
+        assert [a.title for a in log.of(Announce)] == ["Water"]
+    finally:
+        await engine.stop()
+    assert reminder_rows(harness)[-1] == ("water", "missed")
