@@ -15,7 +15,7 @@ from stretchbreak.core.config import Config, ReminderConfig
 from stretchbreak.core.stats import summarize
 from stretchbreak.core.status import describe_status, waybar_status
 from stretchbreak.core.store import HistoryStore
-from stretchbreak.service.events import Announce
+from stretchbreak.service.events import Announce, DashboardChanged
 
 WATER = ReminderConfig("water", timedelta(minutes=30), message="Drink a <b>glass</b> of water")
 POSTURE = ReminderConfig("posture", timedelta(minutes=30), name="Posture check", message="Sit back")
@@ -60,6 +60,12 @@ async def test_two_due_together_make_one_notification_and_done_answers_them(
         (shown,) = desktop.notifier.shown.values()
         assert shown.title == "Water · Posture check"
         assert shown.actions == (("done", "Done"), ("snooze", "Snooze 5 min"))
+        notes = log.of(DashboardChanged)[-1].view.notes
+        assert notes[:2] == (
+            "Water due since 10:30: `stretchbreak reminder done water` (or snooze, dismiss)",
+            "Posture check due since 10:30: `stretchbreak reminder done posture` (or snooze,"
+            " dismiss)",
+        )
         status = engine.snapshot()
         assert [r.state for r in status.reminders] == ["due", "due"]
         now, zone = harness.clock.now(), harness.clock.zone()
@@ -125,3 +131,36 @@ async def test_pause_stops_the_working_time_and_stop_records_missed(tmp_path: Pa
     finally:
         await engine.stop()
     assert reminder_rows(harness)[-1] == ("water", "missed")
+
+
+def test_stats_count_each_reminder_all_time_and_done_today(tmp_path: Path) -> None:
+    from engine_support import BERLIN, MONDAY_10
+
+    from stretchbreak.cli.stats_text import render_stats
+    from stretchbreak.core.clock import FakeClock
+    from stretchbreak.core.streaks import StreakGoal
+
+    clock = FakeClock(MONDAY_10, BERLIN)
+    yesterday = MONDAY_10 - timedelta(days=1)
+    with HistoryStore(tmp_path / "h.sqlite3", clock) as store:
+        for reminder, kind, at in (
+            ("water", "due", yesterday),
+            ("water", "done", yesterday),
+            ("water", "due", MONDAY_10),
+            ("water", "done", MONDAY_10),
+            ("posture", "due", MONDAY_10),
+            ("posture", "snoozed", MONDAY_10),
+            ("posture", "missed", MONDAY_10),
+        ):
+            store.record_reminder_event(reminder, kind, at)
+        summary = summarize(store, clock, StreakGoal())
+    counts = {
+        r.reminder: (r.due, r.done, r.snoozed, r.missed, r.today_done) for r in summary.reminders
+    }
+    assert counts == {"posture": (1, 0, 1, 1, 0), "water": (2, 2, 0, 0, 1)}
+    assert summary.to_json()["reminders"][1]["done"] == 2
+    lines = [line for line in render_stats(summary) if "done (" in line]
+    assert lines == [
+        "Reminders       posture         0 done (0 today), 1 snoozed, 0 dismissed, 1 missed",
+        "                water           2 done (1 today), 0 snoozed, 0 dismissed, 0 missed",
+    ]
