@@ -15,7 +15,7 @@ from stretchbreak.core.config import Config, ReminderConfig
 from stretchbreak.core.stats import summarize
 from stretchbreak.core.status import describe_status, waybar_status
 from stretchbreak.core.store import HistoryStore
-from stretchbreak.service.events import Announce, DashboardChanged
+from stretchbreak.service.events import Announce, DashboardChanged, PlayRoutine
 
 WATER = ReminderConfig("water", timedelta(minutes=30), message="Drink a <b>glass</b> of water")
 POSTURE = ReminderConfig("posture", timedelta(minutes=30), name="Posture check", message="Sit back")
@@ -60,6 +60,7 @@ async def test_two_due_together_make_one_notification_and_done_answers_them(
         (shown,) = desktop.notifier.shown.values()
         assert shown.title == "Water · Posture check"
         assert shown.actions == (("done", "Done"), ("snooze", "Snooze 5 min"))
+        assert shown.timeout_ms == 10 * 60_000  # until they count as missed
         notes = log.of(DashboardChanged)[-1].view.notes
         assert notes[:2] == (
             "Water due since 10:30: `stretchbreak reminder done water` (or snooze, dismiss)",
@@ -164,3 +165,25 @@ def test_stats_count_each_reminder_all_time_and_done_today(tmp_path: Path) -> No
         "Reminders       posture         0 done (0 today), 1 snoozed, 0 dismissed, 1 missed",
         "                water           2 done (1 today), 0 snoozed, 0 dismissed, 0 missed",
     ]
+
+
+async def test_start_on_a_reminder_with_a_routine_plays_it_like_a_break(tmp_path: Path) -> None:
+    desktop = Desktop()
+    harness = harness_for(tmp_path, desktop, STRETCH)
+    engine, log = await started(harness, player=True)
+    try:
+        await advance(engine, harness, 45 * 60)
+        (shown,) = desktop.notifier.shown.values()
+        assert shown.title == "Stretch"
+        assert shown.actions[0] == ("start", "Start")
+        desktop.notifier.click("reminders", "start")
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        await engine.wait_for_background()
+        assert [(p.routine_id, p.trigger) for p in log.of(PlayRoutine)] == [
+            ("desk-move", "on_demand")
+        ]
+        assert desktop.notifier.shown == {}
+        assert reminder_rows(harness)[-1] == ("stretch", "done")
+    finally:
+        await engine.stop()

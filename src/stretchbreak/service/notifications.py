@@ -499,12 +499,14 @@ class NotificationCoordinator:
         hint: str,
         when_dnd: Literal["wait", "low"],
         delivered: Callable[[DeliveryResult], None] | None,
+        ends_at: datetime | None = None,
     ) -> None:
-        """Show (or replace) the reminders' notification; `delivered` (None: an update of one
-        already shown) is told when it reached the person."""
+        """Show (or replace) the reminders' notification until `ends_at` (when they count as
+        missed; None: the server's default); `delivered` (None: an update of one already
+        shown) is told when it reached the person."""
         if self._stopped:
             return
-        request = _Request(key, notice, True, actions, hint, None, when_dnd)
+        request = _Request(key, notice, True, actions, hint, ends_at, when_dnd)
         self._reminder_asked = request
         self._reminder_waiting = None
         self._deliver_reminders(request, delivered)

@@ -158,6 +158,7 @@ class ReminderService:
                 _hint(announcement.ids),
                 notify.when_dnd,
                 lambda result: self._delivered(announcement.ids, result),
+                self._missed_at(),
             )
 
     def _follow(self) -> None:
@@ -187,7 +188,15 @@ class ReminderService:
                     _hint(due),
                     config.notify.when_dnd,
                     None,
+                    self._missed_at(),
                 )
+
+    def _missed_at(self) -> datetime | None:
+        """When the first of the due reminders counts as missed (the notification's timeout)."""
+        if self._scheduler is None:
+            return None
+        moments = [v.missed_at for v in self._scheduler.views() if v.missed_at is not None]
+        return min(moments, default=None)
 
     @staticmethod
     def _actions(
