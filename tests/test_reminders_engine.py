@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import control_support
 from engine_support import EngineHarness, advance, sample_config, started
 from test_notifications import Desktop
 
@@ -16,6 +17,8 @@ from stretchbreak.core.stats import summarize
 from stretchbreak.core.status import describe_status, waybar_status
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.service.events import Announce, DashboardChanged, PlayRoutine
+
+short_data_dir = control_support.short_data_dir
 
 WATER = ReminderConfig("water", timedelta(minutes=30), message="Drink a <b>glass</b> of water")
 POSTURE = ReminderConfig("posture", timedelta(minutes=30), name="Posture check", message="Sit back")
@@ -187,3 +190,34 @@ async def test_start_on_a_reminder_with_a_routine_plays_it_like_a_break(tmp_path
         assert reminder_rows(harness)[-1] == ("stretch", "done")
     finally:
         await engine.stop()
+
+
+def test_the_control_channel_maps_reminder_requests_and_refuses_bad_ones(
+    short_data_dir: Path,
+) -> None:
+    from stretchbreak.service import protocol
+    from stretchbreak.service.api import Outcome
+    from stretchbreak.service.client import ControlClient
+
+    host = control_support.EngineHost(protocol.socket_path())
+    calls: list[tuple[str, str, timedelta | None]] = []
+
+    def reminder(action: str, reminder_id: str, duration: timedelta | None = None) -> Outcome:
+        calls.append((action, reminder_id, duration))
+        return Outcome("ok", f"{reminder_id}: {action}.", host.engine.snapshot())
+
+    host.engine.reminder = reminder  # type: ignore[attr-defined]
+    host.start()
+    try:
+        with ControlClient.connect(host.path, timeout=5) as client:
+            reply = client.request("reminder", action="snooze", reminder="water", duration="10m")
+            assert reply["ok"] is True and reply["message"] == "water: snooze."
+            bad = client.request("reminder", action="drink", reminder="water")
+            assert bad["code"] == "bad_request" and "done, snooze, dismiss, start" in str(
+                bad["message"]
+            )
+            missing = client.request("reminder", action="done")
+            assert missing["code"] == "bad_request" and missing["message"] == "reminder is required"
+    finally:
+        host.stop()
+    assert calls == [("snooze", "water", timedelta(minutes=10))]
