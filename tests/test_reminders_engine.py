@@ -221,3 +221,22 @@ def test_the_control_channel_maps_reminder_requests_and_refuses_bad_ones(
     finally:
         host.stop()
     assert calls == [("snooze", "water", timedelta(minutes=10))]
+
+
+async def test_a_reminder_added_by_a_settings_reload_starts_counting_then(tmp_path: Path) -> None:
+    harness = harness_for(tmp_path, Desktop(), WATER)
+    engine, log = await started(harness)
+    try:
+        await advance(engine, harness, 20 * 60)
+        engine.apply_config(config(WATER, POSTURE))
+        assert [(r.id, r.state) for r in engine.snapshot().reminders] == [
+            ("water", "counting"),
+            ("posture", "counting"),
+        ]
+        await advance(engine, harness, 10 * 60)
+        assert [a.title for a in log.of(Announce)] == ["Water"]  # Water kept its 20 minutes
+        await advance(engine, harness, 20 * 60)  # Water unanswered: missed after 10 min
+        assert [a.title for a in log.of(Announce)] == ["Water", "Posture check"]
+        assert ("water", "missed") in reminder_rows(harness)
+    finally:
+        await engine.stop()

@@ -5,7 +5,7 @@ and imports the heavy parts (textual, sqlite, the scheduler) only when it runs.
 
 Exit codes: 0 success; 1 a problem was found or the run did not complete; 2 bad usage, an
 unknown routine id or a bad duration; 3 no break engine is running (the verbs: break, snooze,
-skip, pause, resume, away, back); 4 the command does not apply now (nothing to snooze, the
+skip, pause, resume, away, back, reminder); 4 the command does not apply now (nothing to snooze, the
 snooze limit reached, already paused…; the message says why); 130 interrupted with Ctrl-C.
 """
 
