@@ -179,3 +179,11 @@ def test_one_falling_due_while_another_is_unanswered_names_both() -> None:
     assert announcements(ticks) == ["Posture check", "Water · Posture check"]
     scheduler.done("posture")
     assert scheduler.due_ids() == ("water",)
+
+
+def test_the_next_time_does_not_drift_between_ticks() -> None:
+    clock, scheduler = setup(POSTURE)
+    run(clock, scheduler, 5)
+    clock.advance(40)  # a status request between two ticks
+    (view,) = scheduler.views()
+    assert view.next_at == MONDAY_10 + timedelta(minutes=20)

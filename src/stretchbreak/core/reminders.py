@@ -377,7 +377,7 @@ class ReminderScheduler:
                         config.id,
                         config.display_name,
                         "counting" if counting else "waiting",
-                        self._project(now, left),
+                        self._project(t.last if counting else now, left),
                     )
                 )
         return tuple(views)
