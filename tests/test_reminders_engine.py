@@ -240,3 +240,23 @@ async def test_a_reminder_added_by_a_settings_reload_starts_counting_then(tmp_pa
         assert ("water", "missed") in reminder_rows(harness)
     finally:
         await engine.stop()
+
+
+async def test_do_not_disturb_holds_the_reminders_notification_until_it_ends(
+    tmp_path: Path,
+) -> None:
+    desktop = Desktop(dnd=True)
+    harness = harness_for(tmp_path, desktop, WATER)
+    engine, log = await started(harness)
+    try:
+        await advance(engine, harness, 30 * 60)
+        assert [a.title for a in log.of(Announce)] == ["Water"]  # the dashboard still says it
+        assert desktop.notifier.shown == {}
+        assert reminder_rows(harness) == [("water", "due")]
+        desktop.dnd = False
+        await advance(engine, harness, 5)  # the next tick asks again
+        (shown,) = desktop.notifier.shown.values()
+        assert shown.title == "Water"
+        assert reminder_rows(harness) == [("water", "due"), ("water", "notified")]
+    finally:
+        await engine.stop()

@@ -161,6 +161,7 @@ class BreakEngine:
             sync=self._sync,
             snapshot=self.snapshot,
             break_now=self.break_now,
+            when_done=self._when_done,
         )
 
     # --- lifecycle --------------------------------------------------------------------------

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from stretchbreak.core.clock import Clock
     from stretchbreak.core.status import StatusSnapshot
     from stretchbreak.service.history import HistoryIO
-    from stretchbreak.service.notifications import NotificationCoordinator
+    from stretchbreak.service.notifications import NotificationCoordinator, WhenDone
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class ReminderService:
         sync: Callable[[], None],
         snapshot: Callable[[], StatusSnapshot],
         break_now: Callable[[str], Outcome],
+        when_done: WhenDone,
     ) -> None:
         self._clock = clock
         self._history = history
@@ -70,6 +71,7 @@ class ReminderService:
         self._sync = sync
         self._snapshot = snapshot
         self._break_now = break_now
+        self._when_done = when_done
         self._scheduler: ReminderScheduler | None = None
         self._config: Config | None = None
         self._shown: tuple[str, ...] = ()
@@ -296,14 +298,12 @@ class ReminderService:
         if not events:
             return
         rows = [(e.reminder, e.kind, e.at, e.detail) for e in events]
-        future = self._history.record_reminders(rows)
+        self._when_done(self._history.record_reminders(rows), _log_problem)
 
-        def done(finished: object) -> None:
-            problem = getattr(finished, "result", lambda: None)()
-            if problem is not None:
-                log.warning("history: %s", problem)
 
-        future.add_done_callback(done)
+def _log_problem(problem: str | None) -> None:
+    if problem is not None:
+        log.warning("history: %s", problem)
 
 
 def _hint(ids: Sequence[str]) -> str:
