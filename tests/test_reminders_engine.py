@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import control_support
+import pytest
 from engine_support import EngineHarness, advance, sample_config, started
 from test_notifications import Desktop
 
@@ -260,3 +261,63 @@ async def test_do_not_disturb_holds_the_reminders_notification_until_it_ends(
         assert reminder_rows(harness) == [("water", "due"), ("water", "notified")]
     finally:
         await engine.stop()
+
+
+async def test_start_without_a_dashboard_opens_a_terminal_and_counts_as_done(
+    tmp_path: Path,
+) -> None:
+    desktop = Desktop()
+    harness = harness_for(tmp_path, desktop, STRETCH)
+    engine, log = await started(harness, player=False)
+    try:
+        await advance(engine, harness, 45 * 60)
+        desktop.notifier.click("reminders", "start")
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        await engine.wait_for_background()
+        assert desktop.launched == [(("stretchbreak", "start", "desk-move"), None)]
+        assert log.of(PlayRoutine) == []
+        assert reminder_rows(harness)[-1] == ("stretch", "done")
+        # The command answers with the routine, so `stretchbreak reminder start` can play it.
+        await advance(engine, harness, 45 * 60)
+        outcome = engine.reminder("start", "stretch")
+        assert outcome.code == "not_applicable" and outcome.routine_id == "desk-move"
+    finally:
+        await engine.stop()
+
+
+def test_reminder_start_plays_here_when_no_dashboard_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from stretchbreak.cli import main
+    from stretchbreak.service import client as client_module
+
+    requests: list[dict[str, object]] = []
+    played: list[tuple[str | None, bool]] = []
+
+    class FakeClient:
+        def __enter__(self) -> FakeClient:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def request(self, cmd: str, **args: object) -> dict[str, object]:
+            requests.append({"cmd": cmd, **args})
+            if args.get("action") == "start":
+                return {"code": "not_applicable", "message": "No dashboard.", "routine_id": "r1"}
+            return {"code": "ok", "message": "Stretch: done.", "routine_id": None}
+
+    def play(routine_id: str | None, **options: object) -> int:
+        played.append((routine_id, bool(options.get("plain"))))
+        return 0
+
+    monkeypatch.setattr(
+        client_module.ControlClient, "connect", classmethod(lambda cls: FakeClient())
+    )
+    monkeypatch.setattr("stretchbreak.cli.start.play", play)
+    result = CliRunner().invoke(main, ["reminder", "start", "stretch", "--plain"])
+    assert result.exit_code == 0, result.output
+    assert played == [("r1", True)]
+    assert [r["action"] for r in requests] == ["start", "done"]
+    assert result.output.strip() == "Stretch: done."

@@ -8,12 +8,18 @@ running; 4 does not apply now (the reminder is not due).
 from __future__ import annotations
 
 import json
+import os
+import sys
 from datetime import datetime
+from typing import NoReturn
 
 import click
 
 from stretchbreak.cli.verbs import (
     EXIT_FAILED,
+    EXIT_NOT_APPLICABLE,
+    EXIT_OK,
+    EXIT_USAGE,
     check_duration,
     json_option,
     not_running,
@@ -122,11 +128,57 @@ def dismiss(reminder_id: str, as_json: bool) -> None:
 
 @reminder.command()
 @click.argument("reminder_id", metavar="ID")
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="Play it here as plain lines when no dashboard plays it, even when not in a terminal.",
+)
 @json_option
-def start(reminder_id: str, as_json: bool) -> None:
-    """Play the routine of reminder ID on the dashboard (counts as done)."""
-    send("reminder", as_json, action="start", reminder=reminder_id)
+def start(reminder_id: str, plain: bool, as_json: bool) -> None:
+    """Play the routine of reminder ID like a break (counts as done): on an open dashboard,
+    else here in a terminal (or with --plain).
+
+    \b
+    Exit codes: 0 done (played here: completed); 1 played here and stopped early; 2 bad usage
+    or unknown reminder; 3 no engine running; 4 does not apply now (no routine, or no dashboard
+    and not in a terminal); 130 interrupted with Ctrl-C.
+    """
+    here = plain or (sys.stdin.isatty() and sys.stdout.isatty())
+    if not here or as_json:
+        send("reminder", as_json, action="start", reminder=reminder_id)
+    from stretchbreak.cli.start import play
+    from stretchbreak.service.client import ControlClient, ControlError, NotRunning
+
+    try:
+        with ControlClient.connect() as client:
+            reply = client.request("reminder", action="start", reminder=reminder_id)
+    except NotRunning:
+        not_running(False)
+    except ControlError as error:
+        click.echo(f"stretchbreak: {printable(str(error))}", err=True)
+        raise SystemExit(EXIT_FAILED) from None
+    routine_id = reply.get("routine_id")
+    if reply.get("code") != "not_applicable" or not isinstance(routine_id, str):
+        _print_reply(reply)  # played on a dashboard, or why not (no routine, unknown id)
+    if os.environ.get("TERM", "") == "dumb":
+        plain = True
+    code = play(routine_id, plain=plain, with_optional=None, trigger="on_demand")
+    if code == 0:
+        send("reminder", False, action="done", reminder=reminder_id)
+    raise SystemExit(code)
 
 
-for _command in (done, snooze, dismiss, start):
+def _print_reply(reply: dict[str, object]) -> NoReturn:
+    """The engine's answer as `send` prints it, and its exit code."""
+    code = str(reply.get("code"))
+    message = printable(str(reply.get("message") or code))
+    exit_code = {"ok": EXIT_OK, "not_applicable": EXIT_NOT_APPLICABLE}.get(code, EXIT_USAGE)
+    if exit_code == EXIT_OK:
+        click.echo(message)
+    else:
+        click.echo(f"stretchbreak: {message}", err=True)
+    raise SystemExit(exit_code)
+
+
+for _command in (done, snooze, dismiss):
     _command.help = f"{_command.help}\n\n{_EXIT_CODES_HELP}"

@@ -546,3 +546,11 @@ class NotificationCoordinator:
             return
         self._reminder_waiting = None
         self._deliver_reminders(request, delivered)
+
+    def start_reminder_routine(self, routine_id: str, title: str) -> None:
+        """A reminder's Start: played like a break's Start (on a dashboard that plays routines,
+        else in a terminal running `stretchbreak start ROUTINE`)."""
+        if self._stopped:
+            return
+        notice = Notice(title, "", routine_id)
+        self._start(_Request("reminders", notice, True, (), "", None, "low", record=False))

@@ -220,18 +220,31 @@ class ReminderService:
         self._record([ReminderEvent(rid, "notified", now, detail) for rid in ids])
 
     def _notification_answered(self, action: str) -> None:
-        """A button of the reminders' notification: it answers every reminder it names."""
+        """A button of the reminders' notification: Done and Snooze answer every reminder it
+        names; Start (or a click on it) plays the first named routine like a break's Start and
+        marks that reminder done."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            return
         named = self._shown
-        wanted: ReminderAction = "done"
-        if action == "snooze":
-            wanted = "snooze"
-        elif action in ("start", DEFAULT_ACTION):
-            wanted = "start"
-        elif action != "done":
+        if action in ("start", DEFAULT_ACTION):
+            reminder = next(
+                (r for rid in named if (r := scheduler.find(rid)) is not None and r.routine), None
+            )
+            if reminder is None:
+                return
+            self._notifications.start_reminder_routine(
+                reminder.routine, printable(reminder.display_name)
+            )
+            self._record(scheduler.done(reminder.id))
+            self._follow()
+            self._sync()
+            return
+        if action not in ("done", "snooze"):
             log.warning("unknown reminder notification action %r", action)
             return
         for reminder_id in named:
-            outcome = self.command(wanted, reminder_id)
+            outcome = self.command(action, reminder_id)
             if not outcome.ok:
                 log.info("reminder %s: %s", reminder_id, outcome.message)
 
@@ -281,8 +294,8 @@ class ReminderService:
         if not reminder.routine:
             return self._outcome("not_applicable", f"{name} has no routine to start.")
         outcome = self._break_now(reminder.routine)
-        if not outcome.ok:
-            return outcome
+        if not outcome.ok:  # the routine id lets `stretchbreak reminder start` play it there
+            return self._outcome(outcome.code, outcome.message, reminder.routine)
         assert self._scheduler is not None
         self._record(self._scheduler.done(reminder.id))
         self._follow()
