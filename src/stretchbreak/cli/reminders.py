@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import NoReturn
 
 import click
+from click.shell_completion import CompletionItem
 
 from stretchbreak.cli.verbs import (
     EXIT_FAILED,
@@ -44,6 +45,27 @@ _STATE_WORDS = {
 @click.group("reminder")
 def reminder() -> None:
     """List and answer labelled reminders ([reminders.ID] in config.toml)."""
+
+
+def complete_reminder_id(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """The reminder ids in config.toml that start with what has been typed, with their names."""
+    del ctx, param
+    from stretchbreak.core.config import load_config
+
+    try:
+        config, _problems = load_config()
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [
+        CompletionItem(r.id, help=r.display_name)
+        for r in config.reminders
+        if r.id.startswith(incomplete)
+    ]
+
+
+reminder_argument = click.argument("reminder_id", metavar="ID", shell_complete=complete_reminder_id)
 
 
 @reminder.command("list")
@@ -99,7 +121,7 @@ def _when(
 
 
 @reminder.command()
-@click.argument("reminder_id", metavar="ID")
+@reminder_argument
 @json_option
 def done(reminder_id: str, as_json: bool) -> None:
     """Mark reminder ID done (also before it is due): its interval starts again."""
@@ -107,7 +129,7 @@ def done(reminder_id: str, as_json: bool) -> None:
 
 
 @reminder.command(context_settings=_ARGUMENTS)
-@click.argument("reminder_id", metavar="ID")
+@reminder_argument
 @click.argument("duration", required=False, metavar="[DURATION]")
 @json_option
 def snooze(reminder_id: str, duration: str | None, as_json: bool) -> None:
@@ -119,7 +141,7 @@ def snooze(reminder_id: str, duration: str | None, as_json: bool) -> None:
 
 
 @reminder.command()
-@click.argument("reminder_id", metavar="ID")
+@reminder_argument
 @json_option
 def dismiss(reminder_id: str, as_json: bool) -> None:
     """Dismiss due reminder ID without doing it: its interval starts again."""
@@ -127,7 +149,7 @@ def dismiss(reminder_id: str, as_json: bool) -> None:
 
 
 @reminder.command()
-@click.argument("reminder_id", metavar="ID")
+@reminder_argument
 @click.option(
     "--plain",
     is_flag=True,
