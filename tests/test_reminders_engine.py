@@ -321,3 +321,32 @@ def test_reminder_start_plays_here_when_no_dashboard_does(monkeypatch: pytest.Mo
     assert played == [("r1", True)]
     assert [r["action"] for r in requests] == ["start", "done"]
     assert result.output.strip() == "Stretch: done."
+
+
+async def test_the_dashboard_answers_due_reminders_through_its_link_and_palette(
+    tmp_path: Path,
+) -> None:
+    from stretchbreak.ui.commands import palette_commands
+    from stretchbreak.ui.front import HostedLink
+
+    harness = harness_for(tmp_path, Desktop(), WATER, POSTURE)
+    engine, _log = await started(harness)
+    said: list[str] = []
+    link = HostedLink(engine, lambda text, _severity: said.append(text))
+    try:
+        await advance(engine, harness, 30 * 60)
+        assert link.call("reminder", action="done", reminder="water").message == "Water: done."
+        link.send("reminder", action="dismiss", reminder="water")
+        assert said == ["Water is not due."]
+        assert [(r.id, r.state) for r in engine.snapshot().reminders] == [
+            ("water", "counting"),
+            ("posture", "due"),
+        ]
+    finally:
+        await engine.stop()
+
+    class App:
+        def reminders_done(self) -> None: ...
+
+    titles = [command.title for command in palette_commands(App())]
+    assert titles == ["Reminders: mark the due ones done"]
