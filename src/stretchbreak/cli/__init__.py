@@ -5,7 +5,7 @@ and imports the heavy parts (textual, sqlite, the scheduler) only when it runs.
 
 Exit codes: 0 success; 1 a problem was found or the run did not complete; 2 bad usage, an
 unknown routine id or a bad duration; 3 no break engine is running (the verbs: break, snooze,
-skip, pause, resume, away, back); 4 the command does not apply now (nothing to snooze, the
+skip, pause, resume, away, back, reminder); 4 the command does not apply now (nothing to snooze, the
 snooze limit reached, already paused…; the message says why); 130 interrupted with Ctrl-C.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import click
 
 from stretchbreak import __version__
-from stretchbreak.cli import doctor, history, routines, service, start, status, verbs
+from stretchbreak.cli import doctor, history, reminders, routines, service, start, status, verbs
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,5 +38,6 @@ for command in history.COMMANDS:
 main.add_command(status.status)
 for verb in verbs.COMMANDS:
     main.add_command(verb)
+main.add_command(reminders.reminder)
 main.add_command(doctor.doctor)
 main.add_command(service.service)

@@ -82,7 +82,21 @@ def render_stats(summary: StatsSummary) -> list[str]:
             f" {summary.breaks.skipped} skipped, {summary.breaks.missed} missed",
         ),
         *_comfort_lines(summary),
+        *_reminder_lines(summary),
     ]
+    return lines
+
+
+def _reminder_lines(summary: StatsSummary) -> list[str]:
+    """Labelled reminders (issue 13): one line each; nothing when none was ever due."""
+    lines = []
+    for index, r in enumerate(summary.reminders):
+        label = "Reminders" if index == 0 else ""
+        counts = (
+            f"{r.done} done ({r.today_done} today), {r.snoozed} snoozed,"
+            f" {r.dismissed} dismissed, {r.missed} missed"
+        )
+        lines.append(_line(label, f"{printable(r.reminder):<16}{counts}"))
     return lines
 
 

@@ -155,6 +155,24 @@ class StrengthConfig:
     routine: str = "strength"
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderConfig:
+    """`[reminders.ID]`: a labelled reminder ("Water" every 60 min of working time)."""
+
+    id: str
+    every: timedelta
+    """Working time between two reminders (counted like the breaks' working time)."""
+    name: str = ""
+    """Shown name; "" = the id capitalised (see `display_name`)."""
+    message: str = ""
+    routine: str = ""
+    """A routine played when the reminder is started; "" = none."""
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id.replace("-", " ").capitalize()
+
+
 def _no_keys() -> Mapping[str, str]:
     return MappingProxyType({})
 
@@ -175,6 +193,8 @@ class Config:
     busy: BusyConfig = field(default_factory=BusyConfig)
     routines: RoutinesConfig = field(default_factory=RoutinesConfig)
     strength: StrengthConfig = field(default_factory=StrengthConfig)
+    reminders: tuple[ReminderConfig, ...] = ()
+    """Labelled reminders, in file order (none by default)."""
     keys: Mapping[str, str] = field(default_factory=_no_keys)
     """Binding id -> key, remapping the app's bindings (the UI checks the ids)."""
 
@@ -572,7 +592,7 @@ _TABLE_DOCS = {
     "most people). Inside working hours only.",
     "keys": 'Remap keys: binding id = "key", e.g.  dashboard.snooze = "z"  (ids: help screen).',
 }
-_ALL_TABLES = (*_TABLES, "keys")
+_ALL_TABLES = (*_TABLES, "keys", "reminders")
 
 
 # --- parsing --------------------------------------------------------------------------------
@@ -722,6 +742,7 @@ def read_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigP
         busy=replace(defaults.busy, **values["busy"]),
         routines=replace(defaults.routines, **values["routines"]),
         strength=replace(defaults.strength, **values["strength"]),
+        reminders=_read_reminders(reader, data),
         keys=bindings,
     )
     return config, reader.problems
@@ -791,6 +812,7 @@ def config_to_toml(config: Config) -> str:
         _table_text("routines", _ROUTINES, config.routines),
         _table_text("strength", _STRENGTH, config.strength),
         _comment(_TABLE_DOCS["keys"]) + "[keys]\n" + tomli_w.dumps(dict(config.keys)),
+        *_reminders_text(config.reminders),
     ]
     return "\n".join(sections)
 
@@ -881,6 +903,7 @@ def merge_config_text(text: str, config: Config) -> str:
         for binding, key_name in config.keys.items():
             replacement[binding] = key_name
         document["keys"] = replacement
+    _merge_reminders(document, config)
     return document.as_string()
 
 
@@ -922,3 +945,142 @@ def save_config(config: Config, path: Path) -> None:
         except (tomllib.TOMLDecodeError, ParseError, ValueError):
             pass  # not TOML: replaced by the documented file (after the person confirmed)
     atomic_write(path, text.encode("utf-8"))
+
+
+# --- labelled reminders (issue 13): [reminders.ID] tables ----------------------------------
+# One table per reminder, keyed by its id: TOML itself refuses a table written twice, so ids are
+# unique by construction, and every problem has a plain key path (`reminders.water.every`).
+
+MAX_REMINDERS = 20
+_REMINDER_TEXT_MAX = 200
+_REMINDER_KEYS = ("name", "every", "message", "routine")
+_REMINDER_DOCS = {
+    "name": 'Shown name ("" = the id capitalised).',
+    "every": "Working time between two reminders.",
+    "message": "The text of the reminder.",
+    "routine": 'A routine to play when the reminder is started ("" = none).',
+}
+_read_reminder_every = _required_duration_reader(_HOURS_8)
+
+
+def _reminder_text(value: object) -> str:
+    allowed = f"text of at most {_REMINDER_TEXT_MAX} printable characters"
+    text = _need_str(value, allowed)
+    if len(text) > _REMINDER_TEXT_MAX or _CONTROL.search(text):
+        raise _Invalid(f"{text[:40]!r}... is not allowed; allowed: {allowed}")
+    return text
+
+
+def _reminder_routine(value: object) -> str:
+    if value == "":
+        return ""
+    return _read_routine_id(value)
+
+
+def _read_reminders(reader: _Reader, data: Mapping[str, object]) -> tuple[ReminderConfig, ...]:
+    """Each `[reminders.ID]` table; a bad id, table or `every` leaves that reminder out, a bad
+    `name` / `message` / `routine` falls back to its default ("" ), every other one stays."""
+    raw = data.get("reminders", {})
+    if not isinstance(raw, dict):
+        reader.problem(
+            ("reminders",), f"must be tables like [reminders.water], not {_type_name(raw)}"
+        )
+        return ()
+    reminders: list[ReminderConfig] = []
+    for reminder_id, table in raw.items():
+        where = ("reminders", reminder_id)
+        if not _SAFE_ID.fullmatch(reminder_id):
+            reader.problem(
+                where,
+                f"{reminder_id!r} is not a reminder id, so this reminder is left out; allowed:"
+                " lowercase letters, digits and '-', starting with a letter or digit, at most"
+                " 48 characters",
+            )
+            continue
+        if not isinstance(table, dict):
+            reader.problem(
+                where,
+                f"must be a table [reminders.{reminder_id}] with every = and message =, not"
+                f" {_type_name(table)}; this reminder is left out",
+            )
+            continue
+        if len(reminders) >= MAX_REMINDERS:
+            reader.problem(
+                where, f"at most {MAX_REMINDERS} reminders are allowed; this one is left out"
+            )
+            continue
+        for unknown in table.keys() - set(_REMINDER_KEYS):
+            reader.problem(
+                (*where, unknown),
+                _unknown(unknown, _REMINDER_KEYS, "key", f" in [reminders.{reminder_id}]"),
+            )
+        if "every" not in table:
+            reader.problem(
+                where,
+                'has no every = (like "60m"), so this reminder is left out; allowed: a'
+                f' duration from "10s" to "8h" like {DURATION_EXAMPLES}',
+            )
+            continue
+        try:
+            every = _read_reminder_every(table["every"])
+        except _Invalid as error:
+            reader.problem((*where, "every"), f"{error}; this reminder is left out")
+            continue
+        values: dict[str, str] = {}
+        for key, read in (
+            ("name", _reminder_text),
+            ("message", _reminder_text),
+            ("routine", _reminder_routine),
+        ):
+            if key not in table:
+                continue
+            try:
+                values[key] = read(table[key])
+            except _Invalid as error:
+                reader.problem((*where, key), f'{error}; "" (the default) is used instead')
+        reminders.append(ReminderConfig(reminder_id, every, **values))
+    return tuple(reminders)
+
+
+def _reminder_values(reminder: ReminderConfig) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if reminder.name:
+        values["name"] = reminder.name
+    values["every"] = format_duration(reminder.every)
+    values["message"] = reminder.message
+    if reminder.routine:
+        values["routine"] = reminder.routine
+    return values
+
+
+def _reminders_text(reminders: tuple[ReminderConfig, ...]) -> list[str]:
+    """The `[reminders.ID]` tables of a documented file (nothing when there are none)."""
+    parts = []
+    for index, reminder in enumerate(reminders):
+        doc = (
+            _comment(
+                "Labelled reminders, announced after their working time like breaks: "
+                + " ".join(f"{key}: {text}" for key, text in _REMINDER_DOCS.items())
+            )
+            if index == 0
+            else ""
+        )
+        body = tomli_w.dumps(_reminder_values(reminder))
+        parts.append(f"{doc}[reminders.{reminder.id}]\n{body}")
+    return parts
+
+
+def _merge_reminders(document: Any, config: Config) -> None:
+    """Saving settings never touches the person's `[reminders]` (the settings screen does not
+    edit them); they are written only into a file that has none yet."""
+    import tomlkit
+
+    if "reminders" in document or not config.reminders:
+        return
+    outer = tomlkit.table(is_super_table=True)
+    for reminder in config.reminders:
+        table = tomlkit.table()
+        for key, value in _reminder_values(reminder).items():
+            table[key] = value
+        outer[reminder.id] = table
+    document["reminders"] = outer

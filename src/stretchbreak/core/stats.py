@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -122,6 +123,19 @@ class BreakTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderCount:
+    """One labelled reminder's answers in the history (all time; `today_done` today)."""
+
+    reminder: str
+    due: int
+    done: int
+    snoozed: int
+    dismissed: int
+    missed: int
+    today_done: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ComfortWeek:
     """Comfort ratings (0-10, higher is better) in one ISO week."""
 
@@ -170,6 +184,8 @@ class StatsSummary:
     comfort_weeks: tuple[ComfortWeek, ...]
     symptoms: tuple[ExerciseSymptoms, ...] = ()
     """Symptom answers per exercise in the last `SYMPTOM_DAYS` days, most recent first."""
+    reminders: tuple[ReminderCount, ...] = ()
+    """Labelled reminders, by id (issue 13)."""
 
     @property
     def comfort_trend(self) -> str | None:
@@ -261,6 +277,18 @@ class StatsSummary:
                     for item in self.symptoms
                 ],
             },
+            "reminders": [
+                {
+                    "reminder": r.reminder,
+                    "due": r.due,
+                    "done": r.done,
+                    "snoozed": r.snoozed,
+                    "dismissed": r.dismissed,
+                    "missed": r.missed,
+                    "today_done": r.today_done,
+                }
+                for r in self.reminders
+            ],
         }
 
 
@@ -292,7 +320,11 @@ def summarize(store: HistoryStore, clock: Clock, goal: StreakGoal) -> StatsSumma
     """Read the history once and summarize it for today."""
     today = today_for(clock, goal)
     summary = build_summary(store.tallies(comfort_window_start(today)), today, goal)
-    return replace(summary, symptoms=symptoms_since(store, clock))
+    return replace(
+        summary,
+        symptoms=symptoms_since(store, clock),
+        reminders=reminder_counts(store.reminder_counts(), store.reminder_counts(today)),
+    )
 
 
 def symptoms_since(store: HistoryStore, clock: Clock) -> tuple[ExerciseSymptoms, ...]:
@@ -300,6 +332,24 @@ def symptoms_since(store: HistoryStore, clock: Clock) -> tuple[ExerciseSymptoms,
     since = clock.now() - timedelta(days=SYMPTOM_DAYS)
     counts = symptom_counts(store.exercise_feedback(since), since)
     return tuple(ExerciseSymptoms(key, value) for key, value in counts.items())
+
+
+def reminder_counts(
+    all_time: Mapping[str, Mapping[str, int]], today: Mapping[str, Mapping[str, int]]
+) -> tuple[ReminderCount, ...]:
+    """Pure: the per-reminder counts from `HistoryStore.reminder_counts` (all time, today)."""
+    return tuple(
+        ReminderCount(
+            reminder,
+            kinds.get("due", 0),
+            kinds.get("done", 0),
+            kinds.get("snoozed", 0),
+            kinds.get("dismissed", 0),
+            kinds.get("missed", 0),
+            today.get(reminder, {}).get("done", 0),
+        )
+        for reminder, kinds in sorted(all_time.items())
+    )
 
 
 def build_summary(tallies: HistoryTallies, today: date, goal: StreakGoal) -> StatsSummary:

@@ -4,6 +4,8 @@ Whoever hosts the break engine (the headless service or a dashboard running alon
 snapshot whenever its state changes and answers `status` requests on the control channel with
 it. The JSON keys are a public contract (`FORMAT_VERSION` 2): `state` is one of STATES, times are
 UTC ISO 8601 with a `Z` (`2026-03-02T09:25:00Z`) or null, `next_routine` is a routine id.
+Keys are only ever added within a version (readers ignore keys they do not know): `reminders`
+(a list of {id, name, state, next_at, due_since}) came with labelled reminders.
 """
 
 from __future__ import annotations
@@ -60,6 +62,80 @@ class StatusFormatError(ValueError):
     """A status reply that is not what the engine writes (damaged, or from another version)."""
 
 
+# --- labelled reminders (issue 13) ------------------------------------------------------------
+
+ReminderStateName = Literal["counting", "waiting", "due", "snoozed"]
+REMINDER_STATES: tuple[ReminderStateName, ...] = ("counting", "waiting", "due", "snoozed")
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderStatus:
+    """One labelled reminder in the snapshot (`reminders` in the JSON, a list, maybe empty)."""
+
+    id: str
+    name: str
+    state: ReminderStateName
+    next_at: datetime | None = None
+    """When it falls due if the person keeps working (snoozed: the snooze end); None while due
+    or when no working time lies ahead."""
+    due_since: datetime | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "next_at": _iso(self.next_at),
+            "due_since": _iso(self.due_since),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ReminderStatus:
+        if not isinstance(data, Mapping):
+            raise StatusFormatError("a reminder is not a JSON object")
+        state = data.get("state")
+        if state not in REMINDER_STATES:
+            raise StatusFormatError(f"unknown reminder state {state!r}")
+        reminder_id, name = data.get("id"), data.get("name")
+        if not isinstance(reminder_id, str) or not isinstance(name, str):
+            raise StatusFormatError("a reminder needs an id and a name (strings)")
+        return cls(
+            reminder_id,
+            name,
+            cast(ReminderStateName, state),
+            _parse_time(data, "next_at"),
+            _parse_time(data, "due_since"),
+        )
+
+
+def _reminders_from_json(value: object) -> tuple[ReminderStatus, ...]:
+    if value is None:
+        return ()  # a snapshot from before labelled reminders
+    if not isinstance(value, list):
+        raise StatusFormatError(f"reminders must be a list, not {value!r}")
+    return tuple(ReminderStatus.from_json(item) for item in value)
+
+
+def _due_reminders(snapshot: StatusSnapshot) -> str:
+    """ " · Water due · Posture check due" (nothing when none is due)."""
+    return "".join(f" · {_clean(r.name)} due" for r in snapshot.reminders if r.state == "due")
+
+
+def _reminder_lines(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> list[str]:
+    lines = []
+    for reminder in snapshot.reminders:
+        name = _clean(reminder.name)
+        if reminder.state == "due":
+            lines.append(f"{name}: due")
+        elif reminder.state == "snoozed" and reminder.next_at is not None:
+            lines.append(f"{name}: snoozed until {clock_time(reminder.next_at, now, zone)}")
+        elif reminder.next_at is not None:
+            lines.append(f"{name}: {_countdown(reminder.next_at - now)}")
+        else:
+            lines.append(f"{name}: waiting for working time")
+    return lines
+
+
 @dataclass(frozen=True, slots=True)
 class StatusSnapshot:
     """What the break engine is doing, as of `updated_at` (every time timezone-aware)."""
@@ -94,6 +170,8 @@ class StatusSnapshot:
     """When working hours next end (inside them) or start (outside them)."""
     streak_days: int | None = None
     breaks_today: int | None = None
+    reminders: tuple[ReminderStatus, ...] = ()
+    """Labelled reminders in config order (an additive key: FORMAT_VERSION stays 2)."""
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
@@ -120,6 +198,7 @@ class StatusSnapshot:
         for field in fields(self):
             value = getattr(self, field.name)
             data[field.name] = _iso(value) if field.name in _TIME_FIELDS else value
+        data["reminders"] = [reminder.to_json() for reminder in self.reminders]
         return data
 
     @classmethod
@@ -148,6 +227,7 @@ class StatusSnapshot:
             values[name] = _optional(data, name, str)
         for name in ("pid", "snoozes_left", "streak_days", "breaks_today"):
             values[name] = _optional(data, name, int)
+        values["reminders"] = _reminders_from_json(data.get("reminders"))
         try:
             return cls(
                 state=cast(StatusState, state),
@@ -209,7 +289,7 @@ def describe_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> st
     if snapshot.streak_days is not None:
         days = snapshot.streak_days
         line += f" · streak {days} day{'' if days == 1 else 's'}"
-    return line
+    return line + _due_reminders(snapshot)
 
 
 def short_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> str:
@@ -252,7 +332,9 @@ def waybar_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> dict
         percentage = 100 if snapshot.state == "break_due" else 0
     return {
         "text": _pango(short_status(snapshot, now, zone)),
-        "tooltip": _pango(describe_status(snapshot, now, zone)),
+        "tooltip": _pango(
+            "\n".join([describe_status(snapshot, now, zone), *_reminder_lines(snapshot, now, zone)])
+        ),
         "class": snapshot.state,
         "alt": snapshot.state,
         "percentage": percentage,

@@ -68,6 +68,8 @@ BreakKind = Literal[
 TRIGGERS: tuple[str, ...] = get_args(Trigger)
 FINAL_STATUSES: tuple[str, ...] = get_args(FinalStatus)
 BREAK_KINDS: tuple[str, ...] = get_args(BreakKind)
+REMINDER_EVENT_KINDS = ("due", "notified", "done", "snoozed", "dismissed", "missed", "deferred")
+"""The `reminder_events.kind` values (labelled reminders, issue 13)."""
 TAKEN_BREAK_KINDS: tuple[str, ...] = ("started", "natural_break")
 """Break events that count as a break taken: one the user started, or a long-enough pause."""
 UNTAKEN_BREAK_KINDS: tuple[str, ...] = ("abandoned",)
@@ -1277,6 +1279,40 @@ class HistoryStore:
         return avoided
 
     # -- end of symptoms per exercise ---------------------------------------------------------
+
+    # --- labelled reminders (issue 13): reminder_events rows --------------------------------
+
+    def record_reminder_event(
+        self, reminder: str, kind: str, at: datetime, detail: str = ""
+    ) -> None:
+        """Record one reminder event (`REMINDER_EVENT_KINDS`; its day computed like breaks')."""
+        if kind not in REMINDER_EVENT_KINDS:
+            raise ValueError(f"unknown reminder event kind {kind!r}")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO reminder_events (reminder, kind, at_utc, local_date, detail)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (reminder, kind, _utc_text(at), self._local_date(at), detail),
+            )
+
+    def reminder_counts(self, since: date | None = None) -> dict[str, dict[str, int]]:
+        """Reminder id -> event kind -> count (from the streak day `since` on; None: all).
+
+        A history older than layout v5 opened read-only has no such table: no counts."""
+        table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reminder_events'"
+        if not self._query(table, ()):
+            return {}
+        rows = self._query(
+            "SELECT reminder, kind, COUNT(*) FROM reminder_events WHERE local_date >= ?"
+            " GROUP BY reminder, kind ORDER BY reminder",
+            ((since.isoformat() if since is not None else ""),),
+        )
+        counts: dict[str, dict[str, int]] = {}
+        for reminder, kind, count in rows:
+            counts.setdefault(str(reminder), {})[str(kind)] = int(count)
+        return counts
+
+    # --- end of labelled reminders ----------------------------------------------------------
 
 
 def _bad(column: str, value: object) -> Symptom:

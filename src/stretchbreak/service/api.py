@@ -87,6 +87,11 @@ class EngineCommands(Protocol):
         """Read config.toml and the routine files again."""
         ...
 
+    def reminder(self, action: str, reminder_id: str, duration: timedelta | None = None) -> Outcome:
+        """Answer a labelled reminder: "done", "snooze" (by `duration`, None: the configured
+        snooze), "dismiss", or "start" (plays its routine like a break)."""
+        ...
+
     def snapshot(self) -> StatusSnapshot:
         """The state now (cheap: no I/O)."""
         ...

@@ -51,6 +51,7 @@ SUBSCRIBER_BUFFER = 256 * 1024
 """Bytes of unread events after which a subscriber is dropped."""
 _PAUSE_KINDS = ("for", "until_tomorrow", "indefinitely")
 _SESSION_ENDS = ("completed", "partial", "aborted")
+_REMINDER_ACTIONS = ("done", "snooze", "dismiss", "start")
 
 
 class _Connection:
@@ -331,6 +332,15 @@ class ControlServer:
             outcome = self._call(engine.back)
         elif cmd == "reload":
             outcome = self._call(engine.reload)
+        elif cmd == "reminder":  # labelled reminders (issue 13)
+            action = request.get("action")
+            if action not in _REMINDER_ACTIONS:
+                raise ProtocolError(
+                    "bad_request", f"reminder: action must be one of {', '.join(_REMINDER_ACTIONS)}"
+                )
+            reminder_id = _required_str(request, "reminder")
+            duration = _optional_duration(request, "duration")
+            outcome = self._call(lambda: engine.reminder(str(action), reminder_id, duration))
         elif cmd == "session_started":
             routine_id = _required_str(request, "routine")
             planned = _seconds(request, "planned_seconds")

@@ -70,6 +70,7 @@ from stretchbreak.service.events import (
 from stretchbreak.service.history import BreakRecord, HistoryIO, HistoryRead, break_record
 from stretchbreak.service.lock_watch import LockWatch
 from stretchbreak.service.notifications import NotificationCoordinator, plain_desktop
+from stretchbreak.service.reminders_service import ReminderService
 from stretchbreak.service.views import (
     DashboardView,
     DueInfo,
@@ -159,6 +160,16 @@ class BreakEngine:
             delivered=self._delivered,
             realtime=deps.realtime,
         )
+        self._reminders = ReminderService(  # labelled reminders (issue 13)
+            clock=deps.clock,
+            history=self.history,
+            notifications=self._notifications,
+            emit=self._emit,
+            sync=self._sync,
+            snapshot=self.snapshot,
+            break_now=self.break_now,
+            when_done=self._when_done,
+        )
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -181,6 +192,7 @@ class BreakEngine:
                 self._config, self._clock, history.last_done, self._routine_seconds()
             )
             self._policy.apply_routines(self._routine_seconds(), self._fitting())
+            self._reminders.start(self._config)
             self._scheduler = self.deps.scheduler_factory(self._clock.zone(), self._wakeup)
             self._scheduler.start()
             self._scheduler.set_hours_anchors(self._config.hours.cron_anchors())
@@ -212,6 +224,7 @@ class BreakEngine:
             records = [r for e in self._policy.stop() if (r := break_record(e)) is not None]
             if records:
                 self.history.record(records)  # close() below waits for it
+            self._reminders.stop()
         for handle in (self._gap_handle, self._idle_handle, self._countdown_handle):
             if handle is not None:
                 handle.cancel()
@@ -349,6 +362,9 @@ class BreakEngine:
         if gap is not None and self._scheduler is not None:
             log.info("time gap of %.0f s (suspend or clock change)", gap)
             self._scheduler.wakeup()
+        # The reminders take the time since the last tick (and the idle reading, the gap) first;
+        # `_apply` then gives them the policy's new verdict on the person.
+        self._reminders.advance(self._policy.state(), idle_seconds, gap)
         self._apply(self._policy.tick(idle_seconds=idle_seconds, gap_seconds=gap))
 
     @staticmethod
@@ -459,6 +475,8 @@ class BreakEngine:
         records = [record for e in policy_events if (record := break_record(e)) is not None]
         if records:
             self._store(records)
+        if self._policy is not None:
+            self._reminders.advance(self._policy.state(), None, None)
         self._sync()
         if self._policy is not None:
             self._announce(policy_events, self._policy.state())
@@ -540,7 +558,13 @@ class BreakEngine:
             return
         state = policy.state()
         if self._scheduler is not None:
-            self._scheduler.arm((event.reason, event.at) for event in policy.upcoming_events())
+            armed: list[tuple[str, datetime]] = [
+                (event.reason, event.at) for event in policy.upcoming_events()
+            ]
+            reminder_at = self._reminders.upcoming()
+            if reminder_at is not None:
+                armed.append(("reminder", max(reminder_at, self._clock.now())))
+            self._scheduler.arm(armed)
         now, zone = self._clock.now(), self._clock.zone()
         view = build_view(
             state,
@@ -586,6 +610,9 @@ class BreakEngine:
 
     def _snapshot(self, state: PolicyState) -> StatusSnapshot:
         assert self._policy is not None
+        return replace(self._break_snapshot(state), reminders=self._reminders.statuses())
+
+    def _break_snapshot(self, state: PolicyState) -> StatusSnapshot:
         return status_snapshot(
             state,
             now=self._clock.now(),
@@ -630,6 +657,7 @@ class BreakEngine:
                 " not changed):"
             )
             notes.extend(f"  {problem}" for problem in self.config.reload_problems)
+        notes.extend(self._reminders.dashboard_lines())
         return notes + dashboard_notes(
             config_path=path,
             config_problems=self.config.startup_problems,
@@ -701,6 +729,7 @@ class BreakEngine:
         if self._policy is not None:
             self._policy.apply_config(self._config)
             self._policy.apply_routines(self._routine_seconds(), self._fitting())
+            self._reminders.apply_config(self._config)
         if self._scheduler is not None:
             self._scheduler.set_hours_anchors(self._config.hours.cron_anchors())
         if not polled_idle:
@@ -941,3 +970,11 @@ class BreakEngine:
         self._run_blocking(self._read_config, self._config_read)
         self._run_blocking(self._read_catalog, self._routines_reloaded)
         return self._outcome("ok", "Reading config.toml and the routine files again.")
+
+    # --- labelled reminders (issue 13) ------------------------------------------------------
+
+    def reminder(self, action: str, reminder_id: str, duration: timedelta | None = None) -> Outcome:
+        """Answer a labelled reminder: done, snooze (by `duration`), dismiss, or start."""
+        if self._policy is None:
+            return self._not_started()
+        return self._reminders.command(action, reminder_id, duration)

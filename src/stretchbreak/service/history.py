@@ -118,6 +118,26 @@ class HistoryIO:
         """Store break events; the future holds why they could not be stored, or None."""
         return self._submit(lambda: self._record(records))
 
+    # --- labelled reminders (issue 13) ---
+    def record_reminders(
+        self, rows: Sequence[tuple[str, str, datetime, str]]
+    ) -> Future[str | None]:
+        """Store reminder events (reminder, kind, at, detail); the future holds why they could
+        not be stored, or None."""
+        return self._submit(lambda: self._record_reminders(rows))
+
+    def _record_reminders(self, rows: Sequence[tuple[str, str, datetime, str]]) -> str | None:
+        try:
+            with self._open_store() as store:
+                for reminder, kind, at, detail in rows:
+                    store.record_reminder_event(reminder, kind, at, detail)
+        except StoreError as error:
+            return str(error)
+        except Exception:
+            log.exception("recording reminder events failed")
+            return "recording a reminder failed unexpectedly (see the log file)"
+        return None
+
     def flush(self) -> Future[None]:
         """Completes once everything queued before it has run."""
         return self._submit(lambda: None)

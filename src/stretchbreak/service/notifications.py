@@ -230,6 +230,10 @@ class NotificationCoordinator:
         self._recheck: asyncio.TimerHandle | None = None
         self._terminal_setting = ""
         self._stopped = False
+        self._reminder_handler: Callable[[str], None] | None = None
+        self._reminder_asked: _Request | None = None
+        self._reminder_waiting: Callable[[DeliveryResult], None] | None = None
+        """Set while the reminders' notification waits for Do Not Disturb to end."""
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -297,6 +301,7 @@ class NotificationCoordinator:
         asked = self._asked
         if asked is not None and self._waiting and not self._in_flight and not self._stopped:
             self._deliver(asked)
+        self._recheck_reminders()
 
     # --- delivering -----------------------------------------------------------------------------
 
@@ -408,6 +413,12 @@ class NotificationCoordinator:
             loop.call_soon_threadsafe(handler, event)
 
     def _answer(self, event: ActionInvoked) -> None:
+        reminders = self._reminder_asked
+        if reminders is not None and event.key == reminders.key and not self._stopped:
+            if self._reminder_handler is not None:
+                log.info("reminder notification answered: %s", event.action)
+                self._reminder_handler(event.action)
+            return
         asked = self._asked
         if self._stopped or asked is None or event.key != asked.key:
             log.info("ignored %r on a notification no longer shown (%s)", event.action, event.key)
@@ -473,3 +484,73 @@ class NotificationCoordinator:
             )
             self._asked = again
             self._deliver(again)
+
+    # --- labelled reminders (issue 13): one notification for the reminders due --------------
+
+    def set_reminder_handler(self, handler: Callable[[str], None]) -> None:
+        """`handler(action)` gets the buttons of the reminders' notification (on the loop)."""
+        self._reminder_handler = handler
+
+    def announce_reminders(
+        self,
+        key: str,
+        notice: Notice,
+        actions: tuple[tuple[str, str], ...],
+        hint: str,
+        when_dnd: Literal["wait", "low"],
+        delivered: Callable[[DeliveryResult], None] | None,
+        ends_at: datetime | None = None,
+    ) -> None:
+        """Show (or replace) the reminders' notification until `ends_at` (when they count as
+        missed; None: the server's default); `delivered` (None: an update of one already
+        shown) is told when it reached the person."""
+        if self._stopped:
+            return
+        request = _Request(key, notice, True, actions, hint, ends_at, when_dnd)
+        self._reminder_asked = request
+        self._reminder_waiting = None
+        self._deliver_reminders(request, delivered)
+
+    def close_reminders(self, key: str) -> None:
+        if self._reminder_asked is None:
+            return
+        self._reminder_asked = None
+        self._reminder_waiting = None
+        notifier = self._notifier
+        if notifier is None or self._stopped:
+            return
+        self._when_done(self._thread.submit(notifier.close, key), self._closed_result)
+
+    def _deliver_reminders(
+        self, request: _Request, delivered: Callable[[DeliveryResult], None] | None
+    ) -> None:
+        notifier = self._notifier
+        if notifier is None:
+            return
+
+        def done(delivery: _Delivery) -> None:
+            if self._reminder_asked is not request:
+                return
+            if delivery.waiting:
+                self._reminder_waiting = delivered or (lambda _result: None)
+                self._arm_recheck()
+                return
+            if delivery.result is not None and delivered is not None:
+                delivered(delivery.result)
+
+        self._when_done(self._thread.submit(self._show, notifier, request), done)
+
+    def _recheck_reminders(self) -> None:
+        request, delivered = self._reminder_asked, self._reminder_waiting
+        if request is None or delivered is None or self._stopped:
+            return
+        self._reminder_waiting = None
+        self._deliver_reminders(request, delivered)
+
+    def start_reminder_routine(self, routine_id: str, title: str) -> None:
+        """A reminder's Start: played like a break's Start (on a dashboard that plays routines,
+        else in a terminal running `stretchbreak start ROUTINE`)."""
+        if self._stopped:
+            return
+        notice = Notice(title, "", routine_id)
+        self._start(_Request("reminders", notice, True, (), "", None, "low", record=False))

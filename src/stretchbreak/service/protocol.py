@@ -53,6 +53,7 @@ COMMANDS = (
     "session_finished",
     "reload",
     "subscribe",
+    "reminder",
 )
 
 _DATA_DIR_ENV = "STRETCHBREAK_DATA_DIR"

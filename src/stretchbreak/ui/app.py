@@ -358,6 +358,15 @@ class StretchbreakApp(Navigation):
     def reload_routines(self) -> None:
         self._send("reload")
 
+    def reminders_done(self) -> None:
+        """Mark every due labelled reminder done (the command palette)."""
+        status = self._status
+        due = [r.id for r in status.reminders if r.state == "due"] if status is not None else []
+        if not due:
+            self.toast("No reminder is due.", "information")
+        for reminder_id in due:
+            self._send("reminder", action="done", reminder=reminder_id)
+
     # --- key actions ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -38,6 +38,11 @@ APP_COMMANDS = (
         "Pause breaks for 1 hour", "No breaks for the next hour.", "pause_breaks_for", (60,)
     ),
     PaletteCommand("Pause breaks until tomorrow", "No more breaks today.", "pause_until_tomorrow"),
+    PaletteCommand(
+        "Reminders: mark the due ones done",
+        "Water, posture…: done; their intervals start again.",
+        "reminders_done",
+    ),
     PaletteCommand("Show stats", "Streaks, this week, the heatmap.", "show_stats"),
     PaletteCommand("Browse routines", "Every routine: filter, preview, edit.", "show_routines"),
     PaletteCommand(

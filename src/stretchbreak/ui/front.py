@@ -74,6 +74,8 @@ class HostedLink:
             elif args.get("kind") == "indefinitely":
                 kind = "indefinitely"
             return engine.pause(kind, duration)
+        if cmd == "reminder":  # labelled reminders (issue 13)
+            return engine.reminder(args.get("action") or "", args.get("reminder") or "", duration)
         simple: dict[str, Callable[[], Outcome]] = {
             "skip": engine.skip,
             "resume": engine.resume,

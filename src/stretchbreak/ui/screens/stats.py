@@ -206,6 +206,13 @@ class StatsScreen(Screen[None]):
         hidden = len(summary.per_routine) - MAX_ROUTINES_SHOWN
         if hidden > 0:
             text.append(f"\n  and {_plural(hidden, 'more routine')}", style="dim")
+        if summary.reminders:  # labelled reminders (issue 13)
+            text.append("\nReminders (done / snoozed / missed)", style="dim")
+        for reminder in summary.reminders:
+            text.append(
+                f"\n  {reminder.reminder:<16} {reminder.done:>3} / {reminder.snoozed:>3} /"
+                f" {reminder.missed:>3}"
+            )
         return text
 
     def action_close(self) -> None:
