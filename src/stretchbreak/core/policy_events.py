@@ -89,6 +89,20 @@ class BreakStarted(BreakEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class BreakDeferred(BreakEvent):
+    """A break fell due while the person was busy (a meeting, a call, full-screen video) and
+    waits (see `core/deferral.py`); `gave_up`: it waited `longest_wait` and is offered anyway
+    although the person is still busy."""
+
+    reason: str
+    """Why it waits, as a busy source says it ("in a meeting", "camera in use")."""
+    offer_by: datetime
+    """When it is offered at the latest (the longest wait is over)."""
+    gave_up: bool = False
+    history_kind: ClassVar[str | None] = "deferred"
+
+
+@dataclass(frozen=True, slots=True)
 class BreakFinished(BreakEvent):
     """The routine ended (the session itself is stored by whoever ran it)."""
 
@@ -204,3 +218,9 @@ class PolicyState:
     """Start of the work interval of `next_break` (the timer start its due time comes from)."""
     snoozed_until: datetime | None = None
     """The end of the first snooze to end (also while another break is shown)."""
+    deferred_reason: str | None = None
+    """A break that fell due waits because the person is busy: why ("in a meeting")."""
+    deferred_since: datetime | None = None
+    """Since when a break waits for the busy time to end."""
+    deferred_until: datetime | None = None
+    """When the waiting break is offered at the latest (`[busy] longest_wait`)."""
