@@ -60,6 +60,9 @@ def test_json_has_the_public_keys_in_utc_with_a_z() -> None:
         "hours_change_at": None,
         "streak_days": 4,
         "breaks_today": None,
+        "deferred_reason": None,
+        "deferred_since": None,
+        "deferred_until": None,
     }
 
 

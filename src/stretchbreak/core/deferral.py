@@ -70,6 +70,16 @@ class DeferralInfo:
     offer_by: datetime
 
 
+GAVE_UP_PREFIX = "longest wait over, offered anyway: "
+"""How the `deferred` row of a break offered at the end of the longest wait begins."""
+
+
+def deferred_detail(event: BreakDeferred) -> str:
+    """The `detail` of a `deferred` history row: the reason ("in a meeting"), or for a break
+    offered at the end of the longest wait, `GAVE_UP_PREFIX` and the reason."""
+    return f"{GAVE_UP_PREFIX}{event.reason}" if event.gave_up else event.reason
+
+
 class Deferral:
     """The busy state and the current wait (owned by one `BreakPolicy`)."""
 

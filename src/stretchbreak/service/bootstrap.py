@@ -19,6 +19,7 @@ from stretchbreak.core.config import Config, ConfigProblem
 from stretchbreak.core.hours import CronAnchor
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.store import HistoryStore
+from stretchbreak.service.busy_watch import BusySourcesFactory, no_busy_sources
 
 if TYPE_CHECKING:
     from stretchbreak.adapters.idle import IdleSource
@@ -85,6 +86,9 @@ class EngineDeps:
     desktop: DesktopDeps | None = None
     """Notifications with buttons, Do Not Disturb, terminals (`service.notifications`); None:
     the send-only `notifier` without buttons."""
+    busy_sources: BusySourcesFactory = no_busy_sources
+    """Builds the busy sources for `[busy]` (blocking: called on an executor, again when
+    `[busy]` changes); the callable it gets reports a problem to the person, once."""
 
 
 def _scheduler(zone: tzinfo, on_fire: OnFire) -> Scheduler:
