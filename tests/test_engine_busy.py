@@ -3,13 +3,18 @@ is recorded as deferred, and is announced once the meeting is over."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from engine_support import MONDAY_10, EngineHarness, advance, break_rows, started
 
+from stretchbreak.cli import history as history_cli
+from stretchbreak.cli import main
 from stretchbreak.core.busy import BusyReading, BusySource
 from stretchbreak.core.config import BusyConfig
 from stretchbreak.service.engine import BreakEngine
@@ -157,3 +162,29 @@ async def test_a_source_problem_is_shown_once(tmp_path: Path) -> None:
         assert engine.snapshot().state == "break_due"
     finally:
         await engine.stop()
+
+
+async def test_history_shows_the_wait_and_stats_count_it_neither_taken_nor_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = Sources()
+    harness = harness_with(tmp_path, sources)
+    monkeypatch.setattr(history_cli, "clock_factory", lambda: harness.clock)
+    engine, _log = await started(harness)
+    try:
+        sources.source.reading = MEETING
+        await poll(engine)
+        await advance(engine, harness, 30 * 60)
+    finally:
+        await engine.stop()
+
+    listing = CliRunner().invoke(main, ["history", "--breaks"])
+    assert listing.exit_code == 0, listing.output
+    lines = listing.stdout.splitlines()
+    assert lines[0].split() == ["WHEN", "EVENT", "ROUTINE", "DETAIL"]
+    assert lines[1].split() == ["2026-03-02", "10:20", "waited", "desk-move", "in", "a", "meeting"]
+
+    stats = json.loads(CliRunner().invoke(main, ["stats", "--json"]).stdout)
+    assert stats["today"]["breaks_taken"] == 0
+    totals = stats["breaks"]
+    assert (totals["taken"], totals["missed"], totals["skipped"]) == (0, 0, 0)
