@@ -115,9 +115,15 @@ def test_a_waiting_break_does_not_wake_the_engine_again_and_again() -> None:
     busy(policy, clock, MEETING)
     run_until(policy, clock, at(10, 0))
 
-    moments = [event.at for event in policy.upcoming_events()]
-    assert moments and min(moments) > clock.now()
-    assert at(10, 40) in moments  # the longest wait
+    upcoming = {event.reason: event.at for event in policy.upcoming_events()}
+    assert upcoming and min(upcoming.values()) > clock.now()
+    assert upcoming["longest_wait"] == at(10, 40)
+
+    run_until(policy, clock, at(10, 20))
+    busy(policy, clock, None)  # the meeting ends: one wake-up at the end of the grace
+    upcoming = {event.reason: event.at for event in policy.upcoming_events()}
+    assert upcoming["busy_end"] == at(10, 20) + GRACE
+    assert upcoming["longest_wait"] == at(10, 40)  # each its own job key: both are armed
 
 
 def test_the_longest_wait_is_honoured_and_recorded() -> None:

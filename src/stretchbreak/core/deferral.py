@@ -188,10 +188,10 @@ class Deferral:
             return kept
         kept = [e for e in kept if not (e.at <= now and e.reason in _HELD_REASONS)]
         if self._reading is None and self._busy_ended is not None:
-            kept.append(ScheduledEvent(self._busy_ended + GRACE, "recheck"))
+            kept.append(ScheduledEvent(self._busy_ended + GRACE, "busy_end"))
         if self._waiting_since is not None and self._waiting_since + longest_wait > now:
             # (not yet over: one that is over is settled by the next tick in working hours)
-            kept.append(ScheduledEvent(self._waiting_since + longest_wait, "recheck"))
+            kept.append(ScheduledEvent(self._waiting_since + longest_wait, "longest_wait"))
         return kept
 
     def shift(self, delta: timedelta) -> None:

@@ -13,8 +13,19 @@ Status = Literal[
     "working", "warning", "break_due", "snoozed", "in_break", "paused", "away", "off_hours"
 ]
 ScheduledReason = Literal[
-    "warning", "due", "snooze_end", "pause_end", "missed", "hours_start", "hours_end", "recheck"
+    "warning",
+    "due",
+    "snooze_end",
+    "pause_end",
+    "missed",
+    "hours_start",
+    "hours_end",
+    "recheck",
+    "busy_end",
+    "longest_wait",
 ]
+"""Also the scheduler's job key: one job per reason, so two moments that must both wake the
+engine need two reasons (`busy_end`, `longest_wait`: a waiting break, `core/deferral.py`)."""
 
 
 # --- what happened (returned by tick() and the actions) -------------------------------------
