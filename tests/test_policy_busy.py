@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_policy_due import Ledger, act, engine_run
+from test_policy_property import ACTIONS, Person, check_wake_up, configs, do
 
 from stretchbreak.core.busy import BusyReading
 from stretchbreak.core.clock import FakeClock
@@ -286,3 +292,68 @@ def test_a_snooze_that_ends_in_a_meeting_waits_too() -> None:
     events = busy(policy, clock, None) + run_until(policy, clock, at(10, 17))
     (due,) = of(events, BreakDue)
     assert due.after_snooze
+
+
+# --- random schedules with meetings --------------------------------------------------------
+
+BUSY_ACTIONS = st.one_of(
+    ACTIONS,
+    st.tuples(st.just("busy"), st.sampled_from([MEETING, CALL])),
+    st.tuples(st.just("free")),
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    config=configs(),
+    actions=st.lists(BUSY_ACTIONS, max_size=25),
+    start_minute=st.integers(0, 1439),
+    longest=st.integers(0, 7200),
+)
+def test_meetings_in_random_schedules_keep_every_rule(
+    config: Config, actions: list[tuple[Any, ...]], start_minute: int, longest: int
+) -> None:
+    """Every due break still gets one outcome and is never due unseen; there is always a
+    wake-up and never a tight loop of them; no heads-up while busy; a break that waits is
+    recorded once per wait."""
+    config = replace(config, busy=replace(config.busy, longest_wait=timedelta(seconds=longest)))
+    clock = FakeClock(MONDAY + timedelta(minutes=start_minute), BERLIN)
+    policy = BreakPolicy(config, clock)
+    ledger = Ledger()
+    person = Person(clock.now(), config.idle.enabled and start_minute % 2 == 0)
+    busy_now = False
+    for action in actions:
+        name = action[0]
+        before = len(ledger.events)
+        if name in ("busy", "free"):
+            busy_now = name == "busy"
+            policy.set_busy(action[1] if busy_now else None, clock.now())
+            ledger.feed(policy.tick(), clock.now(), from_tick=True)
+        elif name == "advance":
+            _, length, active = action
+            engine_run(policy, clock, length, ledger, idle=person.idle(active))
+        elif name == "tick":
+            idle = person.idle(False)(clock.now()) if action[1] else None
+            ledger.feed(policy.tick(idle_seconds=idle), clock.now(), from_tick=True)
+        else:
+            person.last_input = clock.now()
+            act(ledger, policy, clock, do(policy, clock, action))
+        ledger.check_visible(policy)
+        check_wake_up(policy, clock)
+        happened = ledger.events[before:]
+        if busy_now:
+            assert of(happened, WarningStarted) == [], happened
+        state = policy.state()
+        if state.deferred_reason is not None:
+            assert state.status in ("working", "snoozed"), state
+            assert state.deferred_until is not None and state.deferred_since is not None
+    waits = [e for e in ledger.events if isinstance(e, BreakDeferred) and not e.gave_up]
+    for first, second in itertools.pairwise(waits):
+        if first.kind == second.kind:  # again only after something ended the first wait
+            between = ledger.events[ledger.events.index(first) + 1 : ledger.events.index(second)]
+            enders = [e for e in between if not isinstance(e, BreakDeferred | WarningStarted)]
+            assert enders, (first, second)

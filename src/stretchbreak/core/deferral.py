@@ -178,15 +178,22 @@ class Deferral:
         return min(idle_seconds, max((now - self._busy_ended).total_seconds(), 0.0))
 
     def schedule(
-        self, events: Iterable[ScheduledEvent], now: datetime, longest_wait: timedelta
+        self,
+        events: Iterable[ScheduledEvent],
+        now: datetime,
+        longest_wait: timedelta,
+        held: Sequence[Held],
     ) -> list[ScheduledEvent]:
-        """The policy's wake-ups with the deferral applied: while blocking, a break or heads-up
-        already due is not a reason to tick again at once (it waits); the end of the grace and
-        the end of the longest wait are."""
+        """The policy's wake-ups with the deferral applied: while blocking, a heads-up already
+        due, or a break already waiting (recorded), is not a reason to tick again at once; the
+        end of the grace and the end of the longest wait are. A break due and not yet recorded
+        still gets its tick now (that tick records it)."""
         kept = list(events)
-        if not self.blocking(now):
+        if not self.blocking(now) or longest_wait <= timedelta(0):
             return kept
-        kept = [e for e in kept if not (e.at <= now and e.reason in _HELD_REASONS)]
+        unrecorded = any(item.kind not in self._recorded for item in held)
+        dropped = ("warning",) if unrecorded else _HELD_REASONS
+        kept = [e for e in kept if not (e.at <= now and e.reason in dropped)]
         if self._reading is None and self._busy_ended is not None:
             kept.append(ScheduledEvent(self._busy_ended + GRACE, "busy_end"))
         if self._waiting_since is not None and self._waiting_since + longest_wait > now:

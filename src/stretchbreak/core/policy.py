@@ -436,7 +436,8 @@ class BreakPolicy:
                 events.extend(self._away_events(now))
             if not events and working and self._enabled_kinds():
                 events.append(ScheduledEvent(now + RECHECK, "recheck"))
-            events = self._deferral.schedule(events, now, self._config.busy.longest_wait)
+            longest = self._config.busy.longest_wait
+            events = self._deferral.schedule(events, now, longest, self._held(now))
         moments: dict[datetime, ScheduledEvent] = {}
         for event in sorted(events, key=lambda e: e.at):
             moment = max(event.at, now)
