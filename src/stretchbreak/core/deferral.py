@@ -19,7 +19,8 @@ Rules:
   counts from that offer, not from when the break first fell due.
 * **Longest wait.** A wait lasts at most `[busy] longest_wait` (from the moment the first break
   started waiting); then the breaks are offered although the person is still busy, and that is
-  recorded too (`BreakDeferred(gave_up=True)`). `longest_wait = 0` turns waiting off.
+  recorded too (`BreakDeferred(gave_up=True)`). A zero longest wait (config.toml allows 10 s
+  to 8 h) would mean no waiting at all.
 * **Never dropped silently.** A waiting break keeps its `deferred` row. When working hours end
   before the busy time does, the waiting break is not offered and not recorded as missed: the
   normal off-hours rules restart its timer at the next working window, and its `deferred` row is
@@ -33,7 +34,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -117,10 +118,13 @@ class Deferral:
         return self._busy_ended is not None and now < self._busy_ended + GRACE
 
     def decide(
-        self, now: datetime, held: Sequence[Held], longest_wait: timedelta
+        self, now: datetime, find_held: Callable[[], Sequence[Held]], longest_wait: timedelta
     ) -> tuple[Verdict, list[BreakDeferred]]:
-        """What this tick does with `held` (the breaks that would be offered now), and the
-        `deferred` events to record."""
+        """What this tick does with the breaks that would be offered now (`find_held()`), and
+        the `deferred` events to record."""
+        if not self.blocking(now) and self._waiting_since is None:
+            return "free", []
+        held = find_held()
         if not held or longest_wait <= timedelta(0):
             self._end_wait()
             return "free", []
@@ -147,10 +151,12 @@ class Deferral:
             BreakDeferred(now, item.kind, item.routine_id, reason, offer_by) for item in fresh
         ]
 
-    def info(self, held: Sequence[Held], longest_wait: timedelta) -> DeferralInfo | None:
+    def info(
+        self, find_held: Callable[[], Sequence[Held]], longest_wait: timedelta
+    ) -> DeferralInfo | None:
         """The waiting break for the state (None when nothing waits)."""
         since = self._waiting_since
-        if since is None or not held:
+        if since is None or not find_held():
             return None
         return DeferralInfo(self._reason or "busy", since, since + longest_wait)
 
@@ -182,7 +188,7 @@ class Deferral:
         events: Iterable[ScheduledEvent],
         now: datetime,
         longest_wait: timedelta,
-        held: Sequence[Held],
+        find_held: Callable[[], Sequence[Held]],
     ) -> list[ScheduledEvent]:
         """The policy's wake-ups with the deferral applied: while blocking, a heads-up already
         due, or a break already waiting (recorded), is not a reason to tick again at once; the
@@ -191,7 +197,7 @@ class Deferral:
         kept = list(events)
         if not self.blocking(now) or longest_wait <= timedelta(0):
             return kept
-        unrecorded = any(item.kind not in self._recorded for item in held)
+        unrecorded = any(item.kind not in self._recorded for item in find_held())
         dropped = ("warning",) if unrecorded else _HELD_REASONS
         kept = [e for e in kept if not (e.at <= now and e.reason in dropped)]
         if self._reading is None and self._busy_ended is not None:

@@ -386,7 +386,7 @@ class BreakPolicy:
         if self._away_since is not None and status not in ("in_break", "paused"):
             status, missed_at = "away", None
         waiting = status in ("working", "warning", "break_due", "snoozed")
-        held = self._held(now) if waiting else []
+        held = partial(self._held, now) if waiting else list
         deferred = self._deferral.info(held, self._config.busy.longest_wait)
         shown = self._deferral.shown_status(status, now, deferred, head is not None)
         if shown != status:
@@ -437,7 +437,7 @@ class BreakPolicy:
             if not events and working and self._enabled_kinds():
                 events.append(ScheduledEvent(now + RECHECK, "recheck"))
             longest = self._config.busy.longest_wait
-            events = self._deferral.schedule(events, now, longest, self._held(now))
+            events = self._deferral.schedule(events, now, longest, partial(self._held, now))
         moments: dict[datetime, ScheduledEvent] = {}
         for event in sorted(events, key=lambda e: e.at):
             moment = max(event.at, now)
@@ -613,7 +613,7 @@ class BreakPolicy:
         falling due. No kind is announced twice in one tick (the next tick follows at once)."""
         events: list[PolicyEvent] = []
         verdict, deferred = self._deferral.decide(
-            now, self._held(now), self._config.busy.longest_wait
+            now, partial(self._held, now), self._config.busy.longest_wait
         )
         events.extend(deferred)
         if verdict in ("release", "give_up"):
