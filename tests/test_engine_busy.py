@@ -54,13 +54,14 @@ class Sources:
         self.built: list[tuple[BusyConfig, FakeBusySource]] = []
         self.fails = fails
         self.problems = problems
+        self.empty = False
 
     def __call__(self, config: BusyConfig, problem: Callable[[str], None]) -> list[BusySource]:
         for text in self.problems:
             problem(text)
         source = FakeBusySource(fails=self.fails)
         self.built.append((config, source))
-        return [source]
+        return [] if self.empty else [source]
 
     @property
     def source(self) -> FakeBusySource:
@@ -193,3 +194,25 @@ async def test_history_shows_the_wait_and_stats_count_it_neither_taken_nor_misse
     assert stats["today"]["breaks_taken"] == 0
     totals = stats["breaks"]
     assert (totals["taken"], totals["missed"], totals["skipped"]) == (0, 0, 0)
+
+
+async def test_switching_the_signals_off_ends_the_wait(tmp_path: Path) -> None:
+    sources = Sources()
+    harness = harness_with(tmp_path, sources)
+    engine, log = await started(harness)
+    try:
+        sources.source.reading = MEETING
+        await poll(engine)
+        await advance(engine, harness, 21 * 60)
+        assert engine.snapshot().deferred_reason == "in a meeting"
+
+        sources.empty = True  # the new [busy] section builds no source at all
+        config = engine.config_in_use
+        engine.apply_config(replace(config, busy=replace(config.busy, camera=False)))
+        await engine.wait_for_background()
+        await advance(engine, harness, 60)
+        assert [(a.title, a.due) for a in log.of(Announce)] == [
+            ("Time for a break: Desk move", True)
+        ]
+    finally:
+        await engine.stop()

@@ -394,8 +394,10 @@ class BreakEngine:
         self._run_blocking(lambda: self._busy.configure(config), self._busy_configured)
 
     def _busy_configured(self, rebuilt: bool) -> None:
-        if rebuilt:
+        if rebuilt and self._busy.sources:
             self.poll_busy()
+        elif rebuilt:
+            self._busy_read(None)  # every signal switched off: nobody says "busy" any more
 
     def _busy_problem(self, text: str) -> None:
         """A busy source's problem (any thread): one warning toast."""
