@@ -61,6 +61,9 @@ def test_json_has_the_public_keys_in_utc_with_a_z() -> None:
         "streak_days": 4,
         "breaks_today": None,
         "reminders": [],
+        "deferred_reason": None,
+        "deferred_since": None,
+        "deferred_until": None,
     }
 
 

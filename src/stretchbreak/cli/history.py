@@ -174,6 +174,32 @@ def _history_line(record: SessionRecord, clock: Clock) -> str:
     )
 
 
+EVENT_NAMES = {"deferred": "waited", "natural_break": "natural break", "abandoned": "too short"}
+"""How `history --breaks` names a stored break-event kind (others read as stored)."""
+
+
+def _list_break_events(store: HistoryStore, clock: Clock, limit: int) -> None:
+    from stretchbreak.core.store import StoreError
+
+    try:
+        events = store.recent_break_events(limit)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        store.close()
+    _report_unreadable(store)
+    with _writing_stdout():
+        if not events:
+            click.echo("No break events recorded yet.")
+            return
+        click.echo(f"{'WHEN':<16}  {'EVENT':<13} {'ROUTINE':<24} DETAIL")
+        for event in events:
+            when = event.at_utc.astimezone(clock.zone()).strftime("%Y-%m-%d %H:%M")
+            name = EVENT_NAMES.get(event.kind, event.kind)
+            routine = printable(event.routine_id or "-")
+            click.echo(f"{when:<16}  {name:<13} {routine:<24} {printable(event.detail)}".rstrip())
+
+
 @click.command()
 @click.option(
     "--limit",
@@ -181,7 +207,7 @@ def _history_line(record: SessionRecord, clock: Clock) -> str:
     default=20,
     show_default=True,
     type=click.IntRange(min=1),
-    help="How many sessions to list (more than the history holds lists them all).",
+    help="How many sessions (or break events) to list (more than the history holds: all).",
 )
 @click.option(
     "--json",
@@ -189,15 +215,24 @@ def _history_line(record: SessionRecord, clock: Clock) -> str:
     is_flag=True,
     help="Print a JSON array of sessions (the export's session objects, times in UTC).",
 )
-def history(limit: int, as_json: bool) -> None:
+@click.option(
+    "--breaks",
+    is_flag=True,
+    help="List break events instead: due, snoozed, skipped, missed, waited for a meeting...",
+)
+def history(limit: int, as_json: bool, breaks: bool) -> None:
     """List the most recent routine sessions, newest first (times in your local zone).
 
-    STEPS is done+skipped; LENGTH is the active time.
+    STEPS is done+skipped; LENGTH is the active time. With --breaks, the break events instead
+    (a break that "waited" fell due during a meeting or a call; DETAIL says why).
     """
     from stretchbreak.core.store import StoreError
 
     clock = clock_factory()
     store = _open_store(clock, _load_goal())
+    if breaks:
+        _list_break_events(store, clock, limit)
+        return
     try:
         records = store.recent_sessions(limit)
     except StoreError as error:

@@ -63,6 +63,8 @@ action methods return; this module never sleeps, schedules or stores anything it
   pause or starting a break ends the away state without credit; the end of working hours does
   not end it (a due break is still recorded as missed then).
 * A pause stops all breaks until it ends; afterwards the timers start afresh.
+* Busy (`set_busy`: a meeting, a call, full-screen video): a break that falls due waits and is
+  offered when the busy time ends, at most `[busy] longest_wait` later (`core/deferral.py`).
 """
 
 from __future__ import annotations
@@ -73,13 +75,16 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
 from typing import Literal
 
+from stretchbreak.core.busy import BusyReading
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.config import Config
+from stretchbreak.core.deferral import Deferral, Held
 from stretchbreak.core.policy_events import (
     BREAK_KINDS,
     AwayEnded,
     AwayStarted,
     BreakAbandoned,
+    BreakDeferred,
     BreakDue,
     BreakEvent,
     BreakFinished,
@@ -116,6 +121,7 @@ __all__ = [
     "AwayEnded",
     "AwayStarted",
     "BreakAbandoned",
+    "BreakDeferred",
     "BreakDue",
     "BreakEvent",
     "BreakFinished",
@@ -290,6 +296,7 @@ class BreakPolicy:
         """When breaks could last be answered again (a break ended, the person came back)."""
         self._last_now = now
         self._in_hours = self._is_working(now)
+        self._deferral = Deferral()
 
     # --- configuration ----------------------------------------------------------------------
 
@@ -319,6 +326,11 @@ class BreakPolicy:
         self._routine_seconds = dict(routine_seconds)
         if fitting is not None:
             self._fitting = fitting
+
+    def set_busy(self, reading: BusyReading | None, now: datetime) -> bool:
+        """What the busy sources say now (None: not busy); True when that changed. Tick
+        afterwards: a break that waited may be offered (see `core/deferral.py`)."""
+        return self._deferral.set_busy(reading, now)
 
     def next_routine(self, kind: BreakKind, at: datetime | None = None) -> str:
         """The routine a break of `kind` would play at `at` (default now): for movement
@@ -389,6 +401,12 @@ class BreakPolicy:
                     status = "warning"
         if self._away_since is not None and status not in ("in_break", "paused"):
             status, missed_at = "away", None
+        waiting = status in ("working", "warning", "break_due", "snoozed")
+        held = partial(self._held, now) if waiting else list
+        deferred = self._deferral.info(held, self._config.busy.longest_wait)
+        shown = self._deferral.shown_status(status, now, deferred, head is not None)
+        if shown != status:
+            status, missed_at = shown, None
         used = record.snoozes_used if record is not None else 0
         return PolicyState(
             status=status,
@@ -402,6 +420,9 @@ class BreakPolicy:
             away_since=self._away_since,
             interval_started_at=interval,
             snoozed_until=snoozed.snoozed_until if snoozed is not None else None,
+            deferred_reason=deferred.reason if deferred is not None else None,
+            deferred_since=deferred.since if deferred is not None else None,
+            deferred_until=deferred.offer_by if deferred is not None else None,
         )
 
     def upcoming_events(self) -> list[ScheduledEvent]:
@@ -431,6 +452,8 @@ class BreakPolicy:
                 events.extend(self._away_events(now))
             if not events and working and self._enabled_kinds():
                 events.append(ScheduledEvent(now + RECHECK, "recheck"))
+            longest = self._config.busy.longest_wait
+            events = self._deferral.schedule(events, now, longest, partial(self._held, now))
         moments: dict[datetime, ScheduledEvent] = {}
         for event in sorted(events, key=lambda e: e.at):
             moment = max(event.at, now)
@@ -509,7 +532,8 @@ class BreakPolicy:
         quiet = self._pause is not None or self._running is not None or not self._in_hours
         if not quiet and self._away_since is None:
             suspend = gap_seconds if gap_seconds is not None and gap_seconds > 0 else None
-            events.extend(self._natural_breaks(now, idle_seconds, suspend))
+            usable_idle = self._deferral.usable_idle(idle_seconds, now)
+            events.extend(self._natural_breaks(now, usable_idle, suspend))
             events.extend(self._advance(now))
         return events
 
@@ -530,6 +554,7 @@ class BreakPolicy:
             self._away_since += delta
         if self._resume_at is not None:
             self._resume_at += delta
+        self._deferral.shift(delta)
 
     def _end_pause_if_over(self, now: datetime) -> list[PolicyEvent]:
         pause = self._pause
@@ -603,6 +628,13 @@ class BreakPolicy:
         """Process, in time order, everything due by `now`: missed breaks, snooze ends, breaks
         falling due. No kind is announced twice in one tick (the next tick follows at once)."""
         events: list[PolicyEvent] = []
+        verdict, deferred = self._deferral.decide(
+            now, partial(self._held, now), self._config.busy.longest_wait
+        )
+        events.extend(deferred)
+        if verdict in ("release", "give_up"):
+            self._resume_at = now  # a break that waited is offered now: missed counts from here
+        waits = verdict == "hold"
         announced: set[BreakKind] = set()
         for _ in range(_MAX_STEPS):
             steps: list[tuple[datetime, int, Callable[[], list[PolicyEvent]]]] = []
@@ -612,10 +644,12 @@ class BreakPolicy:
                 steps.append((missed_at, 0, partial(self._miss, head, missed_at, now)))
             for record in self._records:
                 until = record.snoozed_until
-                if until is not None and until <= now and record.kind not in announced:
+                ended = until is not None and until <= now and not waits
+                if until is not None and ended and record.kind not in announced:
                     steps.append((until, 1, partial(self._snooze_over, record)))
             pending = self._pending(now)
-            if pending is not None and pending.due_at <= now and pending.kind not in announced:
+            due = pending is not None and pending.due_at <= now and not waits
+            if pending is not None and due and pending.kind not in announced:
                 steps.append((pending.due_at, 2, partial(self._fall_due, pending)))
             if not steps:
                 break
@@ -623,8 +657,28 @@ class BreakPolicy:
             happened = step()
             announced.update(e.kind for e in happened if isinstance(e, BreakDue))
             events.extend(happened)
-        events.extend(self._warn(now))
+        if not self._deferral.blocking(now):
+            events.extend(self._warn(now))
         return events
+
+    def _held(self, now: datetime) -> list[Held]:
+        """The breaks that would be offered now: every kind due by its timer (a micro break
+        absorbed by a movement break goes with it) and every snooze that has ended."""
+        held: list[Held] = []
+        pending = self._pending(now)
+        if pending is not None and pending.due_at <= now:
+            held.append(Held(pending.kind, pending.routine_id))
+            taken = {pending.kind, *pending.absorbed}
+            taken.update(kind for record in self._records for kind in record.kinds)
+            for kind in BREAK_KINDS:
+                timer = self._timer(kind, now) if kind not in taken else None
+                if timer is not None and timer[1] <= now:
+                    held.append(Held(kind, self.next_routine(kind)))
+        for record in self._records:
+            until = record.snoozed_until
+            if until is not None and until <= now:
+                held.append(Held(record.kind, record.routine_id))
+        return held
 
     def _miss(self, head: _Announced, missed_at: datetime, now: datetime) -> list[PolicyEvent]:
         self._records.remove(head)

@@ -13,8 +13,19 @@ Status = Literal[
     "working", "warning", "break_due", "snoozed", "in_break", "paused", "away", "off_hours"
 ]
 ScheduledReason = Literal[
-    "warning", "due", "snooze_end", "pause_end", "missed", "hours_start", "hours_end", "recheck"
+    "warning",
+    "due",
+    "snooze_end",
+    "pause_end",
+    "missed",
+    "hours_start",
+    "hours_end",
+    "recheck",
+    "busy_end",
+    "longest_wait",
 ]
+"""Also the scheduler's job key: one job per reason, so two moments that must both wake the
+engine need two reasons (`busy_end`, `longest_wait`: a waiting break, `core/deferral.py`)."""
 
 
 # --- what happened (returned by tick() and the actions) -------------------------------------
@@ -86,6 +97,20 @@ class BreakMissed(BreakEvent):
 class BreakStarted(BreakEvent):
     trigger: Literal["scheduled", "on_demand"]
     history_kind: ClassVar[str | None] = "started"
+
+
+@dataclass(frozen=True, slots=True)
+class BreakDeferred(BreakEvent):
+    """A break fell due while the person was busy (a meeting, a call, full-screen video) and
+    waits (see `core/deferral.py`); `gave_up`: it waited `longest_wait` and is offered anyway
+    although the person is still busy."""
+
+    reason: str
+    """Why it waits, as a busy source says it ("in a meeting", "camera in use")."""
+    offer_by: datetime
+    """When it is offered at the latest (the longest wait is over)."""
+    gave_up: bool = False
+    history_kind: ClassVar[str | None] = "deferred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,3 +229,9 @@ class PolicyState:
     """Start of the work interval of `next_break` (the timer start its due time comes from)."""
     snoozed_until: datetime | None = None
     """The end of the first snooze to end (also while another break is shown)."""
+    deferred_reason: str | None = None
+    """A break that fell due waits because the person is busy: why ("in a meeting")."""
+    deferred_since: datetime | None = None
+    """Since when a break waits for the busy time to end."""
+    deferred_until: datetime | None = None
+    """When the waiting break is offered at the latest (`[busy] longest_wait`)."""

@@ -55,6 +55,8 @@ _TIME_FIELDS = (
     "break_ends_at",
     "away_since",
     "hours_change_at",
+    "deferred_since",
+    "deferred_until",
 )
 
 
@@ -172,6 +174,12 @@ class StatusSnapshot:
     breaks_today: int | None = None
     reminders: tuple[ReminderStatus, ...] = ()
     """Labelled reminders in config order (an additive key: FORMAT_VERSION stays 2)."""
+    deferred_reason: str | None = None
+    """A break that fell due waits because the person is busy: why ("in a meeting"). Added in
+    format version 2 without a version change (readers ignore keys they do not know)."""
+    deferred_since: datetime | None = None
+    deferred_until: datetime | None = None
+    """When the waiting break is offered at the latest, busy or not."""
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
@@ -225,6 +233,7 @@ class StatusSnapshot:
             values[name] = _parse_time(data, name)
         for name in ("next_routine", "next_routine_name", "break_routine", "break_routine_name"):
             values[name] = _optional(data, name, str)
+        values["deferred_reason"] = _optional(data, "deferred_reason", str)
         for name in ("pid", "snoozes_left", "streak_days", "breaks_today"):
             values[name] = _optional(data, name, int)
         values["reminders"] = _reminders_from_json(data.get("reminders"))
@@ -253,7 +262,9 @@ def describe_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> st
     state = snapshot.state
     if state == "not_running":
         return f"stretchbreak is not running ({NOT_RUNNING_HINT})"
-    if state == "break_due":
+    if snapshot.deferred_reason is not None and state in ("working", "snoozed"):
+        line = _deferred(snapshot, routine, now, zone)
+    elif state == "break_due":
         line = f"Break due now: {routine}" if routine else "Break due now"
     elif state == "in_break":
         name = _clean(snapshot.break_routine_name or snapshot.break_routine or "") or routine
@@ -297,6 +308,8 @@ def short_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> str:
     state = snapshot.state
     if state == "not_running":
         return "Not running"
+    if snapshot.deferred_reason is not None and state in ("working", "snoozed"):
+        return "Break waiting"
     if state in ("working", "warning") and snapshot.next_break_at is not None:
         return f"Break {_countdown(snapshot.next_break_at - now)}"
     if state == "break_due":
@@ -330,13 +343,14 @@ def waybar_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> dict
     percentage = snapshot.percentage(now)
     if percentage is None:
         percentage = 100 if snapshot.state == "break_due" else 0
+    shown = "deferred" if _is_deferred(snapshot) else snapshot.state
     return {
         "text": _pango(short_status(snapshot, now, zone)),
         "tooltip": _pango(
             "\n".join([describe_status(snapshot, now, zone), *_reminder_lines(snapshot, now, zone)])
         ),
-        "class": snapshot.state,
-        "alt": snapshot.state,
+        "class": shown,
+        "alt": shown,
         "percentage": percentage,
     }
 
@@ -348,6 +362,22 @@ def i3blocks_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> di
         "short_text": short_status(snapshot, now, zone),
         "urgent": snapshot.state == "break_due",
     }
+
+
+def _is_deferred(snapshot: StatusSnapshot) -> bool:
+    return snapshot.deferred_reason is not None and snapshot.state in ("working", "snoozed")
+
+
+def _deferred(snapshot: StatusSnapshot, routine: str, now: datetime, zone: tzinfo) -> str:
+    """ "Break waiting (deferred: in a meeting) since 10:02, offered by 10:47 at the latest:
+    Neck reset"."""
+    reason = _clean(snapshot.deferred_reason or "")
+    line = f"Break waiting (deferred: {reason})"
+    if snapshot.deferred_since is not None:
+        line += f" since {clock_time(snapshot.deferred_since, now, zone)}"
+    if snapshot.deferred_until is not None:
+        line += f", offered by {clock_time(snapshot.deferred_until, now, zone)} at the latest"
+    return f"{line}: {routine}" if routine else line
 
 
 def _countdown(left: timedelta) -> str:

@@ -1107,6 +1107,14 @@ class HistoryStore:
             yield from self._sessions(rows)
             last_id = int(rows[-1][0])
 
+    def recent_break_events(self, limit: int) -> list[BreakEventRecord]:
+        """The most recently recorded break events, newest first (unreadable rows skipped)."""
+        rows = self._query(
+            f"SELECT {_BREAK_COLUMNS} FROM break_events ORDER BY id DESC LIMIT ?",
+            (max(0, min(limit, MAX_READ_LIMIT)),),
+        )
+        return self._break_events(rows)
+
     def iter_break_events(self) -> Iterator[BreakEventRecord]:
         """Every break event, oldest first, read in chunks."""
         last_id = 0

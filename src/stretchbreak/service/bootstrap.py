@@ -14,11 +14,13 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from stretchbreak.core.busy import BusySource
 from stretchbreak.core.clock import Clock
-from stretchbreak.core.config import Config, ConfigProblem
+from stretchbreak.core.config import BusyConfig, Config, ConfigProblem
 from stretchbreak.core.hours import CronAnchor
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.store import HistoryStore
+from stretchbreak.service.busy_watch import BusySourcesFactory, no_busy_sources
 
 if TYPE_CHECKING:
     from stretchbreak.adapters.idle import IdleSource
@@ -89,6 +91,9 @@ class EngineDeps:
     lock_source_factory: Callable[[], LockSource] | None = None
     """Chooses the screen-lock source (blocking: called once on the lock-watch thread); None:
     the screen lock is not watched."""
+    busy_sources: BusySourcesFactory = no_busy_sources
+    """Builds the busy sources for `[busy]` (blocking: called on an executor, again when
+    `[busy]` changes); the callable it gets reports a problem to the person, once."""
 
 
 def _scheduler(zone: tzinfo, on_fire: OnFire) -> Scheduler:
@@ -96,6 +101,14 @@ def _scheduler(zone: tzinfo, on_fire: OnFire) -> Scheduler:
     from stretchbreak.adapters.scheduler import BreakScheduler
 
     return BreakScheduler(zone, on_fire)
+
+
+def real_busy_sources(config: BusyConfig, problem: Callable[[str], None]) -> list[BusySource]:
+    """The camera, microphone, full-screen, inhibitor and calendar sources `[busy]` switches on
+    (`adapters.busy`, imported here: only the enabled sources' modules load)."""
+    from stretchbreak.adapters.busy import build_busy_sources
+
+    return build_busy_sources(config, problem=problem)
 
 
 def build_engine_deps() -> EngineDeps:
@@ -148,4 +161,5 @@ def build_engine_deps() -> EngineDeps:
         watch_paths=(config_path, routines_dir),
         desktop=real_desktop(),
         lock_source_factory=choose_lock_source,
+        busy_sources=real_busy_sources,
     )

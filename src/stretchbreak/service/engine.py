@@ -35,6 +35,7 @@ from stretchbreak.adapters.idle import IdleSource, NoIdleSource
 from stretchbreak.adapters.lock import LockSource
 from stretchbreak.adapters.memory import release_free_memory
 from stretchbreak.adapters.notify import DeliveryResult
+from stretchbreak.core.busy import BusyReading
 from stretchbreak.core.catalog_reload import keep_last_good
 from stretchbreak.core.config import Config, ConfigProblem, load_config
 from stretchbreak.core.display import clock_time, printable
@@ -56,6 +57,7 @@ from stretchbreak.core.rotation import fitting_routines
 from stretchbreak.core.status import StatusSnapshot, not_running
 from stretchbreak.service.api import Listener, Outcome, OutcomeCode, PauseKind, SessionEnd
 from stretchbreak.service.bootstrap import EngineDeps, Scheduler
+from stretchbreak.service.busy_watch import BusyWatch
 from stretchbreak.service.config_state import ConfigState
 from stretchbreak.service.events import (
     Announce,
@@ -132,6 +134,7 @@ class BreakEngine:
         self._history_problem: str | None = None
         self._delivery_problem: str | None = None
         self._idle_source: IdleSource | None = None
+        self._busy = BusyWatch(deps.busy_sources, self._busy_problem)
         self._idle_handle: asyncio.TimerHandle | None = None
         self._lock_watch: LockWatch | None = None
         self._screen_locked = False
@@ -202,6 +205,7 @@ class BreakEngine:
             raise
         self._run_blocking(self.deps.idle_source_factory, self._idle_source_chosen)
         self._start_lock_watch(loop)
+        self._configure_busy()
         if self.deps.watch_paths:
             self._watch_thread = threading.Thread(
                 target=self._watch_files, name="file-watch", daemon=True
@@ -239,6 +243,7 @@ class BreakEngine:
         loop = asyncio.get_running_loop()
         if self._lock_watch is not None:
             await loop.run_in_executor(None, self._lock_watch.stop)
+        await loop.run_in_executor(None, self._busy.close)
         await loop.run_in_executor(None, self._notifications.stop)
         await loop.run_in_executor(None, self.history.close)
         if self._lock_held:
@@ -257,10 +262,10 @@ class BreakEngine:
         """Wait until queued history/status I/O and blocking reads are done (tests; exits)."""
         for _ in range(5):
             await asyncio.wrap_future(self.history.flush())
-            pending = [future for future in self._pending if not future.done()]
+            pending = list(self._pending)  # a future stays there until its `then` ran
             if not pending:
                 await asyncio.sleep(0)
-                if not [future for future in self._pending if not future.done()]:
+                if not self._pending:
                     break
                 continue
             await asyncio.wait([asyncio.wrap_future(future) for future in pending])
@@ -333,6 +338,7 @@ class BreakEngine:
         if self._policy is not None:
             self._advance(idle_seconds=None, gap=self._gaps.check())
             self._notifications.recheck()
+            self._read_busy_if_due()
 
     def note_input(self) -> None:
         """The person used a front end (input there is activity even if the desktop lags)."""
@@ -355,6 +361,7 @@ class BreakEngine:
         gap = self._gaps.check()
         if gap is not None and self._policy is not None:
             self._advance(idle_seconds=None, gap=gap)
+        self._read_busy_if_due()
         self._gap_handle = self._loop.call_later(self.deps.gap_check_seconds, self._gap_timer)
 
     def _advance(self, idle_seconds: float | None, gap: float | None) -> None:
@@ -417,6 +424,46 @@ class BreakEngine:
         else:
             self._apply(policy.back())
 
+    # --- busy sources (service/busy_watch.py; the policy decides what waits) ----------------
+
+    def poll_busy(self) -> None:
+        """Read the busy sources now (tests; the engine's ticks read them every 10 s)."""
+        if self._loop is None or self._stopped or not self._busy.sources:
+            return
+        self._busy.reading_started(self._clock.monotonic())
+        now = self._clock.now()
+        self._run_blocking(lambda: self._busy.read(now), self._busy_read)
+
+    def _read_busy_if_due(self) -> None:
+        if self._busy.read_due(self._clock.monotonic()):
+            self.poll_busy()
+
+    def _busy_read(self, reading: BusyReading | None) -> None:
+        self._busy.reading_done()
+        policy = self._policy
+        if policy is not None and policy.set_busy(reading, self._clock.now()):
+            log.info("busy: %s", reading.reason if reading is not None else "no longer")
+            self._advance(idle_seconds=None, gap=self._gaps.check())
+
+    def _configure_busy(self) -> None:
+        """Build the sources for `[busy]` (again, when it changed), then read them."""
+        config = self._config.busy
+        self._run_blocking(lambda: self._busy.configure(config), self._busy_configured)
+
+    def _busy_configured(self, rebuilt: bool) -> None:
+        if rebuilt and self._busy.sources:
+            self.poll_busy()
+        elif rebuilt:
+            self._busy_read(None)  # every signal switched off: nobody says "busy" any more
+
+    def _busy_problem(self, text: str) -> None:
+        """A busy source's problem (any thread): one warning toast."""
+        loop = self._loop
+        if loop is None:
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self._toast, printable(text), "warning")
+
     def _polls_idle(self) -> bool:
         source = self._idle_source
         return (
@@ -447,6 +494,7 @@ class BreakEngine:
         self._pending.add(future)
 
         def finish(result: _T) -> None:
+            self._pending.discard(future)  # only now: wait_for_background waits for `then` too
             if self._stopped:
                 return
             try:
@@ -456,11 +504,12 @@ class BreakEngine:
                 self._emit(EngineFailed("Something went wrong in stretchbreak; see the log file."))
 
         def done(finished: Future[_T]) -> None:
-            self._pending.discard(finished)
             if finished.cancelled():
+                self._pending.discard(finished)
                 return
             error = finished.exception()
             if error is not None:
+                self._pending.discard(finished)
                 log.error("background work failed", exc_info=error)
                 return
             with contextlib.suppress(RuntimeError):  # the loop closed: shutting down
@@ -734,6 +783,8 @@ class BreakEngine:
             self._scheduler.set_hours_anchors(self._config.hours.cron_anchors())
         if not polled_idle:
             self._arm_idle_poll()
+        if self._loop is not None and not self._stopped:
+            self._configure_busy()
         self._sync()
         self.tick()  # a new interval or new hours may make a break due now
 

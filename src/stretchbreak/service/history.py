@@ -25,7 +25,9 @@ from datetime import datetime
 from typing import Protocol, TypeVar, cast
 
 from stretchbreak.core.clock import Clock
+from stretchbreak.core.deferral import deferred_detail
 from stretchbreak.core.policy import (
+    BreakDeferred,
     BreakEvent,
     BreakMissed,
     BreakSkipped,
@@ -83,6 +85,8 @@ def break_record(event: PolicyEvent) -> BreakRecord | None:
         detail = f"until {event.until.isoformat(timespec='seconds')}"
     elif isinstance(event, NaturalBreak):
         detail = f"{event.reason}: {', '.join(event.kinds)}"
+    elif isinstance(event, BreakDeferred):
+        detail = deferred_detail(event)
     elif isinstance(event, BreakEvent):
         detail = event.kind
     return BreakRecord(stored_kind, event.at, routine_id, detail)

@@ -184,6 +184,8 @@ def build_view(
     next_break = state.next_break
     if status == "away" and state.away_since is not None:
         headline = f"Away since {clock_time(state.away_since, now, zone)}"
+    if state.deferred_reason is not None and status in ("working", "snoozed"):
+        headline, next_text, refresh_in = deferred_lines(state, now, zone)
     routine = NOTHING
     if state.current_break is not None:
         current = state.current_break
@@ -252,6 +254,19 @@ def _next_break(state: PolicyState, now: datetime, zone: tzinfo) -> tuple[str, f
     return text, refresh_in
 
 
+def deferred_lines(state: PolicyState, now: datetime, zone: tzinfo) -> tuple[str, str, None]:
+    """The headline and the next-break line while a due break waits for busy time to end:
+    "Break waiting: in a meeting" and "when that ends (by 10:47 at the latest) · waiting since
+    10:02"."""
+    headline = f"Break waiting: {printable(state.deferred_reason or 'busy')}"
+    text = "when that ends"
+    if state.deferred_until is not None:
+        text += f" (by {clock_time(state.deferred_until, now, zone)} at the latest)"
+    if state.deferred_since is not None:
+        text += f" · waiting since {clock_time(state.deferred_since, now, zone)}"
+    return headline, text, None
+
+
 def _hours(state: PolicyState, now: datetime, zone: tzinfo) -> str:
     change = state.hours_change_at
     if state.in_hours:
@@ -314,6 +329,9 @@ def status_snapshot(
         hours_change_at=state.hours_change_at,
         streak_days=summary.current_streak_days if summary is not None else None,
         breaks_today=summary.today.breaks_taken if summary is not None else None,
+        deferred_reason=state.deferred_reason,
+        deferred_since=state.deferred_since,
+        deferred_until=state.deferred_until,
     )
 
 
