@@ -350,3 +350,43 @@ async def test_the_dashboard_answers_due_reminders_through_its_link_and_palette(
 
     titles = [command.title for command in palette_commands(App())]
     assert titles == ["Reminders: mark the due ones done"]
+
+
+async def test_a_reminder_due_in_a_meeting_waits_and_is_announced_once_after_it(
+    tmp_path: Path,
+) -> None:
+    from test_engine_busy import MEETING, Sources, poll
+
+    desktop = Desktop()
+    harness = harness_for(tmp_path, desktop, WATER)
+    sources = Sources()
+    harness.deps.busy_sources = sources
+    engine, log = await started(harness)
+    try:
+        sources.source.reading = MEETING
+        await poll(engine)
+        await advance(engine, harness, 30 * 60)  # Water falls due in the meeting
+        await poll(engine)  # still in it: nothing more
+        assert log.of(Announce) == []
+        assert desktop.notifier.shown == {}
+        assert [r.state for r in engine.snapshot().reminders] == ["due"]
+
+        sources.source.reading = None
+        await poll(engine)  # the meeting is over: one announcement
+        await poll(engine)
+        (announce,) = log.of(Announce)
+        assert announce.title == "Water"
+        assert list(desktop.notifier.shown) == ["reminders"]
+        await engine.wait_for_background()
+        assert reminder_rows(harness)[:3] == [
+            ("water", "due"),
+            ("water", "deferred"),
+            ("water", "notified"),
+        ]
+        with HistoryStore.open_default(harness.clock) as store:
+            (detail,) = store._query(
+                "SELECT detail FROM reminder_events WHERE kind = 'deferred'", ()
+            )
+        assert detail == ("in a meeting",)
+    finally:
+        await engine.stop()

@@ -39,7 +39,7 @@ from stretchbreak.core.hours import Window
 ReminderState = Literal["counting", "waiting", "due", "snoozed"]
 """`counting`: working time accrues now; `waiting`: it does not (outside hours, paused, away,
 idle, in a break); `due`: announced and unanswered; `snoozed`: comes back at `snoozed_until`."""
-ReminderEventKind = Literal["due", "notified", "done", "snoozed", "dismissed", "missed"]
+ReminderEventKind = Literal["due", "notified", "done", "snoozed", "dismissed", "missed", "deferred"]
 MissedReason = Literal["unanswered", "hours_ended", "stopped"]
 IDLE_AFTER = timedelta(seconds=60)
 """Idle this long stops the accrual when `[idle] natural_break_after` is "auto" (the length of

@@ -444,6 +444,7 @@ class BreakEngine:
         if policy is not None and policy.set_busy(reading, self._clock.now()):
             log.info("busy: %s", reading.reason if reading is not None else "no longer")
             self._advance(idle_seconds=None, gap=self._gaps.check())
+        self._reminders.set_busy(reading.reason if reading is not None else None)
 
     def _configure_busy(self) -> None:
         """Build the sources for `[busy]` (again, when it changed), then read them."""

@@ -76,6 +76,10 @@ class ReminderService:
         self._config: Config | None = None
         self._shown: tuple[str, ...] = ()
         """The reminders the desktop notification names now."""
+        self._busy: str | None = None
+        """Why the person is busy (a meeting, a call), or None; reminders wait like breaks."""
+        self._held: Announcement | None = None
+        """An announcement that fell due while busy, made when the busy time ends."""
         notifications.set_reminder_handler(self._notification_answered)
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -106,10 +110,36 @@ class ReminderService:
         present = state.status not in _ABSENT
         tick = scheduler.tick(present, idle_seconds=idle_seconds, gap_seconds=gap)
         self._record(tick.events)
-        if tick.announcement is not None:
+        if tick.announcement is not None and self._busy is not None:
+            self._hold(tick.announcement, self._busy)
+        elif tick.announcement is not None:
             self._announce(tick.announcement)
         elif tick.events:
             self._follow()
+
+    def set_busy(self, reason: str | None) -> None:
+        """The busy sources' verdict changed (None: no longer busy). A reminder that falls due
+        while busy waits without a notification (recorded `deferred`, with the reason) and is
+        announced once when the busy time ends, if it is still due then."""
+        self._busy = reason
+        held, self._held = self._held, None
+        if reason is not None or held is None or self._scheduler is None:
+            if reason is not None:
+                self._held = held
+            return
+        due = set(self._scheduler.due_ids())
+        still = tuple(reminder for reminder in held.reminders if reminder.id in due)
+        if still:
+            self._announce(Announcement(self._clock.now(), still, held.after_snooze))
+
+    def _hold(self, announcement: Announcement, reason: str) -> None:
+        already = set(self._held.ids) if self._held is not None else set()
+        fresh = [r for r in announcement.reminders if r.id not in already]
+        self._record([ReminderEvent(r.id, "deferred", announcement.at, reason) for r in fresh])
+        if self._held is not None:
+            merged = {r.id: r for r in (*self._held.reminders, *announcement.reminders)}
+            announcement = Announcement(announcement.at, tuple(merged.values()))
+        self._held = announcement
 
     def upcoming(self) -> datetime | None:
         """The next moment the reminders need a tick (the engine arms one job for it)."""
