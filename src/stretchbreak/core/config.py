@@ -977,6 +977,18 @@ def _reminder_routine(value: object) -> str:
     return _read_routine_id(value)
 
 
+_NAMED_TABLES: dict[str, tuple[_Key, ...]] = {
+    "reminders": (
+        _Key("name", _REMINDER_DOCS["name"], _reminder_text),
+        _Key("every", _REMINDER_DOCS["every"], _read_reminder_every, format_duration),
+        _Key("message", _REMINDER_DOCS["message"], _reminder_text),
+        _Key("routine", _REMINDER_DOCS["routine"], _reminder_routine),
+    )
+}
+"""Tables whose sub-tables the person names (`[reminders.water]`): the keys of one sub-table,
+for the config schema (`core.schema_build`); `_read_reminders` reads them."""
+
+
 def _read_reminders(reader: _Reader, data: Mapping[str, object]) -> tuple[ReminderConfig, ...]:
     """Each `[reminders.ID]` table; a bad id, table or `every` leaves that reminder out, a bad
     `name` / `message` / `routine` falls back to its default ("" ), every other one stays."""
