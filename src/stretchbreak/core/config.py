@@ -809,6 +809,7 @@ def config_to_toml(config: Config) -> str:
         _table_text("streak", _STREAK, config.streak),
         _table_text("player", _PLAYER, config.player),
         _table_text("idle", _IDLE, config.idle),
+        _table_text("busy", _BUSY, config.busy),
         _table_text("routines", _ROUTINES, config.routines),
         _table_text("strength", _STRENGTH, config.strength),
         _comment(_TABLE_DOCS["keys"]) + "[keys]\n" + tomli_w.dumps(dict(config.keys)),
