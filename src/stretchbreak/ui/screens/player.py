@@ -199,10 +199,10 @@ class PlayerScreen(Screen[PlayerResult]):
         self._notices: list[str] = []
         """Plain sentences about what this run plays differently (stand-ins, easier versions)."""
         if equipment is not None:
-            routine, notes = fitted_routine(
+            routine, stand_ins = fitted_routine(
                 routine, self._exercises, equipment, include_optional=include_optional
             )
-            self._notices.extend(notes)
+            self._notices.extend(stand_ins)
         self.easier_taken: list[tuple[str, str]] = []
         """(exercise id, easier id) for each time `e` swapped an exercise in this run."""
         self.session = Session(routine, clock, include_optional=include_optional)
