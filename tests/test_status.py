@@ -60,6 +60,8 @@ def test_json_has_the_public_keys_in_utc_with_a_z() -> None:
         "hours_change_at": None,
         "streak_days": 4,
         "breaks_today": None,
+        "safety_hold": None,
+        "safety_hold_since": None,
     }
 
 

@@ -128,6 +128,14 @@ class BusyConfig:
     """A break waits at most this long for a busy time to end, then is offered anyway."""
 
 
+@dataclass(frozen=True, slots=True)
+class SafetyConfig:
+    """`[safety]`: when the red-flag safety check is offered again."""
+
+    recheck_after: timedelta | None = timedelta(days=28)
+    """Time since the check was last answered before it is offered again; None = "off"."""
+
+
 def _no_keys() -> Mapping[str, str]:
     return MappingProxyType({})
 
@@ -146,6 +154,7 @@ class Config:
     player: PlayerConfig = field(default_factory=PlayerConfig)
     idle: IdleConfig = field(default_factory=IdleConfig)
     busy: BusyConfig = field(default_factory=BusyConfig)
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
     keys: Mapping[str, str] = field(default_factory=_no_keys)
     """Binding id -> key, remapping the app's bindings (the UI checks the ids)."""
 
@@ -464,6 +473,37 @@ _BUSY = (
         format_duration,
     ),
 )
+_RECHECK = re.compile(r"([0-9]{1,3})([dw])", re.ASCII)
+_RECHECK_ALLOWED = 'a number of days or weeks from "1d" to "52w", like "28d" or "4w", or "off"'
+
+
+def _read_recheck_after(value: object) -> timedelta | None:
+    text = _need_str(value, _RECHECK_ALLOWED)
+    if text == "off":
+        return None
+    match = _RECHECK.fullmatch(text)
+    if match is None:
+        raise _Invalid(f"{text!r} is not {_RECHECK_ALLOWED}")
+    days = int(match[1]) * (7 if match[2] == "w" else 1)
+    if not 1 <= days <= 52 * 7:
+        raise _Invalid(f"{text!r} is out of range; allowed: {_RECHECK_ALLOWED}")
+    return timedelta(days=days)
+
+
+def _write_recheck_after(value: timedelta | None) -> str:
+    if value is None:
+        return "off"
+    return f"{value.days // 7}w" if value.days % 7 == 0 else f"{value.days}d"
+
+
+_SAFETY = (
+    _Key(
+        "recheck_after",
+        'Offer the safety check again this long after it was last answered ("28d", "4w", "off").',
+        _read_recheck_after,
+        _write_recheck_after,
+    ),
+)
 _DAY_DOC = 'Working hours per weekday: a list of "HH:MM-HH:MM"; [] is a day off.'
 _HOURS = tuple(_Key(day, _DAY_DOC, _read_day, lambda v: [str(r) for r in v]) for day in WEEKDAYS)
 
@@ -475,6 +515,7 @@ _TABLES: dict[str, tuple[_Key, ...]] = {
     "player": _PLAYER,
     "idle": _IDLE,
     "busy": _BUSY,
+    "safety": _SAFETY,
 }
 _TABLE_DOCS = {
     "breaks": "Breaks come after working time inside working hours. Durations look like "
@@ -486,6 +527,7 @@ _TABLE_DOCS = {
     "player": "Routine player.",
     "idle": "Idle and suspend.",
     "busy": "Meetings, calls and full-screen video: breaks wait while these are on.",
+    "safety": "The red-flag safety check.",
     "keys": 'Remap keys: binding id = "key", e.g.  dashboard.snooze = "z"  (ids: help screen).',
 }
 _ALL_TABLES = (*_TABLES, "keys")
@@ -636,6 +678,7 @@ def read_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigP
         player=replace(defaults.player, **values["player"]),
         idle=replace(defaults.idle, **values["idle"]),
         busy=replace(defaults.busy, **values["busy"]),
+        safety=replace(defaults.safety, **values["safety"]),
         keys=bindings,
     )
     return config, reader.problems
@@ -735,6 +778,7 @@ def _sections(config: Config) -> dict[str, object]:
         "player": config.player,
         "idle": config.idle,
         "busy": config.busy,
+        "safety": config.safety,
     }
 
 
