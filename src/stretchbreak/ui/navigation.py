@@ -377,6 +377,7 @@ def _screens() -> tuple[type, ...]:
     from stretchbreak.ui.screens.help import HelpScreen
     from stretchbreak.ui.screens.player import ConfirmStopScreen, PlayerScreen
     from stretchbreak.ui.screens.quit_confirm import QuitConfirmScreen
+    from stretchbreak.ui.screens.safety_recheck import SafetyRecheckScreen
     from stretchbreak.ui.screens.settings import DiscardScreen, SettingsScreen
     from stretchbreak.ui.screens.stats import StatsScreen
     from stretchbreak.ui.screens.welcome import WelcomeScreen
@@ -396,4 +397,5 @@ def _screens() -> tuple[type, ...]:
         HelpScreen,
         WelcomeScreen,
         QuitConfirmScreen,
+        SafetyRecheckScreen,
     )

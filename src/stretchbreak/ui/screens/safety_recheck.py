@@ -92,8 +92,10 @@ def answer_of(button: Button) -> CheckAnswer | None:
     button_id = button.id or ""
     if button_id == "none":
         return "none"
-    tier = button_id.removeprefix(TIER_PREFIX)
-    return tier if button_id.startswith(TIER_PREFIX) and tier in TIERS else None  # type: ignore[return-value]
+    for tier in TIERS:
+        if button_id == f"{TIER_PREFIX}{tier}":
+            return tier
+    return None
 
 
 def consequence_text(answer: CheckAnswer, red_flags: RedFlagScreen) -> Text:
