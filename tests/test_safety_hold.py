@@ -271,3 +271,17 @@ def test_describe_safety_state_for_an_emergency_and_for_off() -> None:
     )
     assert "no exercise and no breaks" in lines[1]
     assert lines[2].startswith("Asked again: never")
+
+
+@pytest.mark.parametrize(
+    ("hold", "routine_id"),
+    [(TODAY, "neck-reset"), (EMERGENCY, "neck-reset"), (EMERGENCY, "eye-rest")],
+)
+def test_start_and_break_in_a_terminal_do_not_play_past_a_hold(
+    hold: EyeOnlyHold, routine_id: str
+) -> None:
+    save_eye_only_hold(hold, eye_only_hold_file())
+    code, output = run("start", "--plain", routine_id)
+    assert code == 1
+    assert "does not start" in output
+    assert "Get ready" not in output
