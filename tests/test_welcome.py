@@ -295,3 +295,11 @@ def test_welcome_setup_page(
 ) -> None:
     steps = before("to-red-flags", "none", "to-setup")
     assert snap_compare(host(tmp_path), terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_welcome_emergency_page(
+    snap_compare: SnapCompare, size: tuple[int, int], tmp_path: Path
+) -> None:
+    steps = before("to-red-flags", "tier-emergency")
+    assert snap_compare(host(tmp_path), terminal_size=size, run_before=steps)

@@ -47,8 +47,9 @@ EMERGENCY_NOW = (
 )
 EMERGENCY_APP = (
     "stretchbreak offers no exercise now: no routine starts and no break is scheduled. What "
-    "still works: you can quit (ctrl+q) or leave this page open. When you have been seen, "
-    "answer the safety check again (Help, then w) or run `stretchbreak safety clear`."
+    "still works: you can close this page or quit stretchbreak, and the dashboard keeps this "
+    "advice in view. When you have been seen, answer the safety check again (Help, then w) or "
+    "run `stretchbreak safety clear`."
 )
 TODAY_TEXT = (
     "Contact a doctor, an urgent care service or your local health advice line today. Until you "
@@ -139,7 +140,8 @@ class SafetyRecheckScreen(Screen[RecheckResult | None]):
     SafetyRecheckScreen #consequence { height: 1fr; display: none; }
     SafetyRecheckScreen #after { height: auto; display: none; }
     SafetyRecheckScreen #after Button { margin-right: 2; }
-    SafetyRecheckScreen.-answered #lists, SafetyRecheckScreen.-answered #answers {
+    SafetyRecheckScreen.-answered #lists, SafetyRecheckScreen.-answered #answers,
+    SafetyRecheckScreen.-answered #recheck-intro {
         display: none;
     }
     SafetyRecheckScreen.-answered #consequence, SafetyRecheckScreen.-answered #after {
@@ -178,14 +180,13 @@ class SafetyRecheckScreen(Screen[RecheckResult | None]):
                 Text(
                     f"It has been {self._since} or more since you last answered. Has anything "
                     "changed? Read the three lists, then answer (Esc: ask me later)."
-                )
+                ),
+                id="recheck-intro",
             )
             with VerticalScroll(id="lists"):
-                for tier in TIERS:
-                    section = red_flags.tier(tier)
-                    yield Static(Text(f"\n{section.heading}", "bold underline"))
-                    yield Static(Text(section.intro))
-                    yield Static(Text("\n".join(f" • {item}" for item in section.items)))
+                from stretchbreak.ui.screens.welcome import GuideStatic  # it imports this module
+
+                yield GuideStatic(red_flags.guide, with_title=False)
             with Vertical(id="answers"):
                 yield from answer_buttons(red_flags)
             yield Static("", id="consequence")
