@@ -201,10 +201,16 @@ async def test_answering_none_on_the_recheck_records_it_and_closes(tmp_path: Pat
     assert not harness.hold_path.exists()
 
 
-async def test_no_recheck_over_the_welcome(tmp_path: Path) -> None:
+async def test_no_recheck_over_the_welcome_nor_right_after_leaving_it(tmp_path: Path) -> None:
     harness = Harness(tmp_path, show_welcome=True)
     harness.services.offer_safety_recheck = True
     app = harness.app()
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("escape")  # left before answering: asked again at the next start
+        await settle(pilot)
+        harness.clock.advance(60)
+        app.tick()
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)

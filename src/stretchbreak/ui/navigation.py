@@ -106,6 +106,7 @@ class Navigation(App[int]):
         from stretchbreak.ui.screens.welcome import WelcomeScreen
 
         if not isinstance(self.screen, WelcomeScreen):
+            self._recheck_offered = True  # the welcome asks the safety question itself
             welcome = WelcomeScreen(
                 clock=self._clock,
                 config_path=self.deps.config_path,
