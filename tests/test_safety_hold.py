@@ -92,8 +92,8 @@ def test_the_recheck_falls_due_after_the_set_time() -> None:
     check = SafetyCheck(MONDAY_10, "none")
     assert not recheck_due(check, MONDAY_10 + timedelta(days=27, hours=23), four_weeks)
     assert recheck_due(check, MONDAY_10 + four_weeks, four_weeks)
-    assert recheck_due(None, MONDAY_10, four_weeks)  # set up before answers were recorded
-    assert not recheck_due(None, MONDAY_10, None)  # "off"
+    assert not recheck_due(None, MONDAY_10, four_weeks)  # no record: the app starts the clock
+    assert not recheck_due(check, MONDAY_10 + timedelta(days=365), None)  # "off"
 
 
 @pytest.mark.parametrize(

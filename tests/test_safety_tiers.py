@@ -9,10 +9,11 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from dashboard_support import MONDAY_10, Harness, settle
+from dashboard_support import BERLIN, MONDAY_10, Harness, settle
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.config import SafetyConfig
 from stretchbreak.core.first_run import (
     EyeOnlyHold,
@@ -199,6 +200,26 @@ async def test_answering_none_on_the_recheck_records_it_and_closes(tmp_path: Pat
     check = load_safety_check(safety_check_file(harness.hold_path))
     assert check is not None and check.answer == "none" and check.answered == MONDAY_10
     assert not harness.hold_path.exists()
+
+
+async def test_set_up_before_answers_were_kept_asks_four_weeks_later_not_at_once(
+    tmp_path: Path,
+) -> None:
+    harness = Harness(tmp_path)
+    harness.services.offer_safety_recheck = True
+    path = safety_check_file(harness.hold_path)
+    app = harness.app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert load_safety_check(path) == SafetyCheck(MONDAY_10, "unrecorded")
+    later_time = MONDAY_10 + timedelta(days=28, hours=2)  # past the switch to summer time
+    later = Harness(tmp_path, clock=FakeClock(later_time, BERLIN))
+    later.services.offer_safety_recheck = True
+    app = later.app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyRecheckScreen)
 
 
 async def test_no_recheck_over_the_welcome_nor_right_after_leaving_it(tmp_path: Path) -> None:

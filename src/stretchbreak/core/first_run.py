@@ -43,7 +43,10 @@ HoldTier = Literal["emergency", "today"]
 """The answers that hold exercise back (`core.safety.Tier` minus "recurring")."""
 CheckAnswer = Literal["none", "emergency", "today", "recurring"]
 """What the red-flag check was answered: no sign, or the tier of the signs."""
-CHECK_ANSWERS: tuple[CheckAnswer, ...] = get_args(CheckAnswer)
+RecordedAnswer = Literal["none", "emergency", "today", "recurring", "unrecorded"]
+"""An answer as recorded; "unrecorded": set up before answers were recorded, so the app started
+the re-check's clock when it first ran without a record (`start_recheck_clock`)."""
+RECORDED_ANSWERS: tuple[RecordedAnswer, ...] = get_args(RecordedAnswer)
 
 
 def should_show_welcome(config_path: Path) -> bool:
@@ -165,7 +168,7 @@ class SafetyCheck:
     """The red-flag check was last answered `answer` at `answered` (aware UTC)."""
 
     answered: datetime
-    answer: CheckAnswer
+    answer: RecordedAnswer
 
 
 def safety_check_file(hold_path: Path) -> Path:
@@ -174,12 +177,20 @@ def safety_check_file(hold_path: Path) -> Path:
 
 
 def recheck_due(check: SafetyCheck | None, now: datetime, after: timedelta | None) -> bool:
-    """Whether to offer the check again: `after` has passed since the last answer. With no
-    record (set up before the check recorded its answers) it is due at once; `after` None
-    ("off") never."""
-    if after is None:
+    """Whether to offer the check again: `after` has passed since the last answer; never with
+    no record (see `start_recheck_clock`) or with `after` None ("off")."""
+    if after is None or check is None:
         return False
-    return check is None or now >= check.answered + after
+    return now >= check.answered + after
+
+
+def start_recheck_clock(path: Path, now: datetime) -> SafetyCheck:
+    """For people set up before answers were recorded: count the re-check's time from now (an
+    "unrecorded" record), so they are asked again `recheck_after` from their first run of this
+    version, not at once. Raises OSError when it cannot be written."""
+    check = SafetyCheck(now, "unrecorded")
+    save_safety_check(check, path)
+    return check
 
 
 def load_safety_check(path: Path) -> SafetyCheck | None:
@@ -192,7 +203,7 @@ def load_safety_check(path: Path) -> SafetyCheck | None:
         answered = datetime.fromisoformat(data["answered"])
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return None
-    if answer not in CHECK_ANSWERS or answered.tzinfo is None:
+    if answer not in RECORDED_ANSWERS or answered.tzinfo is None:
         return None
     return SafetyCheck(answered=answered, answer=answer)
 
@@ -221,7 +232,8 @@ def answer_safety_check(answer: CheckAnswer, clock: Clock, hold_path: Path) -> E
     return None
 
 
-_ANSWER_WORDS: dict[CheckAnswer, str] = {
+_ANSWER_WORDS: dict[RecordedAnswer, str] = {
+    "unrecorded": "not recorded (set up before answers were kept); the time counts from then",
     "none": "none of the signs",
     "emergency": "an emergency sign",
     "today": "a sign to get medical advice today",
@@ -240,7 +252,10 @@ def describe_safety_state(
     re-check."""
     lines = []
     if check is None:
-        lines.append("Safety check: no answer recorded yet (the app asks at its next start).")
+        lines.append(
+            "Safety check: no answer recorded yet (the welcome asks it; set up before answers "
+            "were kept: the dashboard starts counting to the next check when it next opens)."
+        )
     else:
         when = clock_time(check.answered, now, zone)
         lines.append(f"Safety check: last answered {when}: {_ANSWER_WORDS[check.answer]}.")

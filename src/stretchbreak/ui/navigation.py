@@ -23,6 +23,7 @@ from stretchbreak.core.first_run import (
     load_safety_check,
     recheck_due,
     safety_check_file,
+    start_recheck_clock,
 )
 from stretchbreak.core.keymap import (
     BindingScopes,
@@ -159,8 +160,14 @@ class Navigation(App[int]):
         if not isinstance(self.screen, DashboardScreen):
             return
         if not self._safety_check_read:
-            self._safety_check = load_safety_check(safety_check_file(hold_path))
+            path = safety_check_file(hold_path)
+            self._safety_check = load_safety_check(path)
             self._safety_check_read = True
+            if self._safety_check is None:
+                try:
+                    self._safety_check = start_recheck_clock(path, self._clock.now())
+                except OSError as error:
+                    self.toast(f"Could not save when the safety check is due: {error}", "warning")
         after = self._user_config.safety.recheck_after
         if not recheck_due(self._safety_check, self._clock.now(), after):
             return
