@@ -285,3 +285,24 @@ def test_start_and_break_in_a_terminal_do_not_play_past_a_hold(
     assert code == 1
     assert "does not start" in output
     assert "Get ready" not in output
+
+
+async def test_saving_settings_keeps_the_safety_table_the_form_does_not_show(
+    tmp_path: Path,
+) -> None:
+    from screen_host import ScreenHost
+
+    from stretchbreak.core.config import load_config
+    from stretchbreak.ui.screens.settings import SettingsScreen
+
+    path = tmp_path / "config.toml"
+    path.write_text('[safety]\nrecheck_after = "2w"\n', encoding="utf-8")
+    config, problems = load_config(path)
+    assert problems == [] and config.safety.recheck_after == timedelta(days=14)
+    app = ScreenHost(lambda: SettingsScreen(config, path))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [saved] = app.results
+    assert isinstance(saved, Config) and saved.safety.recheck_after == timedelta(days=14)
+    assert load_config(path)[0].safety.recheck_after == timedelta(days=14)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -364,6 +364,10 @@ class SettingsScreen(Screen[Config | None]):
     def check(self) -> Config | None:
         """Validate the whole form; show each problem under its field. The Config, if valid."""
         config, problems = parse_config_text(self.form_toml(), self._path)
+        shown = {setting.table for setting in self._fields}
+        if config is not None:  # tables without fields here keep their values when saving
+            kept = {name: getattr(self._config, name) for name in ("safety", "busy")}
+            config = replace(config, **{k: v for k, v in kept.items() if k not in shown})
         if config is not None and self._binding_ids:
             _usable, problems = validate_keymap(config.keys, self._binding_ids, self._path)
             if problems:

@@ -17,7 +17,7 @@ The set-up values are checked by the config loader itself, so the file written a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -145,7 +145,10 @@ def setup_config(
         values["hours"] = {day: [f"{start}-{end}"] if day in days else [] for day in WEEKDAYS}
     values["breaks"]["micro_every"] = micro_every.strip()
     values["breaks"]["movement_every"] = movement_every.strip()
-    return parse_config_text(tomli_w.dumps(values), path)
+    config, problems = parse_config_text(tomli_w.dumps(values), path)
+    if config is not None:  # tables the documented file leaves out keep the person's values
+        config = replace(config, safety=base.safety, busy=base.busy)
+    return config, problems
 
 
 def _workday_preset(config: Config) -> tuple[str, str, str]:
