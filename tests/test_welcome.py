@@ -303,3 +303,22 @@ def test_welcome_emergency_page(
 ) -> None:
     steps = before("to-red-flags", "tier-emergency")
     assert snap_compare(host(tmp_path), terminal_size=size, run_before=steps)
+
+
+async def test_opened_again_with_a_hold_it_says_a_new_answer_replaces_it(tmp_path: Path) -> None:
+    from stretchbreak.core.first_run import EyeOnlyHold
+
+    hold = EyeOnlyHold(NOW, None, "today")
+    app = ScreenHost(
+        lambda: WelcomeScreen(
+            clock=FakeClock(NOW),
+            config_path=tmp_path / "config" / "config.toml",
+            hold_path=hold_file(tmp_path),
+            hold=hold,
+        )
+    )
+    async with app.run_test(size=(100, 40)) as pilot:
+        await click(pilot, "to-red-flags")
+        shown = str(welcome(pilot).query_one("#earlier-hold", Static).content)
+        assert "paused movement breaks until you have been checked" in shown
+        assert "replaces it" in shown

@@ -114,6 +114,7 @@ class Navigation(App[int]):
                 hold_path=self.deps.hold_path or eye_only_hold_file(),
                 config=self._user_config,
                 safety=self.services.safety,
+                hold=self._safety_hold(),
             )
             self.push_screen(welcome, self._welcome_closed)
 

@@ -63,6 +63,16 @@ INTRO = (
     "give it; the settings are saved only when you finish. Leave with Esc at any time and this "
     "welcome shows again next time."
 )
+EARLIER_HOLD = {
+    "emergency": (
+        "Your last answer was an emergency sign, so no exercise is offered. A new answer replaces "
+        "it: choose a lighter one only once you have been seen."
+    ),
+    "today": (
+        "Your last answer paused movement breaks until you have been checked. A new answer "
+        "replaces it: choose a lighter one only once you have been checked."
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +189,7 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
     WelcomeScreen .prompt { margin-top: 1; text-style: bold; }
     WelcomeScreen .answers Button { margin-right: 2; }
     WelcomeScreen .answer-list { height: auto; }
+    WelcomeScreen #earlier-hold { height: auto; color: $warning; margin-top: 1; }
     WelcomeScreen .row { height: 1; margin-top: 1; }
     WelcomeScreen .row Label { width: 26; }
     WelcomeScreen .row Input { width: 12; }
@@ -201,11 +212,13 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
         config: Config | None = None,
         safety: SafetyText | None = None,
         save: Callable[[Config, Path], None] = save_config,
+        hold: EyeOnlyHold | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        """`config`: the settings to start the set-up from (the defaults on a first run)."""
+        """`config`: the settings to start the set-up from (the defaults on a first run);
+        `hold`: a safety hold already in force (opened again from Help), said on the lists."""
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
         self._config_path = config_path
@@ -215,6 +228,7 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
         self._save = save
         self._answer: CheckAnswer | None = None
         self._hold: EyeOnlyHold | None = None
+        self._earlier_hold = hold
 
     @property
     def page(self) -> str:
@@ -234,6 +248,8 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
             with Vertical(id="red-flags", classes="page"):
                 with VerticalScroll(classes="text"):
                     yield GuideStatic(red_flags.guide)
+                if self._earlier_hold is not None:
+                    yield Static(Text(EARLIER_HOLD[self._earlier_hold.tier]), id="earlier-hold")
                 yield Static(
                     Text("Read all three lists (scroll with ↓ or the mouse), then answer:"),
                     classes="prompt",
