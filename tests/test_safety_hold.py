@@ -16,7 +16,7 @@ from engine_support import EYES, MONDAY_10, EngineHarness, always_on, sample_con
 from stretchbreak import paths
 from stretchbreak.cli import main
 from stretchbreak.core.clock import FakeClock
-from stretchbreak.core.config import Config, parse_config_text
+from stretchbreak.core.config import Config, parse_config_text, save_config
 from stretchbreak.core.first_run import (
     EyeOnlyHold,
     SafetyCheck,
@@ -33,7 +33,7 @@ from stretchbreak.core.first_run import (
 )
 from stretchbreak.core.status import StatusSnapshot, describe_status
 from stretchbreak.service.config_state import ConfigState
-from stretchbreak.service.events import DashboardChanged
+from stretchbreak.service.events import DashboardChanged, Toast
 
 TODAY = EyeOnlyHold(started=MONDAY_10, until=None, tier="today")
 EMERGENCY = EyeOnlyHold(started=MONDAY_10, until=None, tier="emergency")
@@ -205,12 +205,15 @@ async def test_a_new_answer_reaches_a_running_engine_at_once(tmp_path: Path) -> 
 
 async def test_a_reload_after_the_cli_cleared_the_hold_ends_it(tmp_path: Path) -> None:
     harness = harness_with(tmp_path, TODAY)
-    engine, _log = await started(harness)
+    save_config(harness.config, harness.config_path)  # the same settings on disk
+    engine, log = await started(harness)
     try:
         harness.hold_path.unlink()
         assert engine.reload().code == "ok"
         await engine.wait_for_background()
         assert engine.snapshot().safety_hold is None
+        toasts = [event.text for event in log.of(Toast)]
+        assert "Safety hold ended." in toasts
     finally:
         await engine.stop()
 

@@ -709,9 +709,14 @@ class BreakEngine:
             self._toast("\n".join(lines), "error")
             self._sync()
             return
+        only_hold = config == self.config.user and hold != self.config.hold
         if self.config.update(config, hold=hold, keep_hold=False):
             self._use_config()
-            self._toast(f"Settings reloaded from {name}.", "information")
+            if only_hold:  # `stretchbreak safety clear`, or an answer given in another window
+                text = "Safety hold ended." if hold is None else "Safety hold in force."
+                self._toast(text, "information")
+            else:
+                self._toast(f"Settings reloaded from {name}.", "information")
 
     def _watch_files(self) -> None:
         """Runs until stop(): the OS reports changes, so nothing polls the files."""
