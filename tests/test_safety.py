@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from stretchbreak.core.safety import (
+    TIERS,
     SafetyDataError,
     SafetyText,
     load_safety_text,
@@ -24,9 +25,6 @@ schema_version = 1
 title = "T"
 intro = "I"
 none_answer = "No"
-some_answer = "Yes"
-exercise_pause_days = 7
-paused_message = "Paused"
 [[red_flags.sections]]
 id = "emergency"
 tier = "emergency"
@@ -141,9 +139,12 @@ def test_after_session_check_asks_about_worse_tingling_and_dizzy(safety: SafetyT
     assert safety.after_session.guide.section("next-steps").items
 
 
-def test_a_yes_on_the_screen_pauses_exercises_for_a_while(safety: SafetyText) -> None:
-    assert 1 <= safety.red_flags.exercise_pause_days <= 14
-    assert "eye" in safety.red_flags.paused_message.lower()
+def test_each_tier_has_its_own_answer_and_none_is_apart(safety: SafetyText) -> None:
+    screen = safety.red_flags
+    answers = [screen.none_answer, *(screen.tier(tier).answer for tier in TIERS)]
+    assert len(set(answers)) == 4
+    assert "emergency" in screen.tier("emergency").answer.lower()
+    assert "today" in screen.tier("today").answer.lower()
 
 
 def test_no_safety_text_contains_markup_or_control_characters(safety: SafetyText) -> None:

@@ -64,6 +64,8 @@ def test_json_has_the_public_keys_in_utc_with_a_z() -> None:
         "deferred_reason": None,
         "deferred_since": None,
         "deferred_until": None,
+        "safety_hold": None,
+        "safety_hold_since": None,
     }
 
 

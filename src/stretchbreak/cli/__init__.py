@@ -14,7 +14,17 @@ from __future__ import annotations
 import click
 
 from stretchbreak import __version__
-from stretchbreak.cli import doctor, history, reminders, routines, service, start, status, verbs
+from stretchbreak.cli import (
+    doctor,
+    history,
+    reminders,
+    routines,
+    safety,
+    service,
+    start,
+    status,
+    verbs,
+)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,3 +51,4 @@ for verb in verbs.COMMANDS:
 main.add_command(reminders.reminder)
 main.add_command(doctor.doctor)
 main.add_command(service.service)
+main.add_command(safety.safety)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import click
 
@@ -76,6 +77,7 @@ def doctor(send_test: bool) -> None:
         report.info(line)
     _check_voice(report, config.player.voice)
     _check_config(report)
+    _check_safety(report, config.safety.recheck_after)
     _check_routines(report, config.breaks.micro_routine, config.breaks.movement_routines)
     _check_history(report)
     _check_terminal(report, os.environ)
@@ -223,6 +225,34 @@ def _check_config(report: Report) -> None:
     )
     for problem in problems:
         report.info(str(problem))
+
+
+def _check_safety(report: Report, recheck_after: timedelta | None) -> None:
+    """The safety check: a hold in force is a note (a deliberate state, not a fault)."""
+    from stretchbreak.core.clock import SystemClock
+    from stretchbreak.core.first_run import (
+        describe_safety_state,
+        eye_only_hold_file,
+        load_eye_only_hold,
+        load_safety_check,
+        safety_check_file,
+    )
+
+    report.section("Safety check")
+    clock = SystemClock()
+    now = clock.now()
+    hold_path = eye_only_hold_file()
+    hold = load_eye_only_hold(hold_path)
+    check = load_safety_check(safety_check_file(hold_path))
+    lines = describe_safety_state(check, hold, recheck_after, now, clock.zone())
+    held = hold is not None and hold.active_at(now)
+    for number, line in enumerate(lines):
+        if number == 1 and held:
+            report.warn(line)
+        elif number == 0:
+            report.ok(line)
+        else:
+            report.info(line)
 
 
 def _check_routines(report: Report, micro: str, movement: tuple[str, ...]) -> None:

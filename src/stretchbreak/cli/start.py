@@ -118,6 +118,10 @@ def play(
         routine = _find_routine(catalog, routine_id)
         if not routine.played_steps(include_optional):
             raise click.UsageError(f"every step of {routine_id} is optional; add --with-optional.")
+    refusal = _safety_hold_refusal(routine)
+    if refusal is not None:
+        click.echo(f"stretchbreak: {printable(refusal)}", err=True)
+        return 1
     credit = EngineCredit.connect()
     try:
         if routine is not None and plain:
@@ -277,3 +281,17 @@ def _exit_code(outcome: SessionOutcome | None) -> int:
     """0 only for a completed run; a stopped, abandoned or never-chosen one is 1."""
     completed = outcome is not None and outcome.status == "completed"
     return EXIT_COMPLETED if completed else EXIT_NOT_COMPLETED
+
+
+def _safety_hold_refusal(routine: Routine | None) -> str | None:
+    """Why no routine plays here during a safety hold (None: it may play). With no routine named
+    (the picker), any hold refuses: only a named eye-only routine can be checked."""
+    from stretchbreak.core.first_run import eye_only_hold_file, load_eye_only_hold
+    from stretchbreak.service.views import safety_hold_refusal
+
+    hold = load_eye_only_hold(eye_only_hold_file())
+    if hold is None or not hold.active_at(SystemClock().now()):
+        return None
+    if routine is not None and hold.allows(routine.areas):
+        return None
+    return safety_hold_refusal(hold, printable(routine.name) if routine else "A routine")

@@ -173,6 +173,14 @@ class ReminderConfig:
         return self.name or self.id.replace("-", " ").capitalize()
 
 
+@dataclass(frozen=True, slots=True)
+class SafetyConfig:
+    """`[safety]`: when the red-flag safety check is offered again."""
+
+    recheck_after: timedelta | None = timedelta(days=28)
+    """Time since the check was last answered before it is offered again; None = "off"."""
+
+
 def _no_keys() -> Mapping[str, str]:
     return MappingProxyType({})
 
@@ -195,6 +203,7 @@ class Config:
     strength: StrengthConfig = field(default_factory=StrengthConfig)
     reminders: tuple[ReminderConfig, ...] = ()
     """Labelled reminders, in file order (none by default)."""
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
     keys: Mapping[str, str] = field(default_factory=_no_keys)
     """Binding id -> key, remapping the app's bindings (the UI checks the ids)."""
 
@@ -563,6 +572,37 @@ _STRENGTH = (
     ),
     _Key("routine", "The routine played then.", _read_routine_id),
 )
+_RECHECK = re.compile(r"([0-9]{1,3})([dw])", re.ASCII)
+_RECHECK_ALLOWED = 'a number of days or weeks from "1d" to "52w", like "28d" or "4w", or "off"'
+
+
+def _read_recheck_after(value: object) -> timedelta | None:
+    text = _need_str(value, _RECHECK_ALLOWED)
+    if text == "off":
+        return None
+    match = _RECHECK.fullmatch(text)
+    if match is None:
+        raise _Invalid(f"{text!r} is not {_RECHECK_ALLOWED}")
+    days = int(match[1]) * (7 if match[2] == "w" else 1)
+    if not 1 <= days <= 52 * 7:
+        raise _Invalid(f"{text!r} is out of range; allowed: {_RECHECK_ALLOWED}")
+    return timedelta(days=days)
+
+
+def _write_recheck_after(value: timedelta | None) -> str:
+    if value is None:
+        return "off"
+    return f"{value.days // 7}w" if value.days % 7 == 0 else f"{value.days}d"
+
+
+_SAFETY = (
+    _Key(
+        "recheck_after",
+        'Offer the safety check again this long after it was last answered ("28d", "4w", "off").',
+        _read_recheck_after,
+        _write_recheck_after,
+    ),
+)
 _DAY_DOC = 'Working hours per weekday: a list of "HH:MM-HH:MM"; [] is a day off.'
 _HOURS = tuple(_Key(day, _DAY_DOC, _read_day, lambda v: [str(r) for r in v]) for day in WEEKDAYS)
 
@@ -576,6 +616,7 @@ _TABLES: dict[str, tuple[_Key, ...]] = {
     "busy": _BUSY,
     "routines": _ROUTINES,
     "strength": _STRENGTH,
+    "safety": _SAFETY,
 }
 _TABLE_DOCS = {
     "breaks": "Breaks come after working time inside working hours. Durations look like "
@@ -590,6 +631,7 @@ _TABLE_DOCS = {
     "routines": "Equipment at hand, for choosing movement breaks and stand-in exercises.",
     "strength": "Strength routine on set days (two or three a week, with a day between, suits "
     "most people). Inside working hours only.",
+    "safety": "The red-flag safety check.",
     "keys": 'Remap keys: binding id = "key", e.g.  dashboard.snooze = "z"  (ids: help screen).',
 }
 _ALL_TABLES = (*_TABLES, "keys", "reminders")
@@ -743,6 +785,7 @@ def read_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigP
         routines=replace(defaults.routines, **values["routines"]),
         strength=replace(defaults.strength, **values["strength"]),
         reminders=_read_reminders(reader, data),
+        safety=replace(defaults.safety, **values["safety"]),
         keys=bindings,
     )
     return config, reader.problems
@@ -848,6 +891,7 @@ def _sections(config: Config) -> dict[str, object]:
         "busy": config.busy,
         "routines": config.routines,
         "strength": config.strength,
+        "safety": config.safety,
     }
 
 

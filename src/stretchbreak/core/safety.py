@@ -63,15 +63,12 @@ class SafetyGuide:
 
 @dataclass(frozen=True, slots=True)
 class RedFlagScreen:
-    """The "is this safe for you today?" screen and what happens after a yes."""
+    """The "is this safe for you today?" screen: three tiers, each with its own answer."""
 
     guide: SafetyGuide
     """Sections `emergency`, `doctor-today` and `book-appointment`, one per tier, in that order."""
     none_answer: str
-    some_answer: str
-    exercise_pause_days: int
-    """How long exercises stay paused (eye-only breaks) after "I have one of these"."""
-    paused_message: str
+    """The answer for "no sign applies"; each tier's section carries its own answer."""
 
     def tier(self, tier: Tier) -> SafetySection:
         """The section for this tier (the parser guarantees each tier has exactly one)."""
@@ -122,9 +119,6 @@ def parse_safety_text(text: str, origin: str) -> SafetyText:
         red_flags=RedFlagScreen(
             guide=reader.red_flag_guide(red_flags, "red_flags"),
             none_answer=reader.text(red_flags, "red_flags.none_answer"),
-            some_answer=reader.text(red_flags, "red_flags.some_answer"),
-            exercise_pause_days=reader.positive_int(red_flags, "red_flags.exercise_pause_days"),
-            paused_message=reader.text(red_flags, "red_flags.paused_message"),
         ),
         stop_rules=reader.guide(reader.table(data, "stop_rules"), "stop_rules"),
         after_session=AfterSessionCheck(
@@ -163,12 +157,6 @@ class _Reader:
             raise self.error(key_path, "must be a non-empty string")
         if CONTROL_CHARACTER.search(value):
             raise self.error(key_path, "must be one plain line without control characters")
-        return value
-
-    def positive_int(self, table: dict[str, Any], key_path: str) -> int:
-        value = self._get(table, key_path)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise self.error(key_path, "must be a positive integer")
         return value
 
     def guide(self, table: dict[str, Any], key_path: str) -> SafetyGuide:

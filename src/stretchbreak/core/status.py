@@ -57,6 +57,7 @@ _TIME_FIELDS = (
     "hours_change_at",
     "deferred_since",
     "deferred_until",
+    "safety_hold_since",
 )
 
 
@@ -180,6 +181,10 @@ class StatusSnapshot:
     deferred_since: datetime | None = None
     deferred_until: datetime | None = None
     """When the waiting break is offered at the latest, busy or not."""
+    safety_hold: Literal["emergency", "today"] | None = None
+    """A red-flag answer holds exercise back: "today" pauses movement breaks until the person
+    says they have been checked; "emergency" offers no exercise at all. None: no hold."""
+    safety_hold_since: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
@@ -225,6 +230,9 @@ class StatusSnapshot:
         host = data.get("host")
         if host not in (None, "service", "dashboard"):
             raise StatusFormatError(f"unknown host {host!r}")
+        hold = data.get("safety_hold")
+        if hold not in (None, "emergency", "today"):
+            raise StatusFormatError(f"unknown safety_hold {hold!r}")
         kind = data.get("next_break_kind")
         if kind not in (None, "micro", "movement"):
             raise StatusFormatError(f"unknown next_break_kind {kind!r}")
@@ -242,6 +250,7 @@ class StatusSnapshot:
                 state=cast(StatusState, state),
                 host=cast(Literal["service", "dashboard"] | None, host),
                 next_break_kind=cast(BreakKindName | None, kind),
+                safety_hold=cast(Literal["emergency", "today"] | None, hold),
                 **values,  # type: ignore[arg-type]
             )
         except ValueError as error:
@@ -300,6 +309,10 @@ def describe_status(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> st
     if snapshot.streak_days is not None:
         days = snapshot.streak_days
         line += f" · streak {days} day{'' if days == 1 else 's'}"
+    if snapshot.safety_hold == "emergency":
+        line += " · safety check: emergency answer, no exercise offered"
+    elif snapshot.safety_hold == "today":
+        line += " · safety hold: movement breaks paused until you have been checked"
     return line + _due_reminders(snapshot)
 
 

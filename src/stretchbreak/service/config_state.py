@@ -33,6 +33,17 @@ class ConfigState:
         """The settings in use: the user's, with an eye-only hold applied while it lasts."""
         return apply_eye_only_hold(self.user, self.hold, now)
 
+    def active_hold(self, now: datetime) -> EyeOnlyHold | None:
+        """The safety hold in force now (None: none, or a timed one that has ended)."""
+        return self.hold if self.hold is not None and self.hold.active_at(now) else None
+
+    def set_hold(self, hold: EyeOnlyHold | None) -> bool:
+        """A new safety answer, or the hold ended ("I have been checked"); the user's settings
+        stay as they are. Returns whether anything changed."""
+        changed = hold != self.hold
+        self.hold = hold
+        return changed
+
     def update(
         self,
         config: Config | None,

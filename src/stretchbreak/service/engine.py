@@ -39,7 +39,12 @@ from stretchbreak.core.busy import BusyReading
 from stretchbreak.core.catalog_reload import keep_last_good
 from stretchbreak.core.config import Config, ConfigProblem, load_config
 from stretchbreak.core.display import clock_time, printable
-from stretchbreak.core.first_run import EyeOnlyHold, eye_only_hold_file, load_eye_only_hold
+from stretchbreak.core.first_run import (
+    EyeOnlyHold,
+    clear_eye_only_hold,
+    eye_only_hold_file,
+    load_eye_only_hold,
+)
 from stretchbreak.core.gaps import GapDetector
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.policy import (
@@ -79,6 +84,8 @@ from stretchbreak.service.views import (
     build_view,
     dashboard_notes,
     routine_name,
+    safety_hold_note,
+    safety_hold_refusal,
     status_snapshot,
 )
 from stretchbreak.service.wording import (
@@ -671,6 +678,7 @@ class BreakEngine:
             history=self._history,
             pid=os.getpid(),
             host=self.host,
+            hold=self.config.active_hold(self._clock.now()),
         )
 
     def snapshot(self) -> StatusSnapshot:
@@ -700,6 +708,9 @@ class BreakEngine:
 
     def _notes(self) -> list[str]:
         notes = []
+        hold = self.config.active_hold(self._clock.now())
+        if hold is not None:
+            notes.append(safety_hold_note(hold, self._clock.now(), self._clock.zone()))
         path = self.deps.config_path
         if self.config.reload_problems:
             notes.append(
@@ -789,6 +800,23 @@ class BreakEngine:
         self._sync()
         self.tick()  # a new interval or new hours may make a break due now
 
+    def set_safety_hold(self, hold: EyeOnlyHold | None) -> None:
+        """A safety answer given in a front end (the welcome, the re-check), already saved to
+        the hold file: in use at once."""
+        if self.config.set_hold(hold):
+            self._use_config()
+
+    def end_safety_hold(self) -> Outcome:
+        """ "I have been checked": remove the hold file and go back to the person's settings."""
+        if self.config.hold is None:
+            return self._outcome("not_applicable", "There is no safety hold to end.")
+        try:
+            clear_eye_only_hold(self.deps.hold_path or eye_only_hold_file())
+        except OSError as error:
+            return self._outcome("not_applicable", f"Could not end the safety hold: {error}")
+        self.set_safety_hold(None)
+        return self._outcome("ok", "Safety hold ended: your own break settings apply again.")
+
     def _read_config(
         self,
     ) -> tuple[Config, list[ConfigProblem], EyeOnlyHold | None]:
@@ -808,9 +836,14 @@ class BreakEngine:
             self._toast("\n".join(lines), "error")
             self._sync()
             return
+        only_hold = config == self.config.user and hold != self.config.hold
         if self.config.update(config, hold=hold, keep_hold=False):
             self._use_config()
-            self._toast(f"Settings reloaded from {name}.", "information")
+            if only_hold:  # `stretchbreak safety clear`, or an answer given in another window
+                text = "Safety hold ended." if hold is None else "Safety hold in force."
+                self._toast(text, "information")
+            else:
+                self._toast(f"Settings reloaded from {name}.", "information")
 
     def _watch_files(self) -> None:
         """Runs until stop(): the OS reports changes, so nothing polls the files."""
@@ -870,6 +903,9 @@ class BreakEngine:
         if routine is None:
             return self._outcome("unknown_routine", f"There is no routine called {chosen!r}.")
         name = printable(routine.name)
+        hold = self.config.active_hold(self._clock.now())
+        if hold is not None and not hold.allows(routine.areas):
+            return self._outcome("not_applicable", safety_hold_refusal(hold, name))
         if not routine.played_steps(self._config.player.include_optional):
             return self._outcome("not_applicable", f"Every step of {name} is optional.")
         if not self._plays_routines():

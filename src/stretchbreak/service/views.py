@@ -17,6 +17,7 @@ from typing import Literal
 
 from stretchbreak.core.config import BreaksConfig, ConfigProblem
 from stretchbreak.core.display import clock_time, countdown, format_duration, printable
+from stretchbreak.core.first_run import EyeOnlyHold
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.policy import BreakKind, PolicyState
 from stretchbreak.core.routine import Routine
@@ -295,6 +296,7 @@ def status_snapshot(
     history: HistoryRead | None,
     pid: int,
     host: Literal["service", "dashboard"],
+    hold: EyeOnlyHold | None = None,
 ) -> StatusSnapshot:
     """What `stretchbreak status` and status bars report: the same state as the dashboard."""
     next_break = state.next_break
@@ -332,6 +334,42 @@ def status_snapshot(
         deferred_reason=state.deferred_reason,
         deferred_since=state.deferred_since,
         deferred_until=state.deferred_until,
+        safety_hold=hold.tier if hold is not None else None,
+        safety_hold_since=hold.started if hold is not None else None,
+    )
+
+
+END_HOLD_HINT = "run `stretchbreak safety clear`, or end it in Settings"
+
+
+def safety_hold_note(hold: EyeOnlyHold, now: datetime, zone: tzinfo) -> str:
+    """The dashboard's line about a safety hold: what it means and how to end it."""
+    since = clock_time(hold.started, now, zone)
+    if hold.tier == "emergency":
+        return (
+            f"Safety check (since {since}): you answered that you have an emergency sign. Call "
+            "emergency services or go to an emergency department now. stretchbreak offers no "
+            "exercise and no breaks until you answer the check again (? then w) or, once you "
+            f"have been seen, {END_HOLD_HINT}."
+        )
+    until = "" if hold.until is None else f" (until {clock_time(hold.until, now, zone)})"
+    return (
+        f"Safety hold since {since}{until}: movement breaks are paused until you have been "
+        "checked; eye breaks go on. Get medical advice today. Once you have been checked, "
+        f"{END_HOLD_HINT}."
+    )
+
+
+def safety_hold_refusal(hold: EyeOnlyHold, routine: str) -> str:
+    """Why a routine does not start during a safety hold."""
+    if hold.tier == "emergency":
+        return (
+            f"{routine} does not start: your safety answer was an emergency sign, so stretchbreak"
+            " offers no exercise. Call emergency services or go to an emergency department."
+        )
+    return (
+        f"{routine} does not start: movement is paused until you have been checked (eye-only "
+        f"routines still play). Once you have been checked, {END_HOLD_HINT}."
     )
 
 

@@ -101,6 +101,8 @@ class StretchbreakApp(Navigation):
         self._apply_keys(self._user_config, with_lines=True)
         if self.services.show_welcome:
             self.show_welcome()
+        else:
+            self.offer_safety_recheck()
         self.call_after_refresh(self._connect)
 
     def _connect(self) -> None:
@@ -265,6 +267,7 @@ class StretchbreakApp(Navigation):
         view = self._view.view
         key_notes = tuple(str(problem) for problem in self._key_problems)
         self._dashboard.show(replace(view, notes=key_notes + view.notes), due=self._view.due)
+        self.offer_safety_recheck()
 
     def _announce(self, event: Announce) -> None:
         panel_can_show = self.screen is self._dashboard or self.screen is self._due_screen

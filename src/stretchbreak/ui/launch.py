@@ -21,7 +21,9 @@ def build_services() -> Services:
     finishes the set-up (leaving halfway runs on the defaults and greets again next time).
     """
     show_welcome = should_show_welcome(paths.config_file())
-    return Services(engine=build_engine_deps(), show_welcome=show_welcome)
+    return Services(
+        engine=build_engine_deps(), show_welcome=show_welcome, offer_safety_recheck=True
+    )
 
 
 def run_dashboard() -> int:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -16,7 +16,15 @@ from stretchbreak.adapters.folder_opener import open_in_file_manager
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.config import Config, ConfigProblem
 from stretchbreak.core.display import clock_time, printable
-from stretchbreak.core.first_run import EyeOnlyHold, eye_only_hold_file
+from stretchbreak.core.first_run import (
+    EyeOnlyHold,
+    SafetyCheck,
+    eye_only_hold_file,
+    load_safety_check,
+    recheck_due,
+    safety_check_file,
+    start_recheck_clock,
+)
 from stretchbreak.core.keymap import (
     BindingScopes,
     binding_ids_of,
@@ -32,6 +40,7 @@ from stretchbreak.ui.front import AttachedLink, EngineLink
 from stretchbreak.ui.screens.break_due import BreakDueScreen
 from stretchbreak.ui.screens.dashboard import DashboardScreen
 from stretchbreak.ui.screens.pause_menu import PauseChoice, PauseMenuScreen
+from stretchbreak.ui.screens.safety_recheck import SafetyAnswered
 from stretchbreak.ui.services import Services
 
 Severity = Literal["information", "warning", "error"]
@@ -64,6 +73,9 @@ class Navigation(App[int]):
     _writer: HistoryWriter | None
     link: EngineLink | None
     _view: DashboardChanged | None
+    _safety_check: SafetyCheck | None = None
+    _safety_check_read = False
+    _recheck_offered = False
 
     @property
     def catalog(self) -> Catalog:
@@ -88,23 +100,89 @@ class Navigation(App[int]):
     def resume_breaks(self) -> None:
         raise NotImplementedError
 
+    def _send(self, cmd: str, **args: str | None) -> None:
+        raise NotImplementedError
+
     def show_welcome(self) -> None:
         """The welcome and safety screens, then the set-up of hours and breaks."""
         from stretchbreak.ui.screens.welcome import WelcomeScreen
 
         if not isinstance(self.screen, WelcomeScreen):
+            self._recheck_offered = True  # the welcome asks the safety question itself
             welcome = WelcomeScreen(
                 clock=self._clock,
                 config_path=self.deps.config_path,
                 hold_path=self.deps.hold_path or eye_only_hold_file(),
                 config=self._user_config,
                 safety=self.services.safety,
+                hold=self._safety_hold(),
             )
             self.push_screen(welcome, self._welcome_closed)
 
     def _welcome_closed(self, result: WelcomeResult | None) -> None:
-        if result is not None:  # None: left halfway, nothing was written
+        if result is not None:  # None: left before answering, nothing was written
             self._config_saved(result.config, result.eye_only_hold)
+
+    # --- the safety check: answers, the hold, asking again ----------------------------------
+
+    @on(SafetyAnswered)
+    def _safety_answered(self, message: SafetyAnswered) -> None:
+        """An answer was saved (welcome or re-check): its hold is in force from now on."""
+        self._safety_check = SafetyCheck(self._clock.now(), message.answer)
+        self._safety_check_read = True
+        self._recheck_offered = False
+        if self.engine is not None:
+            self.engine.set_safety_hold(message.hold)
+        elif self.link is not None:
+            self._send("reload")  # the service re-reads the hold file beside config.toml
+
+    def end_safety_hold(self) -> None:
+        """ "I have been checked" (settings): the hold file goes and the settings apply."""
+        from stretchbreak.core.first_run import clear_eye_only_hold
+
+        if self.engine is not None:
+            outcome = self.engine.end_safety_hold()
+            self.toast(outcome.message, "information" if outcome.code == "ok" else "warning")
+            return
+        try:
+            clear_eye_only_hold(self.deps.hold_path or eye_only_hold_file())
+        except OSError as error:
+            self.toast(f"Could not end the safety hold: {error}", "error")
+            return
+        self.toast("Safety hold ended: your own break settings apply again.")
+        if self.link is not None:
+            self._send("reload")
+
+    def offer_safety_recheck(self) -> None:
+        """Offer the check again once `[safety] recheck_after` has passed since the last answer
+        (once per run: Esc means "later", and it comes back at the next start)."""
+        hold_path = self.deps.hold_path
+        if not self.services.offer_safety_recheck or hold_path is None or self._recheck_offered:
+            return
+        if not isinstance(self.screen, DashboardScreen):
+            return
+        if not self._safety_check_read:
+            path = safety_check_file(hold_path)
+            self._safety_check = load_safety_check(path)
+            self._safety_check_read = True
+            if self._safety_check is None:
+                try:
+                    self._safety_check = start_recheck_clock(path, self._clock.now())
+                except OSError as error:
+                    self.toast(f"Could not save when the safety check is due: {error}", "warning")
+        after = self._user_config.safety.recheck_after
+        if not recheck_due(self._safety_check, self._clock.now(), after):
+            return
+        from stretchbreak.ui.screens.safety_recheck import SafetyRecheckScreen
+
+        assert after is not None
+        self._recheck_offered = True
+        days = after.days
+        since = f"{days // 7} weeks" if days % 7 == 0 and days > 7 else f"{days} days"
+        screen = SafetyRecheckScreen(
+            clock=self._clock, hold_path=hold_path, since=since, safety=self.services.safety
+        )
+        self.push_screen(screen)
 
     def show_settings(self) -> None:
         """Every setting, checked as you type; saving applies it at once."""
@@ -112,8 +190,24 @@ class Navigation(App[int]):
 
         if not isinstance(self.screen, SettingsScreen):
             ids = sorted(known_binding_ids())
-            screen = SettingsScreen(self._user_config, self.deps.config_path, binding_ids=ids)
+            screen = SettingsScreen(
+                self._user_config,
+                self.deps.config_path,
+                binding_ids=ids,
+                hold=self._safety_hold(),
+                end_hold=self.end_safety_hold,
+            )
             self.push_screen(screen, lambda config: self._config_saved(config, None))
+
+    def _safety_hold(self) -> EyeOnlyHold | None:
+        """The safety hold in force (hosting: the engine's; attached: the file's)."""
+        now = self._clock.now()
+        if self.engine is not None:
+            return self.engine.config.active_hold(now)
+        from stretchbreak.core.first_run import load_eye_only_hold
+
+        hold = load_eye_only_hold(self.deps.hold_path or eye_only_hold_file())
+        return hold if hold is not None and hold.active_at(now) else None
 
     def _config_saved(self, config: Config | None, hold: EyeOnlyHold | None) -> None:
         """Hosting: in use at once. Attached: the service reloads the saved file itself."""
@@ -313,6 +407,7 @@ def _screens() -> tuple[type, ...]:
     from stretchbreak.ui.screens.help import HelpScreen
     from stretchbreak.ui.screens.player import ConfirmStopScreen, PlayerScreen
     from stretchbreak.ui.screens.quit_confirm import QuitConfirmScreen
+    from stretchbreak.ui.screens.safety_recheck import SafetyRecheckScreen
     from stretchbreak.ui.screens.settings import DiscardScreen, SettingsScreen
     from stretchbreak.ui.screens.stats import StatsScreen
     from stretchbreak.ui.screens.welcome import WelcomeScreen
@@ -332,4 +427,5 @@ def _screens() -> tuple[type, ...]:
         HelpScreen,
         WelcomeScreen,
         QuitConfirmScreen,
+        SafetyRecheckScreen,
     )

@@ -28,6 +28,9 @@ class Services:
     routines and history the dashboard itself reads when it is attached to a service)."""
     show_welcome: bool = False
     """First run (no config.toml yet): greet with the welcome and safety screens on start."""
+    offer_safety_recheck: bool = False
+    """Offer the red-flag check again once `[safety] recheck_after` has passed since it was last
+    answered (the real launch; tests that are not about it leave it off)."""
     safety: SafetyText | None = None
     """Safety text for the finish screen (None: the screen loads the bundled text)."""
     routine_folders: Callable[[], RoutineFolders] | None = None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -39,6 +39,7 @@ from stretchbreak.core.config import (
     parse_config_text,
     save_config,
 )
+from stretchbreak.core.first_run import EyeOnlyHold
 from stretchbreak.core.keymap import BindingScopes, validate_keymap
 
 FieldKind = Literal["text", "integer", "list", "switch", "choice"]
@@ -143,6 +144,19 @@ def field_for_problem(problem: ConfigProblem) -> tuple[str, str]:
     return table, key
 
 
+def hold_text(hold: EyeOnlyHold) -> str:
+    """The settings screen's line about a safety hold."""
+    if hold.tier == "emergency":
+        return (
+            "Safety check: you answered with an emergency sign, so no exercise is offered. Get "
+            "emergency help now; once you have been seen, end this here."
+        )
+    return (
+        "Safety hold: movement breaks are paused until you have been checked (eye breaks go "
+        "on). Once you have been checked, end it here."
+    )
+
+
 class DiscardScreen(ModalScreen[bool]):
     """ "Leave without saving?" — True to discard the changes."""
 
@@ -201,6 +215,8 @@ class SettingsScreen(Screen[Config | None]):
     SettingsScreen .error.-shown { display: block; }
     SettingsScreen #buttons { height: 1; padding: 0 1; }
     SettingsScreen #buttons Button { margin-right: 2; }
+    SettingsScreen #safety-hold { height: auto; padding: 0 1; color: $warning; }
+    SettingsScreen #safety-hold-text { width: 1fr; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -215,6 +231,8 @@ class SettingsScreen(Screen[Config | None]):
         *,
         binding_ids: Sequence[str] = (),
         save: Callable[[Config, Path], None] = save_config,
+        hold: EyeOnlyHold | None = None,
+        end_hold: Callable[[], None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -222,9 +240,13 @@ class SettingsScreen(Screen[Config | None]):
     ) -> None:
         """`binding_ids`: the ids the app's keys have, offered under [keys]. `binding_scopes`:
         which bindings are live together, with their default keys, for the key-clash check
-        (by default the app's own screens, `navigation.known_binding_scopes`)."""
+        (by default the app's own screens, `navigation.known_binding_scopes`). `hold`: the
+        safety hold in force, shown at the top with a button that calls `end_hold` once
+        confirmed."""
         super().__init__(name=name, id=id, classes=classes)
         self._binding_scopes = binding_scopes
+        self._hold = hold
+        self._end_hold = end_hold
         self._config = config
         self._path = config_path
         self._binding_ids = list(binding_ids)
@@ -246,6 +268,10 @@ class SettingsScreen(Screen[Config | None]):
         return list(self._problems)
 
     def compose(self) -> ComposeResult:
+        if self._hold is not None:
+            with Horizontal(id="safety-hold"):
+                yield Static(Text(hold_text(self._hold)), id="safety-hold-text")
+                yield Button("I have been checked", id="end-hold", variant="warning", compact=True)
         yield Static("", id="summary", markup=False)
         yield Static(self._note(), id="note")
         with VerticalScroll(id="form"):
@@ -343,6 +369,10 @@ class SettingsScreen(Screen[Config | None]):
     def check(self) -> Config | None:
         """Validate the whole form; show each problem under its field. The Config, if valid."""
         config, problems = parse_config_text(self.form_toml(), self._path)
+        shown = {setting.table for setting in self._fields}
+        if config is not None:  # tables without fields here keep their values when saving
+            kept = {name: getattr(self._config, name) for name in ("safety", "busy")}
+            config = replace(config, **{k: v for k, v in kept.items() if k not in shown})
         if config is not None and self._binding_ids:
             _usable, problems = validate_keymap(
                 config.keys, self._binding_ids, self._path, None, self._scopes()
@@ -419,6 +449,22 @@ class SettingsScreen(Screen[Config | None]):
             return
         self.notify(f"Saved {self._path}", markup=False)
         self.dismiss(config)
+
+    @on(Button.Pressed, "#end-hold")
+    def _end_hold_pressed(self) -> None:
+        """End the safety hold, after a confirmation (it is a health question, not a toggle)."""
+
+        def answered(end: bool | None) -> None:
+            if end and self._end_hold is not None:
+                self._end_hold()
+                self._hold = None
+                self.query_one("#safety-hold").remove()
+
+        question = (
+            "End the safety hold? Do this only once a doctor, nurse or physiotherapist has "
+            "checked you: movement breaks then come back."
+        )
+        self.app.push_screen(DiscardScreen(question, "End it (y)", "Keep it (n)"), answered)
 
     @on(Button.Pressed, "#back")
     def action_close(self) -> None:

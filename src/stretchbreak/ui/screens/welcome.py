@@ -1,19 +1,23 @@
 """First run: a short welcome, the safety screen, then working hours and break intervals.
 
-Pages, in order: welcome, red flags ("is this safe for you today?"), the guidance page after "I
-have one of these" (with the offer of eye-only breaks), the stop-if rules, and the set-up.
-Nothing is written until the set-up is finished: leaving halfway writes nothing, so the welcome
-shows again next time (it shows while there is no config.toml).
+Pages, in order: welcome, red flags ("is this safe for you today?", answered per tier), the
+page for the answer given (emergency: what to do now, and the welcome ends there with no
+exercise offered; today: movement breaks pause until checked; recurring: book an appointment,
+exercise carries on), the stop-if rules, and the set-up.
 
-Finishing writes config.toml with `save_config` and, if eye-only breaks were chosen, the
-eye-only hold file (app state in the data dir; see `core.first_run`). The set-up values are
-checked by the config loader itself, so the file written always loads.
+The safety answer is saved, and its hold put in force, the moment it is given
+(`core.first_run.answer_safety_check`, then `SafetyAnswered` to the app): leaving afterwards with
+Esc, q or ctrl+q cannot undo it. Everything else waits for the set-up to finish: config.toml is
+written only by "Finish and save", so a welcome left halfway shows again next time (it shows
+while there is no config.toml), and the safety question with it.
+
+The set-up values are checked by the config loader itself, so the file written always loads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,12 +34,18 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Selec
 
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.config import Config, ConfigProblem, parse_config_text, save_config
-from stretchbreak.core.first_run import EyeOnlyHold, save_eye_only_hold, start_eye_only_hold
+from stretchbreak.core.first_run import CheckAnswer, EyeOnlyHold, answer_safety_check
 from stretchbreak.core.hours import WEEKDAYS
 from stretchbreak.core.safety import SafetyGuide, SafetyText, load_safety_text
+from stretchbreak.ui.screens.safety_recheck import (
+    SafetyAnswered,
+    answer_buttons,
+    answer_of,
+    consequence_text,
+)
 from stretchbreak.ui.screens.settings import config_values, field_for_problem
 
-PAGES = ("intro", "red-flags", "guidance", "stop-rules", "setup")
+PAGES = ("intro", "red-flags", "emergency", "today", "recurring", "stop-rules", "setup")
 WORKDAY_PRESETS: dict[str, tuple[str, ...]] = {
     "mon-fri": WEEKDAYS[:5],
     "mon-sat": WEEKDAYS[:6],
@@ -49,21 +59,30 @@ INTRO = (
     "break: an eye and posture micro break, or a few minutes of gentle neck and upper-back "
     "stretches that it talks you through. It keeps a streak, and everything stays on this "
     "computer.\n\n"
-    "First a short safety check, then two settings. Nothing is saved until you finish; leave "
-    "with Esc at any time and this welcome shows again next time."
+    "First a short safety check, then two settings. Your safety answer counts as soon as you "
+    "give it; the settings are saved only when you finish. Leave with Esc at any time and this "
+    "welcome shows again next time."
 )
-GUIDANCE = (
-    "Please get the help that matches what you have: emergency services for the first list, "
-    "medical advice today for the second, a routine appointment for the third."
-)
+EARLIER_HOLD = {
+    "emergency": (
+        "Your last answer was an emergency sign, so no exercise is offered. A new answer replaces "
+        "it: choose a lighter one only once you have been seen."
+    ),
+    "today": (
+        "Your last answer paused movement breaks until you have been checked. A new answer "
+        "replaces it: choose a lighter one only once you have been checked."
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class WelcomeResult:
-    """What finishing the welcome wrote."""
+    """What the welcome wrote: the safety answer (saved when given) and, when the set-up was
+    finished, the config (None: left after answering, or ended at the emergency page)."""
 
-    config: Config
+    config: Config | None
     eye_only_hold: EyeOnlyHold | None
+    answer: CheckAnswer | None = None
 
 
 def guide_text(guide: SafetyGuide) -> Text:
@@ -136,7 +155,10 @@ def setup_config(
         values["hours"] = {day: [f"{start}-{end}"] if day in days else [] for day in WEEKDAYS}
     values["breaks"]["micro_every"] = micro_every.strip()
     values["breaks"]["movement_every"] = movement_every.strip()
-    return parse_config_text(tomli_w.dumps(values), path)
+    config, problems = parse_config_text(tomli_w.dumps(values), path)
+    if config is not None:  # tables the documented file leaves out keep the person's values
+        config = replace(config, safety=base.safety, busy=base.busy)
+    return config, problems
 
 
 def _workday_preset(config: Config) -> tuple[str, str, str]:
@@ -166,6 +188,8 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
     WelcomeScreen .answers { height: auto; }
     WelcomeScreen .prompt { margin-top: 1; text-style: bold; }
     WelcomeScreen .answers Button { margin-right: 2; }
+    WelcomeScreen .answer-list { height: auto; }
+    WelcomeScreen #earlier-hold { height: auto; color: $warning; margin-top: 1; }
     WelcomeScreen .row { height: 1; margin-top: 1; }
     WelcomeScreen .row Label { width: 26; }
     WelcomeScreen .row Input { width: 12; }
@@ -176,7 +200,7 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Leave (nothing saved)", id="welcome.leave"),
+        Binding("escape", "leave", "Leave (settings not saved)", id="welcome.leave"),
     ]
 
     def __init__(
@@ -188,11 +212,13 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
         config: Config | None = None,
         safety: SafetyText | None = None,
         save: Callable[[Config, Path], None] = save_config,
+        hold: EyeOnlyHold | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        """`config`: the settings to start the set-up from (the defaults on a first run)."""
+        """`config`: the settings to start the set-up from (the defaults on a first run);
+        `hold`: a safety hold already in force (opened again from Help), said on the lists."""
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
         self._config_path = config_path
@@ -200,7 +226,9 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
         self._base = config if config is not None else Config()
         self._safety = safety if safety is not None else load_safety_text()
         self._save = save
-        self._eye_only = False
+        self._answer: CheckAnswer | None = None
+        self._hold: EyeOnlyHold | None = None
+        self._earlier_hold = hold
 
     @property
     def page(self) -> str:
@@ -220,33 +248,26 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
             with Vertical(id="red-flags", classes="page"):
                 with VerticalScroll(classes="text"):
                     yield GuideStatic(red_flags.guide)
+                if self._earlier_hold is not None:
+                    yield Static(Text(EARLIER_HOLD[self._earlier_hold.tier]), id="earlier-hold")
                 yield Static(
                     Text("Read all three lists (scroll with ↓ or the mouse), then answer:"),
                     classes="prompt",
                 )
-                with Horizontal(classes="answers"):
-                    yield Button(red_flags.none_answer, id="none", variant="primary")
-                    yield Button(red_flags.some_answer, id="some", variant="warning")
-            with Vertical(id="guidance", classes="page"):
-                yield Static(Text("Get help first"), classes="page-title")
+                with Vertical(classes="answer-list"):
+                    yield from answer_buttons(red_flags)
+            with Vertical(id="emergency", classes="page"):
                 with VerticalScroll(classes="text"):
-                    yield Static(Text(GUIDANCE))
-                    yield GuideStatic(red_flags.guide, with_title=False)
-                    yield Static(Text(f"\n{red_flags.paused_message}"))
-                    yield Static(
-                        Text(
-                            f"\nEye-only breaks: for the next {red_flags.exercise_pause_days} "
-                            "days, breaks still come but only rest your eyes, with no neck or "
-                            "shoulder exercises. The hold ends by itself."
-                        )
-                    )
+                    yield Static(consequence_text("emergency", red_flags), id="emergency-text")
                 with Horizontal(classes="answers"):
-                    yield Button(
-                        f"Eye-only breaks for {red_flags.exercise_pause_days} days",
-                        id="eye-only",
-                        variant="primary",
-                    )
-                    yield Button("Keep exercise breaks", id="keep-exercises")
+                    yield Button("Close", id="emergency-close", variant="primary")
+                    yield Button("Quit stretchbreak", id="quit-app")
+            for tier in ("today", "recurring"):
+                with Vertical(id=tier, classes="page"):
+                    with VerticalScroll(classes="text"):
+                        yield Static(consequence_text(tier, red_flags), id=f"{tier}-text")
+                    with Horizontal(classes="answers"):
+                        yield Button("Continue", id=f"{tier}-continue", variant="primary")
             with Vertical(id="stop-rules", classes="page"):
                 with VerticalScroll(classes="text"):
                     yield GuideStatic(self._safety.stop_rules)
@@ -324,24 +345,32 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
     def _to_red_flags(self) -> None:
         self.show_page("red-flags")
 
-    @on(Button.Pressed, "#none")
-    def _none(self) -> None:
-        self._eye_only = False
+    @on(Button.Pressed, "#red-flags Button")
+    def _answered(self, event: Button.Pressed) -> None:
+        """Save the answer and put its consequence in force before showing what it means."""
+        answer = answer_of(event.button)
+        if answer is None:
+            return
+        try:
+            hold = answer_safety_check(answer, self._clock, self._hold_path)
+        except OSError as error:
+            self.notify(f"Could not save your answer: {error}", severity="error", markup=False)
+            return
+        self._answer, self._hold = answer, hold
+        self.post_message(SafetyAnswered(answer, hold))
+        self.show_page("stop-rules" if answer == "none" else answer)
+
+    @on(Button.Pressed, "#today-continue, #recurring-continue")
+    def _continue(self) -> None:
         self.show_page("stop-rules")
 
-    @on(Button.Pressed, "#some")
-    def _some(self) -> None:
-        self.show_page("guidance")
+    @on(Button.Pressed, "#emergency-close")
+    def _emergency_close(self) -> None:
+        self.action_leave()
 
-    @on(Button.Pressed, "#eye-only")
-    def _eye_only_chosen(self) -> None:
-        self._eye_only = True
-        self.show_page("stop-rules")
-
-    @on(Button.Pressed, "#keep-exercises")
-    def _keep_exercises(self) -> None:
-        self._eye_only = False
-        self.show_page("stop-rules")
+    @on(Button.Pressed, "#quit-app")
+    def _quit_app(self) -> None:
+        self.app.exit(0)
 
     @on(Button.Pressed, "#to-setup")
     def _to_setup(self) -> None:
@@ -367,11 +396,10 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
         self.query_one("#setup-problems", Static).update("\n".join(lines))
         self.query_one("#finish", Button).disabled = config is None
         note = ""
-        if self._eye_only:
-            days = self._safety.red_flags.exercise_pause_days
+        if self._hold is not None:
             note = (
-                f"For the next {days} days your breaks are eye-only; the stretch interval "
-                "applies after that."
+                "Movement breaks stay paused until you have been checked (eye breaks go on); "
+                "the stretch interval applies once you end the pause."
             )
         self.query_one("#hold-note", Static).update(note)
         return config
@@ -396,16 +424,16 @@ class WelcomeScreen(Screen[WelcomeResult | None]):
         config = self.check_setup()
         if config is None:
             return
-        hold = None
         try:
             self._save(config, self._config_path)
-            if self._eye_only:
-                hold = start_eye_only_hold(self._clock, self._safety.red_flags.exercise_pause_days)
-                save_eye_only_hold(hold, self._hold_path)
         except OSError as error:
             self.notify(f"Could not save: {error}", severity="error", markup=False)
             return
-        self.dismiss(WelcomeResult(config, hold))
+        self.dismiss(WelcomeResult(config, self._hold, self._answer))
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        """Leave: no config is written; a safety answer already given stays in force."""
+        if self._answer is None:
+            self.dismiss(None)
+        else:
+            self.dismiss(WelcomeResult(None, self._hold, self._answer))
