@@ -855,6 +855,7 @@ def config_to_toml(config: Config) -> str:
         _table_text("busy", _BUSY, config.busy),
         _table_text("routines", _ROUTINES, config.routines),
         _table_text("strength", _STRENGTH, config.strength),
+        _table_text("safety", _SAFETY, config.safety),
         _comment(_TABLE_DOCS["keys"]) + "[keys]\n" + tomli_w.dumps(dict(config.keys)),
         *_reminders_text(config.reminders),
     ]
