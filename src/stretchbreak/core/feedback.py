@@ -126,7 +126,9 @@ ESCALATION_LINES: tuple[str, ...] = (
     "This is the second time in a week that an exercise made your pain worse.",
     "Please have your neck checked by a doctor or physiotherapist before more neck exercise,"
     " and get advice today if the pain is severe, spreading or keeps you awake.",
-    "Eye breaks and a short walk are still fine in the meantime.",
+    "Movement breaks are paused until you have been checked; eye breaks and a short walk are"
+    " still fine. Once you have been checked, end the pause in Settings or with"
+    " `stretchbreak safety clear`.",
 )
 
 

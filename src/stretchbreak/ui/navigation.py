@@ -40,7 +40,7 @@ from stretchbreak.ui.front import AttachedLink, EngineLink
 from stretchbreak.ui.screens.break_due import BreakDueScreen
 from stretchbreak.ui.screens.dashboard import DashboardScreen
 from stretchbreak.ui.screens.pause_menu import PauseChoice, PauseMenuScreen
-from stretchbreak.ui.screens.safety_recheck import SafetyAnswered
+from stretchbreak.ui.screens.safety_recheck import SafetyAnswered, SymptomsEscalated
 from stretchbreak.ui.services import Services
 
 Severity = Literal["information", "warning", "error"]
@@ -133,6 +133,26 @@ class Navigation(App[int]):
         self._recheck_offered = False
         if self.engine is not None:
             self.engine.set_safety_hold(message.hold)
+        elif self.link is not None:
+            self._send("reload")  # the service re-reads the hold file beside config.toml
+
+    @on(SymptomsEscalated)
+    def _symptoms_escalated(self, _message: SymptomsEscalated) -> None:
+        """Two "worse" answers within a week: the "get advice today" hold, as if the safety
+        check had been answered that way (an emergency hold already in force stays)."""
+        from stretchbreak.core.first_run import save_eye_only_hold, start_safety_hold
+
+        current = self.engine.config.hold if self.engine is not None else None
+        if current is not None and current.active_at(self._clock.now()):
+            return
+        hold = start_safety_hold(self._clock, "today")
+        try:
+            save_eye_only_hold(hold, self.deps.hold_path or eye_only_hold_file())
+        except OSError as error:
+            self.toast(f"Could not pause movement breaks: {error}", "error")
+            return
+        if self.engine is not None:
+            self.engine.set_safety_hold(hold)
         elif self.link is not None:
             self._send("reload")  # the service re-reads the hold file beside config.toml
 

@@ -55,6 +55,7 @@ from stretchbreak.core.session import SessionOutcome
 from stretchbreak.service.feedback_book import FeedbackBook, Library, answer
 from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.screens.player import PlayerResult
+from stretchbreak.ui.screens.safety_recheck import SymptomsEscalated
 
 _log = logging.getLogger(__name__)
 
@@ -394,6 +395,7 @@ class FinishScreen(Screen[FinishAnswers]):
 
         if await asyncio.wrap_future(self._history.submit(write)):
             self.escalated = True
+            self.post_message(SymptomsEscalated())
             escalation = self.query_one("#escalation")
             escalation.display = True
             self.call_after_refresh(escalation.scroll_visible, top=True)

@@ -75,6 +75,11 @@ class SafetyAnswered(Message):
         self.hold = hold
 
 
+class SymptomsEscalated(Message):
+    """A second "worse" within a week: the app starts the "get advice today" safety hold
+    (movement breaks paused until the person says they have been checked)."""
+
+
 def answer_buttons(red_flags: RedFlagScreen) -> Iterator[Button]:
     """One compact button per answer: none first, then each tier, most urgent first."""
     yield Button(red_flags.none_answer, id="none", variant="primary", compact=True)
