@@ -145,12 +145,9 @@ def break_(routine_id: str | None, plain: bool, as_json: bool) -> None:
     """
     here = plain or (sys.stdin.isatty() and sys.stdout.isatty())
     if not here or as_json:
-        send(
-            "break",
-            as_json,
-            hint=" (run `stretchbreak break` in a terminal to take it there)",
-            **({"routine": routine_id} if routine_id else {}),
-        )
+        # no hint: the engine's refusal already says what to do (no dashboard open: how to
+        # play it here; a safety hold: why nothing starts)
+        send("break", as_json, **({"routine": routine_id} if routine_id else {}))
     from stretchbreak.cli.start import play
     from stretchbreak.service.client import ControlClient, ControlError, NotRunning
 
