@@ -20,7 +20,7 @@ import pytest
 from stretchbreak.adapters.busy.calendar import IcsCalendarSource
 from stretchbreak.adapters.busy.calendar_reader import read_in_child, read_in_process
 from stretchbreak.core.busy import BusyReading
-from stretchbreak.core.calendar_busy import CalendarError
+from stretchbreak.core.calendar_busy import BusyInterval, CalendarError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -353,3 +353,24 @@ def test_a_failed_reading_is_tried_again_after_ten_minutes(tmp_path: Path) -> No
     ]
     ticks[0] = 600.0
     assert source.check(moment) is not None
+
+
+def test_a_fifo_or_a_folder_is_refused_without_starting_a_reader(tmp_path: Path) -> None:
+    fifo = tmp_path / "calendar.ics"
+    os.mkfifo(fifo)
+    started: list[Path] = []
+
+    def reader(path: Path, *_args: object) -> list[BusyInterval]:
+        started.append(path)
+        return []
+
+    for path in (fifo, tmp_path):
+        problems: list[str] = []
+        source = IcsCalendarSource(path, problem=problems.append, background=False, reader=reader)
+        assert source.check(datetime(2026, 3, 2, 10, tzinfo=UTC)) is None
+        assert problems == [
+            f"calendar: {path}: not a regular file; point [busy] calendar at an"
+            ' .ics file or set it to ""'
+        ]
+        assert source.describe() == problems[0]
+    assert started == []

@@ -92,6 +92,16 @@ def test_invalid_config_names_file_line_and_key_and_exits_1(backend: FakeBackend
     assert f"{path}:3: breaks.movement_every: 'often' is not" in result.output
     assert f"- {path} has problems" in result.output
     assert path.read_text(encoding="utf-8").endswith('"often"\n')  # untouched
+    assert "each bad value is on its default; every other setting is in force" in result.output
+
+
+def test_a_config_that_is_not_toml_puts_every_setting_on_its_default(
+    backend: FakeBackend,
+) -> None:
+    write_config('[breaks\nsnooze = "5m"\n')
+    result = run()
+    assert result.exit_code == 1
+    assert "cannot be read as a whole, so every setting is on its default" in result.output
 
 
 def test_broken_user_routine_and_missing_rotation_routine_exit_1(backend: FakeBackend) -> None:

@@ -218,9 +218,14 @@ def _check_config(report: Report) -> None:
     if not problems:
         report.ok(f"{path}: valid")
         return
+    whole_file = any(not problem.key_path for problem in problems)
+    consequence = (
+        "the file cannot be read as a whole, so every setting is on its default until it is fixed"
+        if whole_file
+        else "each bad value is on its default; every other setting is in force"
+    )
     report.fail(
-        f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''};"
-        " the app runs on the defaults until they are fixed",
+        f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}; {consequence}",
         f"{path} has problems",
     )
     for problem in problems:

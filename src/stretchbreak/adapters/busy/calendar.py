@@ -14,6 +14,7 @@ fixed; it never raises.
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -118,6 +119,12 @@ class IcsCalendarSource:
             return []
         except OSError as error:
             self._fail(f"calendar: {self.path}: cannot be read ({error.strerror})")
+            return []
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block the reader
+            self._fail(
+                f"calendar: {self.path}: not a regular file; point [busy] calendar at an .ics"
+                ' file or set it to ""'
+            )
             return []
         stamp = (info.st_mtime_ns, info.st_size)
         with self._lock:
