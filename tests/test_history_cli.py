@@ -238,3 +238,22 @@ def test_db_recover_leaves_a_healthy_file_alone(fixed_history: Path) -> None:
     assert result.exit_code == 0
     assert "not damaged; nothing to do" in result.output
     assert fixed_history.read_bytes() == before
+
+
+def test_history_breaks_json_lists_break_events_as_the_export_does(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from stretchbreak.cli import main
+    from stretchbreak.core.clock import SystemClock
+    from stretchbreak.core.store import HistoryStore
+
+    with HistoryStore.open_default(SystemClock()) as store:
+        store.record_break_event("deferred", SystemClock().now(), "neck-reset", "in a meeting")
+    result = CliRunner().invoke(main, ["history", "--breaks", "--json"])
+    assert result.exit_code == 0, result.output
+    [event] = json.loads(result.output)
+    assert (event["kind"], event["routine_id"], event["detail"]) == (
+        "deferred",
+        "neck-reset",
+        "in a meeting",
+    )

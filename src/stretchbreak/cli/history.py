@@ -178,7 +178,7 @@ EVENT_NAMES = {"deferred": "waited", "natural_break": "natural break", "abandone
 """How `history --breaks` names a stored break-event kind (others read as stored)."""
 
 
-def _list_break_events(store: HistoryStore, clock: Clock, limit: int) -> None:
+def _list_break_events(store: HistoryStore, clock: Clock, limit: int, as_json: bool) -> None:
     from stretchbreak.core.store import StoreError
 
     try:
@@ -188,6 +188,12 @@ def _list_break_events(store: HistoryStore, clock: Clock, limit: int) -> None:
     finally:
         store.close()
     _report_unreadable(store)
+    if as_json:
+        from stretchbreak.core.export import break_event_dict
+
+        with _writing_stdout():
+            click.echo(json.dumps([break_event_dict(event) for event in events], indent=2))
+        return
     with _writing_stdout():
         if not events:
             click.echo("No break events recorded yet.")
@@ -213,7 +219,8 @@ def _list_break_events(store: HistoryStore, clock: Clock, limit: int) -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help="Print a JSON array of sessions (the export's session objects, times in UTC).",
+    help="Print a JSON array of sessions (with --breaks: of break events), as the export's"
+    " objects, times in UTC.",
 )
 @click.option(
     "--breaks",
@@ -231,7 +238,7 @@ def history(limit: int, as_json: bool, breaks: bool) -> None:
     clock = clock_factory()
     store = _open_store(clock, _load_goal())
     if breaks:
-        _list_break_events(store, clock, limit)
+        _list_break_events(store, clock, limit, as_json)
         return
     try:
         records = store.recent_sessions(limit)
