@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import click
 
@@ -178,21 +178,35 @@ EVENT_NAMES = {"deferred": "waited", "natural_break": "natural break", "abandone
 """How `history --breaks` names a stored break-event kind (others read as stored)."""
 
 
-def _list_break_events(store: HistoryStore, clock: Clock, limit: int, as_json: bool) -> None:
+_Row = TypeVar("_Row")
+
+
+def _read_then_close(store: HistoryStore, read: Callable[[HistoryStore], list[_Row]]) -> list[_Row]:
+    """`read(store)`, the store closed either way, unreadable rows reported; a store error is
+    the command's error."""
     from stretchbreak.core.store import StoreError
 
     try:
-        events = store.recent_break_events(limit)
+        rows = read(store)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     finally:
         store.close()
     _report_unreadable(store)
+    return rows
+
+
+def _echo_json(items: list[object]) -> None:
+    with _writing_stdout():
+        click.echo(json.dumps(items, indent=2))
+
+
+def _list_break_events(store: HistoryStore, clock: Clock, limit: int, as_json: bool) -> None:
+    events = _read_then_close(store, lambda opened: opened.recent_break_events(limit))
     if as_json:
         from stretchbreak.core.export import break_event_dict
 
-        with _writing_stdout():
-            click.echo(json.dumps([break_event_dict(event) for event in events], indent=2))
+        _echo_json([break_event_dict(event) for event in events])
         return
     with _writing_stdout():
         if not events:
@@ -233,25 +247,16 @@ def history(limit: int, as_json: bool, breaks: bool) -> None:
     STEPS is done+skipped; LENGTH is the active time. With --breaks, the break events instead
     (a break that "waited" fell due during a meeting or a call; DETAIL says why).
     """
-    from stretchbreak.core.store import StoreError
-
     clock = clock_factory()
     store = _open_store(clock, _load_goal())
     if breaks:
         _list_break_events(store, clock, limit, as_json)
         return
-    try:
-        records = store.recent_sessions(limit)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        store.close()
-    _report_unreadable(store)
+    records = _read_then_close(store, lambda opened: opened.recent_sessions(limit))
     if as_json:
         from stretchbreak.core.export import session_dict
 
-        with _writing_stdout():
-            click.echo(json.dumps([session_dict(record) for record in records], indent=2))
+        _echo_json([session_dict(record) for record in records])
         return
     with _writing_stdout():
         if not records:
