@@ -175,3 +175,23 @@ def test_status_json_lists_reminders_and_reads_a_snapshot_without_them() -> None
     assert StatusSnapshot.from_json(data) == snapshot
     del data["reminders"]  # what an engine from before labelled reminders answers
     assert StatusSnapshot.from_json(data).reminders == ()
+
+
+def test_invisible_or_reordering_characters_are_refused_as_in_routine_files() -> None:
+    text = (
+        GOOD.replace('name = "Posture check"', 'name = "Posture \u202echeck"')
+        .replace("Drink a glass", "Drink a\u200b glass")
+        .replace('[breaks]\nsnooze = "5m"\n', '[busy]\ncalendar = "~/cal\u2066.ics"\n')
+    )
+    config, problems = read(text)
+    assert config.reminders[1].name == "" and config.reminders[0].message == ""
+    assert config.busy.calendar == ""  # back to its default
+    assert [problem.split(": ", 2)[1] for problem in problems] == [
+        "busy.calendar",
+        "reminders.water.message",
+        "reminders.posture.name",
+    ]
+    assert "U+2066 (LEFT-TO-RIGHT ISOLATE)" in problems[0]
+    assert "U+200B (ZERO WIDTH SPACE)" in problems[1]
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE)" in problems[2]
+    assert all("\u202e" not in problem and "\u200b" not in problem for problem in problems)

@@ -394,10 +394,31 @@ def _read_day(value: object) -> tuple[Any, ...]:
         raise _Invalid(str(error), error.index) from None
 
 
+def _refuse_hidden(text: str) -> None:
+    """The rule every text in config.toml follows, as in routine files: nothing invisible that
+    hides or reorders text (bidi overrides, zero-width spaces; see `checks.hidden_text_problem`)."""
+    from stretchbreak.core.checks import hidden_text_problem
+
+    problem = hidden_text_problem(text)
+    if problem is not None:
+        raise _Invalid(f"{text[:40]!r} {problem}")
+
+
+def _read_calendar_path(value: object) -> str:
+    text = _need_str(value, 'a file path like "~/calendar.ics", or ""')
+    if len(text) > 4096 or _CONTROL.search(text):
+        raise _Invalid(
+            f"{text[:40]!r} is not a file path; allowed: up to 4096 printable characters"
+        )
+    _refuse_hidden(text)
+    return text
+
+
 def _read_command(value: object) -> str:
     text = _need_str(value, 'a command like "foot" or "kitty -e {command}", or ""')
     if len(text) > 500 or _CONTROL.search(text):
         raise _Invalid(f"{text!r} is not a command; allowed: up to 500 printable characters")
+    _refuse_hidden(text)
     try:
         shlex.split(text)
     except ValueError as error:
@@ -537,7 +558,7 @@ _BUSY = (
     _Key(
         "calendar",
         'A local .ics file; its busy events count as meetings ("" = none).',
-        lambda value: _need_str(value, "a file path"),
+        _read_calendar_path,
     ),
     _Key(
         "longest_wait",
@@ -1014,6 +1035,7 @@ def _reminder_text(value: object) -> str:
     text = _need_str(value, allowed)
     if len(text) > _REMINDER_TEXT_MAX or _CONTROL.search(text):
         raise _Invalid(f"{text[:40]!r}... is not allowed; allowed: {allowed}")
+    _refuse_hidden(text)
     return text
 
 
