@@ -179,3 +179,12 @@ def test_on_macos_and_windows_only_the_calendar_works_and_the_rest_say_so(
         f"inhibitor: not available: not implemented on {system}",
     ]
     assert lines[0].startswith("camera: not available: ")
+
+
+def test_a_relative_calendar_path_is_read_from_the_config_folder() -> None:
+    from stretchbreak import paths
+    from stretchbreak.adapters.busy import calendar_path
+
+    assert calendar_path("meetings.ics") == paths.config_file().parent / "meetings.ics"
+    assert calendar_path("~/cal/work.ics") == Path.home() / "cal" / "work.ics"
+    assert calendar_path("/srv/cal.ics") == Path("/srv/cal.ics")

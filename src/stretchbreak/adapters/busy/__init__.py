@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from stretchbreak.core.busy import BusySource
 from stretchbreak.core.config import BusyConfig
@@ -45,9 +46,18 @@ def build_busy_sources(
     if config.calendar:
         from stretchbreak.adapters.busy.calendar import IcsCalendarSource
 
-        sources.append(IcsCalendarSource(config.calendar, problem=problem))
+        sources.append(IcsCalendarSource(calendar_path(config.calendar), problem=problem))
     return sources
 
 
 def _system_name() -> str:
     return {"darwin": "macOS", "win32": "Windows"}.get(sys.platform, sys.platform)
+
+
+def calendar_path(setting: str) -> Path:
+    """`[busy] calendar` as a path: `~` expanded, and a relative path read from the folder
+    config.toml is in (a service started at login runs in another folder than your shell)."""
+    from stretchbreak import paths
+
+    path = Path(setting).expanduser()
+    return path if path.is_absolute() else paths.config_file().parent / path
