@@ -20,16 +20,19 @@ import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from stretchbreak.core.store import (
     SCHEMA_VERSION,
+    BadValue,
     BreakEventRecord,
     HistoryStore,
     SessionRecord,
     UnreadableRow,
+    row_day,
+    row_moment,
 )
 
 ExportFormat = Literal["csv", "json"]
@@ -200,18 +203,11 @@ def break_event_dict(record: BreakEventRecord) -> Row:
     }
 
 
-class _Bad(ValueError):
-    def __init__(self, column: str, value: object) -> None:
-        super().__init__(column)
-        self.column = column
-        self.value = value
-
-
 def _int(column: str, value: object, nullable: bool = False) -> int | None:
     if value is None and nullable:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(column, value)
+        raise BadValue(column, value)
     return value
 
 
@@ -219,27 +215,16 @@ def _str(column: str, value: object, nullable: bool = False) -> str | None:
     if value is None and nullable:
         return None
     if not isinstance(value, str):
-        raise _Bad(column, value)
+        raise BadValue(column, value)
     return value
 
 
 def _when(column: str, value: object) -> str:
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise _Bad(column, value)
-    return moment.isoformat()
+    return row_moment(column, value).isoformat()
 
 
 def _day(column: str, value: object) -> str:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
-    raise _Bad(column, value)
+    return row_day(column, value).isoformat()
 
 
 def _reminder_row(row: tuple[Any, ...]) -> Row:
@@ -296,7 +281,7 @@ def _iter_raw(store: HistoryStore, table: str) -> Iterator[Row]:
         for row in rows:
             try:
                 yield convert(row)
-            except _Bad as bad:
+            except BadValue as bad:
                 store._note_unreadable(UnreadableRow(f"{table} id {row[0]}", bad.column, bad.value))
         last_id = int(rows[-1][0])
 

@@ -536,7 +536,10 @@ class UnreadableRow:
         return f"{self.where} ({self.column} {self.value!r})"
 
 
-class _BadValue(ValueError):
+class BadValue(ValueError):
+    """A stored value that is not what its column holds (a damaged or hand-edited row). The
+    row checks below are shared with `core.export`, which reads the same tables."""
+
     def __init__(self, column: str, value: object) -> None:
         super().__init__(column)
         self.column = column
@@ -1155,7 +1158,7 @@ class HistoryStore:
         for row in routine_statuses:
             try:
                 routine_id, status, count = str(row[0]), str(row[1]), _integer("sessions", row[2])
-            except _BadValue as bad:
+            except BadValue as bad:
                 self._note_unreadable(
                     UnreadableRow(f"routine_totals {row[0]!r}/{row[1]!r}", bad.column, bad.value)
                 )
@@ -1170,7 +1173,7 @@ class HistoryStore:
             try:
                 activities.append(
                     DailyActivity(
-                        _day("local_date", row[0]),
+                        row_day("local_date", row[0]),
                         # An `abandoned` event whose `started` fell on the previous streak day
                         # leaves -1 taken on its own day: a day never shows fewer than none.
                         *(
@@ -1179,7 +1182,7 @@ class HistoryStore:
                         ),
                     )
                 )
-            except _BadValue as bad:
+            except BadValue as bad:
                 self._note_unreadable(
                     UnreadableRow(f"day_totals {row[0]!r}", bad.column, bad.value)
                 )
@@ -1188,10 +1191,10 @@ class HistoryStore:
             try:
                 ratings.append(
                     ComfortRating(
-                        _day("local_date", day), _comfort(comfort_value), _flag("worse", worse)
+                        row_day("local_date", day), _comfort(comfort_value), _flag("worse", worse)
                     )
                 )
-            except _BadValue as bad:
+            except BadValue as bad:
                 self._note_unreadable(UnreadableRow(f"sessions on {day!r}", bad.column, bad.value))
         return HistoryTallies(
             days=tuple(activities),
@@ -1237,12 +1240,12 @@ class HistoryStore:
                     FeedbackEntry(
                         str(exercise_id),
                         symptom if symptom in SYMPTOMS else _bad("symptom", symptom),
-                        _moment("at_utc", at_utc),
+                        row_moment("at_utc", at_utc),
                         session_id if isinstance(session_id, int) else None,
                         pain if isinstance(pain, int) and 0 <= pain <= 10 else None,
                     )
                 )
-            except _BadValue:
+            except BadValue:
                 continue
         return entries
 
@@ -1275,8 +1278,8 @@ class HistoryStore:
         avoided: dict[str, AvoidEntry] = {}
         for exercise_id, since_utc, reason, replaced_by in rows:
             try:
-                since = _moment("since_utc", since_utc)
-            except _BadValue:
+                since = row_moment("since_utc", since_utc)
+            except BadValue:
                 continue
             avoided[str(exercise_id)] = AvoidEntry(
                 str(exercise_id),
@@ -1324,7 +1327,7 @@ class HistoryStore:
 
 
 def _bad(column: str, value: object) -> Symptom:
-    raise _BadValue(column, value)
+    raise BadValue(column, value)
 
 
 def _insert_or_skip(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> int:
@@ -1344,50 +1347,50 @@ def _insert_or_skip(conn: sqlite3.Connection, table: str, values: dict[str, Any]
 
 def _integer(column: str, value: object, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise _BadValue(column, value)
+        raise BadValue(column, value)
     return value
 
 
 def _text(column: str, value: object, allowed: tuple[str, ...] | None = None) -> str:
     if not isinstance(value, str) or not value or (allowed is not None and value not in allowed):
-        raise _BadValue(column, value)
+        raise BadValue(column, value)
     return value
 
 
-def _moment(column: str, value: object) -> datetime:
+def row_moment(column: str, value: object) -> datetime:
     try:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise _BadValue(column, value)
+        raise BadValue(column, value)
     return moment
 
 
-def _day(column: str, value: object) -> date:
+def row_day(column: str, value: object) -> date:
     if isinstance(value, str):
         with suppress(ValueError):
             return date.fromisoformat(value)
-    raise _BadValue(column, value)
+    raise BadValue(column, value)
 
 
 def _comfort(value: object) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise _BadValue("comfort", value)
+        raise BadValue("comfort", value)
     return value
 
 
 def _flag(column: str, value: object) -> bool:
     if isinstance(value, bool) or not isinstance(value, int) or value not in (0, 1):
-        raise _BadValue(column, value)
+        raise BadValue(column, value)
     return bool(value)
 
 
 def _detail(value: object) -> str:
     if not isinstance(value, str):
-        raise _BadValue("detail", value)
+        raise BadValue("detail", value)
     return value
 
 
@@ -1410,16 +1413,16 @@ def read_session_row(row: Sequence[Any]) -> SessionRecord | UnreadableRow:
             trigger=_text("trigger", row[2], TRIGGERS),
             status=_text("status", row[3], SESSION_STATUSES),
             planned_seconds=_integer("planned_seconds", row[4]),
-            started_utc=_moment("started_utc", row[5]),
-            ended_utc=None if row[6] is None else _moment("ended_utc", row[6]),
-            local_date=_day("local_date", row[7]),
+            started_utc=row_moment("started_utc", row[5]),
+            ended_utc=None if row[6] is None else row_moment("ended_utc", row[6]),
+            local_date=row_day("local_date", row[7]),
             steps_done=_integer("steps_done", row[8]),
             steps_skipped=_integer("steps_skipped", row[9]),
             active_seconds=_integer("active_seconds", row[10]),
             comfort=_comfort(row[11]),
             worse=_flag("worse", row[12]),
         )
-    except _BadValue as bad:
+    except BadValue as bad:
         return UnreadableRow(f"sessions id {row[0]}", bad.column, bad.value)
 
 
@@ -1429,12 +1432,12 @@ def read_break_event_row(row: Sequence[Any]) -> BreakEventRecord | UnreadableRow
         return BreakEventRecord(
             id=_integer("id", row[0], minimum=-(2**63)),
             kind=_text("kind", row[1], BREAK_KINDS),
-            at_utc=_moment("at_utc", row[2]),
-            local_date=_day("local_date", row[3]),
+            at_utc=row_moment("at_utc", row[2]),
+            local_date=row_day("local_date", row[3]),
             routine_id=None if row[4] is None else _text("routine_id", row[4]),
             detail=_detail(row[5]),
         )
-    except _BadValue as bad:
+    except BadValue as bad:
         return UnreadableRow(f"break_events id {row[0]}", bad.column, bad.value)
 
 
