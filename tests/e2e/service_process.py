@@ -15,6 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 STRETCHBREAK = Path(sys.executable).parent / "stretchbreak"
+ALL_DAY = "".join(
+    f'{day} = ["00:00-24:00"]\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+)
+"""The lines of an `[hours]` table with working hours all day, every day (breaks fire now)."""
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str = "a condition") -> None:

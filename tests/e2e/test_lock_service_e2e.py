@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pytest
 from desktop_session import PrivateBus, private_bus
-from service_process import ServiceProcess, wait_for
+from service_process import ALL_DAY, ServiceProcess, wait_for
 from test_lock_dbus import LOGIND, set_state, stand_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.realtime]
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CONFIG = (
     '[breaks]\nmicro_every = "off"\nmovement_every = "1h"\nwarning = "off"\n\n[hours]\n'
-    + "".join(f'{day} = ["00:00-24:00"]\n' for day in DAYS)
+    + ALL_DAY
     + "\n[notify]\ndesktop = false\nbell = false\nterminal = false\n\n"
     + '[idle]\nnatural_break_after = "10s"\n'
 )

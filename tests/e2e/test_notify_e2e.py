@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from desktop_session import dunst, private_bus, xvfb
-from service_process import ServiceProcess, wait_for
+from service_process import ALL_DAY, ServiceProcess, wait_for
 from test_notify_actions import MENU_SCRIPT, Dunst
 
 from stretchbreak.adapters.notify_actions import CATEGORY_DUE, DESKTOP_ENTRY, icon_path
@@ -28,8 +28,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.realtime]
 
 INTERVAL = 20
 WARNING = 10
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ALL_DAY = "".join(f'{day} = ["00:00-24:00"]\n' for day in DAYS)
 CONFIG = f"""\
 [breaks]
 micro_every = "off"

@@ -14,13 +14,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from service_process import ServiceProcess, wait_for
+from service_process import ALL_DAY, ServiceProcess, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.realtime]
 
 WATER_EVERY, POSTURE_EVERY = 10, 15  # seconds; "10s" is the shortest interval allowed
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ALL_DAY = "".join(f'{day} = ["00:00-24:00"]\n' for day in DAYS)
 CONFIG = f"""\
 [breaks]
 micro_every = "off"

@@ -20,13 +20,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from service_process import STRETCHBREAK, ServiceProcess, wait_for
+from service_process import ALL_DAY, STRETCHBREAK, ServiceProcess, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.realtime]
 
 INTERVAL = 12
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ALL_DAY = "".join(f'{day} = ["00:00-24:00"]\n' for day in DAYS)
 CONFIG = f"""\
 [breaks]
 micro_every = "off"
