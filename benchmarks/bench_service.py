@@ -7,7 +7,13 @@ Rows, all measured in this one run on this machine:
 - the bare Textual app (benchmarks/bare_app.py) and the dashboard, each in a detached tmux pane
   (first frame, idle CPU, USS) — the dashboard attached to the running service and, separately,
   hosting the engine itself;
-- `stretchbreak status --json` CPU time (user + system of the child) beside `python -c pass`.
+- `stretchbreak status --json` CPU time (user + system of the child) beside `python -c pass`;
+- Workrave, side by side, when it is installed (`workrave`, `Xvfb`, `dbus-run-session`: on Debian
+  `apt install workrave xvfb dbus`): started on a private virtual screen with a fresh HOME and
+  measured like the service (the issue's own figures are printed when it is not).
+
+USS counts a library's pages as the process's own when no other process maps them, so it depends
+on what else runs: measure with the machine otherwise quiet (the README's figures were).
 
 Usage: uv run python benchmarks/bench_service.py [--window 60] [--launches 5] [--runs 20]
 Linux only (reads /proc). Needs tmux.
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,8 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_footprint import CLK_TCK, Measurement, cpu_ticks, measure, memory_mb, warm_bytecode
 
+from stretchbreak.launcher import SERVICE_MALLOC_ARENAS
+
 REPO = Path(__file__).resolve().parent.parent
 FLOOR_IMPORTS = (
+    # The same process set-up as the service: `python -OO`, OpenSSL kept out (launcher.py).
+    "from stretchbreak.launcher import keep_openssl_out; keep_openssl_out(); "
     "import stretchbreak.service.headless, stretchbreak.service.engine, "
     "stretchbreak.service.control, apscheduler.schedulers.asyncio, sqlite3, watchfiles, "
     "filelock, tzlocal; import time; time.sleep(1e6)"
@@ -110,7 +121,9 @@ def main() -> None:
             Path(home, folder).mkdir(mode=0o700)
         Path(home, "config", "config.toml").write_text("[hours]\n" + ALL_DAY)
 
-        floor = idle_process([python, "-c", FLOOR_IMPORTS], env, args.window)
+        floor_env = dict(env, MALLOC_ARENA_MAX=SERVICE_MALLOC_ARENAS)
+        floor = idle_process([python, "-OO", "-c", FLOOR_IMPORTS], floor_env, args.window)
+        workrave = workrave_idle(home, args.window)
         service_cpu, service_rss, service_uss = idle_process(
             [python, "-m", "stretchbreak", "service"], env, args.window
         )
@@ -181,9 +194,19 @@ def main() -> None:
         f"console script {status_script_ms:.1f} ms; "
         f"python -c pass {pass_ms:.1f} ms -> {status_script_ms / pass_ms:.2f}x (target <= 3x)"
     )
+    if workrave is not None:
+        print(
+            f"{'Workrave (same run, virtual screen)':<44} {'':>14} {workrave[0]:>11.3f} "
+            f"{workrave[1]:>8.1f} {workrave[2]:>8.1f}"
+        )
+    wr_cpu, wr_uss, source = (
+        (workrave[0], workrave[2], "this run")
+        if workrave is not None
+        else (0.12, 41.0, "the issue's figures; install workrave and Xvfb to measure it here")
+    )
     print(
-        f"headless service vs Workrave (0.12 % CPU, 41 MiB USS, from the issue): "
-        f"CPU {service_cpu / 0.12:.2f}x, USS {service_uss / 41:.2f}x (target <= 0.5x)"
+        f"headless service vs Workrave ({wr_cpu:.3f} % CPU, {wr_uss:.1f} MiB USS, {source}): "
+        f"CPU {service_cpu / wr_cpu:.2f}x, USS {service_uss / wr_uss:.2f}x (target <= 0.5x)"
     )
     bare_frame = statistics.median(bare.first_frame_ms)
     print(
@@ -196,6 +219,69 @@ def main() -> None:
 
 def tmux_rows(name: str, m: Measurement) -> list[tuple[str, float | None, float, float, float]]:
     return [(name, statistics.median(m.first_frame_ms), m.cpu_percent, m.rss_mb, m.uss_mb)]
+
+
+def workrave_idle(home: str, window: float) -> tuple[float, float, float] | None:
+    """Workrave's idle CPU %, RSS and USS, measured like the service, or None when it (or Xvfb,
+    or dbus-run-session) is not installed. It runs on its own virtual screen with a fresh HOME and
+    D-Bus session, so its first-run settings are the defaults."""
+    if not all(shutil.which(tool) for tool in ("workrave", "Xvfb", "dbus-run-session")):
+        return None
+    display = f":{90 + os.getpid() % 500}"
+    screen = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workrave_home = Path(home, "workrave-home")
+    workrave_home.mkdir(mode=0o700)
+    env = {
+        "HOME": str(workrave_home),
+        "DISPLAY": display,
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "XDG_RUNTIME_DIR": str(workrave_home),
+    }
+    session = subprocess.Popen(
+        ["dbus-run-session", "--", "workrave"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(5)
+        pid = _child_named(session.pid, "workrave")
+        if pid is None:
+            return None
+        before = cpu_ticks(pid)
+        time.sleep(window)
+        after = cpu_ticks(pid)
+        rss, uss = memory_mb(pid)
+        return (after - before) * 100 / CLK_TCK / window, rss, uss
+    finally:
+        session.terminate()
+        try:
+            session.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            session.kill()
+        screen.terminate()
+        screen.wait(timeout=10)
+
+
+def _child_named(parent: int, name: str) -> int | None:
+    """The pid of a child of `parent` whose command name is `name` (Linux /proc)."""
+    for task in Path("/proc").iterdir():
+        if not task.name.isdigit():
+            continue
+        try:
+            fields = Path(task, "stat").read_text().rsplit(")", 1)[1].split()
+            comm = Path(task, "comm").read_text().strip()
+        except OSError:
+            continue
+        if comm == name and int(fields[1]) == parent:
+            return int(task.name)
+    return None
 
 
 def follow_idle_cpu(script: str, env: dict[str, str], window: float) -> float:

@@ -140,10 +140,35 @@ def _reexec_optimized() -> None:
     if os.environ.get(NO_REEXEC_VARIABLE):
         return
     argv = [sys.executable, "-OO", "-P", "-m", "stretchbreak", "service"]  # -P: not the cwd
+    env = dict(os.environ)
+    env.setdefault("MALLOC_ARENA_MAX", SERVICE_MALLOC_ARENAS)
     try:
-        os.execv(sys.executable, argv)
+        os.execve(sys.executable, argv, env)
     except OSError:
         return  # run unoptimized rather than not at all
+
+
+SERVICE_MALLOC_ARENAS = "2"
+"""glibc's malloc arenas for the all-day service (its default is 8 per core): the service's
+half-dozen threads each allocate a little, and every extra arena keeps its own partly used
+pages (README, "Measured footprint"). A value the person set is kept."""
+
+OPENSSL_MODULES = ("ssl", "_ssl", "_hashlib")
+
+
+def keep_openssl_out() -> None:
+    """Mark OpenSSL's modules absent in the service process, before anything imports them.
+
+    The service opens no TLS connection and needs no hash OpenSSL alone provides, yet asyncio
+    imports `ssl` to offer TLS and filelock imports `secrets` (hence `hashlib`, `_hashlib`):
+    that maps libssl and libcrypto into the process, about 4 MiB it shares with no one when
+    nothing else runs Python (README, "Measured footprint"). With the modules marked absent,
+    asyncio goes without TLS and `hashlib`/`hmac` use Python's built-in hashes (sha256, blake2…
+    all still work). Child processes (the calendar reader) are new interpreters, unaffected.
+    A module already imported is left alone.
+    """
+    for name in OPENSSL_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def run() -> None:
@@ -157,6 +182,7 @@ def run() -> None:
         raise SystemExit(run_dashboard_here())
     if sys.argv[1:] == ["service"] and not completing:
         _reexec_optimized()
+        keep_openssl_out()
         from stretchbreak.service.headless import run_service
 
         raise SystemExit(run_service())

@@ -97,6 +97,12 @@ def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: 
         # it re-executed itself as `python -OO` (no docstrings or asserts all day), same pid
         cmdline = Path(f"/proc/{first.pid}/cmdline").read_bytes().split(b"\0")
         assert b"-OO" in cmdline
+        # OpenSSL stays out of the all-day process, and glibc keeps few malloc arenas
+        maps = Path(f"/proc/{first.pid}/maps").read_text()
+        assert "libssl" not in maps and "libcrypto" not in maps
+        environ = Path(f"/proc/{first.pid}/environ").read_bytes().split(b"\0")
+        wanted = os.environ.get("MALLOC_ARENA_MAX", launcher.SERVICE_MALLOC_ARENAS)
+        assert f"MALLOC_ARENA_MAX={wanted}".encode() in environ
         second = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
         (refusal,) = second.stderr.strip().splitlines()
@@ -115,3 +121,30 @@ def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: 
     log = paths.log_file().read_text(encoding="utf-8")
     assert "stretchbreak service running" in log
     assert "stretchbreak service stopping" in log
+
+
+def test_without_openssl_the_service_imports_still_hash_lock_and_run_asyncio(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import sys\n"
+        "from stretchbreak.launcher import keep_openssl_out\n"
+        "keep_openssl_out()\n"
+        "import asyncio, asyncio.sslproto, hashlib, hmac, secrets, filelock\n"
+        "import stretchbreak.service.headless, stretchbreak.service.engine\n"
+        "lock = filelock.FileLock(sys.argv[1])\n"
+        "with lock: pass\n"
+        "digest = hmac.new(b'k', b'm', 'sha256').hexdigest()[:8]\n"
+        "print(hashlib.sha256(b'x').hexdigest()[:8], digest)\n"
+        "print(asyncio.sslproto.ssl, asyncio.run(asyncio.sleep(0, result='loop ok')))\n"
+        "print(sorted(m for m in sys.modules if sys.modules[m] is not None"
+        " and m in ('ssl', '_ssl', '_hashlib')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.lock")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.splitlines() == ["2d711642 b60090e3", "None loop ok", "[]"]
