@@ -22,9 +22,11 @@ Linux only (reads /proc). Needs tmux.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -36,11 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_footprint import CLK_TCK, Measurement, cpu_ticks, measure, memory_mb, warm_bytecode
 
-from stretchbreak.launcher import SERVICE_MALLOC_ARENAS
+from stretchbreak.launcher import SERVICE_MALLOC_ARENAS, SERVICE_PYTHON_FLAGS
 
 REPO = Path(__file__).resolve().parent.parent
 FLOOR_IMPORTS = (
-    # The same process set-up as the service: `python -OO`, OpenSSL kept out (launcher.py).
+    # The same process set-up as the service: its Python flags, OpenSSL kept out (launcher.py).
     "from stretchbreak.launcher import keep_openssl_out; keep_openssl_out(); "
     "import stretchbreak.service.headless, stretchbreak.service.engine, "
     "stretchbreak.service.control, apscheduler.schedulers.asyncio, sqlite3, watchfiles, "
@@ -122,7 +124,9 @@ def main() -> None:
         Path(home, "config", "config.toml").write_text("[hours]\n" + ALL_DAY)
 
         floor_env = dict(env, MALLOC_ARENA_MAX=SERVICE_MALLOC_ARENAS)
-        floor = idle_process([python, "-OO", "-c", FLOOR_IMPORTS], floor_env, args.window)
+        floor = idle_process(
+            [python, *SERVICE_PYTHON_FLAGS, "-c", FLOOR_IMPORTS], floor_env, args.window
+        )
         workrave = workrave_idle(home, args.window)
         service_cpu, service_rss, service_uss = idle_process(
             [python, "-m", "stretchbreak", "service"], env, args.window
@@ -248,6 +252,7 @@ def workrave_idle(home: str, window: float) -> tuple[float, float, float] | None
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its D-Bus daemons are stopped with it (killpg below)
     )
     try:
         time.sleep(5)
@@ -260,11 +265,13 @@ def workrave_idle(home: str, window: float) -> tuple[float, float, float] | None
         rss, uss = memory_mb(pid)
         return (after - before) * 100 / CLK_TCK / window, rss, uss
     finally:
-        session.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(session.pid, signal.SIGTERM)
         try:
             session.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            session.kill()
+            os.killpg(session.pid, signal.SIGKILL)
+            session.wait()
         screen.terminate()
         screen.wait(timeout=10)
 
