@@ -72,13 +72,12 @@ class Services:
     def front(self) -> Basics:
         """The clock, config and paths the dashboard reads (read now if they are not yet)."""
         if self.basics is None:
-            if self.engine is not None:
+            if self.engine is not None:  # tests: the engine deps' own, as they are now
                 deps = self.engine
-                self.basics = Basics(deps.clock, deps.config, deps.config_path, deps.hold_path)
-            elif self.read_basics is not None:
-                self.basics = self.read_basics()
-            else:
+                return Basics(deps.clock, deps.config, deps.config_path, deps.hold_path)
+            if self.read_basics is None:
                 raise RuntimeError("Services has neither engine deps nor a way to read basics")
+            self.basics = self.read_basics()
         return self.basics
 
     def engine_deps(self) -> EngineDeps:
