@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,6 +34,8 @@ class Measurement:
     rss_mb: float
     uss_mb: float
     terminal_bytes: int
+    ready_ms: list[float] = field(default_factory=list)
+    """Per launch, ms until the line with the marker stopped showing `busy` (see `measure`)."""
 
 
 def warm_bytecode() -> str:
@@ -88,6 +90,16 @@ def memory_mb(pid: int) -> tuple[float, float]:
 
 def launch(command: str, env: dict[str, str], marker: str, socket: str) -> tuple[float, int]:
     """Start `command` in a fresh tmux session; return ms to first frame and the app's pid."""
+    first_frame, pid, _ready = launch_until_ready(command, env, marker, socket, None)
+    return first_frame, pid
+
+
+def launch_until_ready(
+    command: str, env: dict[str, str], marker: str, socket: str, busy: str | None
+) -> tuple[float, int, float | None]:
+    """As `launch`; with `busy`, then also wait until the screen line holding `marker` no
+    longer shows `busy` (the dashboard's "Next break  starting…" until its engine answers) and
+    return the ms until then as well."""
     exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
     started = time.perf_counter()
     tmux(
@@ -103,26 +115,47 @@ def launch(command: str, env: dict[str, str], marker: str, socket: str) -> tuple
         f"env {exports} sh -c {shlex.quote('exec ' + command)}",
     )
     deadline = started + 20
+    elapsed: float | None = None
     while time.perf_counter() < deadline:
-        if marker in tmux(socket, "capture-pane", "-p", "-t", "bench"):
+        screen = tmux(socket, "capture-pane", "-p", "-t", "bench")
+        if elapsed is None and marker in screen:
             elapsed = (time.perf_counter() - started) * 1000
             pid = int(tmux(socket, "display-message", "-p", "-t", "bench", "#{pane_pid}").strip())
-            return elapsed, pid
+        if elapsed is not None:
+            lines = [line for line in screen.splitlines() if marker in line]
+            if busy is None:
+                return elapsed, pid, None
+            if lines and busy not in lines[0]:
+                return elapsed, pid, (time.perf_counter() - started) * 1000
         time.sleep(0.005)
-    raise RuntimeError(f"{command!r} showed no {marker!r} within 20 s")
+    shown = f"{marker!r} without {busy!r}" if elapsed is not None else repr(marker)
+    raise RuntimeError(f"{command!r} showed no {shown} within 20 s")
 
 
 def measure(
-    command: str, env: dict[str, str], marker: str, window: float, launches: int
+    command: str,
+    env: dict[str, str],
+    marker: str,
+    window: float,
+    launches: int,
+    busy: str | None = None,
 ) -> Measurement:
-    first_frames = []
+    """`launches` launches (first frame; with `busy`, also until the marker's line drops it),
+    the last one left running for the idle figures."""
+    first_frames: list[float] = []
+    ready: list[float] = []
     for _ in range(launches - 1):
         socket = f"bench-{uuid.uuid4().hex[:8]}"
-        first_frames.append(launch(command, env, marker, socket)[0])
+        elapsed, _pid, ready_ms = launch_until_ready(command, env, marker, socket, busy)
+        first_frames.append(elapsed)
+        if ready_ms is not None:
+            ready.append(ready_ms)
         tmux(socket, "kill-server")
     socket = f"bench-{uuid.uuid4().hex[:8]}"
-    elapsed, pid = launch(command, env, marker, socket)
+    elapsed, pid, ready_ms = launch_until_ready(command, env, marker, socket, busy)
     first_frames.append(elapsed)
+    if ready_ms is not None:
+        ready.append(ready_ms)
     try:
         time.sleep(5)
         with tempfile.NamedTemporaryFile(delete=False) as pty_log:
@@ -138,7 +171,7 @@ def measure(
     finally:
         tmux(socket, "kill-server")
     cpu = (after - before) * 100 / CLK_TCK / window
-    return Measurement(first_frames, cpu, rss, uss, written)
+    return Measurement(first_frames, cpu, rss, uss, written, ready)
 
 
 def main() -> None:

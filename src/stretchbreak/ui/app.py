@@ -9,60 +9,54 @@ Two modes, chosen at start-up by the single-instance lock:
   running; if the service goes away, this app takes over as host.
 
 Either way the app only renders engine events (`service.events`) and plays routines; the break
-rules live in the engine. The due panel opens only over the dashboard itself: while another
-screen is active a due break is announced (bell, toast) and the panel opens once the person is
-back on the dashboard, so a key typed into a field elsewhere never answers it.
+rules live in the engine (`ui.startup` hosts or attaches, `ui.due_panel` keeps the break-due
+panel in step).
+
+The first frame needs only Textual, this module, `ui.navigation` and the dashboard screen:
+config.toml is read right after it (before it when it shows the welcome or remapped keys), then
+the engine's dependencies are made and the engine started; the other screens and the command
+palette's provider are imported when they open.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from stretchbreak import paths
-from stretchbreak.adapters.terminal import osc_notification
-from stretchbreak.core.config import ConfigProblem
-from stretchbreak.core.loader import Catalog
-from stretchbreak.core.policy import PolicyState
-from stretchbreak.core.status import StatusSnapshot
-from stretchbreak.service.events import (
-    Announce,
-    DashboardChanged,
-    DueChanged,
-    EngineEvent,
-    EngineFailed,
-    PlayRoutine,
-    StatusChanged,
-    Toast,
-)
-from stretchbreak.service.history import HistoryWriter
-from stretchbreak.service.views import DueInfo, failed_view
-from stretchbreak.ui.commands import StretchbreakCommands
-from stretchbreak.ui.front import AttachedLink, EngineLink, HostedLink
-from stretchbreak.ui.navigation import Navigation, Severity
-from stretchbreak.ui.screens.break_due import BreakDueScreen
+from stretchbreak.ui.due_panel import DuePanel
+from stretchbreak.ui.navigation import Navigation
 from stretchbreak.ui.screens.dashboard import DashboardScreen
-from stretchbreak.ui.services import Services
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from stretchbreak.core.config import Config, ConfigProblem
+    from stretchbreak.core.loader import Catalog
+    from stretchbreak.core.policy import PolicyState
+    from stretchbreak.core.status import StatusSnapshot
     from stretchbreak.service.engine import BreakEngine
+    from stretchbreak.service.events import Announce, DashboardChanged, EngineEvent
+    from stretchbreak.service.history import HistoryWriter
+    from stretchbreak.ui.front import EngineLink
+    from stretchbreak.ui.screens.break_due import BreakDueScreen
+    from stretchbreak.ui.services import Services
+    from stretchbreak.ui.startup import Startup
 
 
-log = logging.getLogger(__name__)
-
-TAKEOVER_RETRY_SECONDS = 10.0
 _SCHEDULE_ACTIONS = ("break_now", "snooze", "skip", "pause_menu", "away")
+
+
+def _palette_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from stretchbreak.ui.commands import StretchbreakCommands
+
+    return StretchbreakCommands
 
 
 class StretchbreakApp(Navigation):
@@ -70,25 +64,23 @@ class StretchbreakApp(Navigation):
 
     TITLE = "stretchbreak"
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
-        StretchbreakCommands
+        _palette_commands
     }
 
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
-        self.deps = services.engine
-        self._clock = services.engine.clock
+        self._basics = services.front() if services.basics_read else None
+        self._config: Config | None = None
         self._dashboard = DashboardScreen()
+        self._due_panel = DuePanel(self, self._dashboard)
         self.engine: BreakEngine | None = None
         self.link: EngineLink | None = None
-        self._catalog = Catalog()
-        self._user_config = services.engine.config
+        self._startup: Startup | None = None
+        self._catalog: Catalog | None = None
         self._key_problems: list[ConfigProblem] = []
         self._view: DashboardChanged | None = None
         self._status: StatusSnapshot | None = None
-        self._due: DueInfo | None = None
-        self._due_screen: BreakDueScreen | None = None
-        self._due_dismissed: DueInfo | None = None
         self._writer: HistoryWriter | None = None
         self._start_failure: str | None = None
 
@@ -98,91 +90,35 @@ class StretchbreakApp(Navigation):
         return self._dashboard
 
     def on_mount(self) -> None:
+        if self.services.basics_read:  # the first frame shows the keys, welcome or re-check
+            self._read_config()
+            self.call_after_refresh(self._connect)
+        else:
+            self.call_after_refresh(self._read_config_and_connect)
+
+    def _read_config(self) -> None:
+        """Apply `[keys]`; greet on the first run, else offer the safety re-check if due."""
         self._apply_keys(self._user_config, with_lines=True)
         if self.services.show_welcome:
             self.show_welcome()
         else:
             self.offer_safety_recheck()
-        self.call_after_refresh(self._connect)
+
+    def _read_config_and_connect(self) -> None:
+        self._read_config()
+        self._connect()
 
     def _connect(self) -> None:
-        self.run_worker(self._host_or_attach(), group="startup", exit_on_error=False)
+        """Host the engine or attach to the service (`ui.startup`), after the first frame."""
+        from stretchbreak.ui.startup import Startup
 
-    async def _host_or_attach(self) -> None:
-        """Host the engine, or attach to the process that holds the lock."""
-        # Imported here, after the first frame: the engine brings APScheduler, the history
-        # store and the notifier with it.
-        from stretchbreak.service.engine import AlreadyRunning, BreakEngine
-
-        engine = BreakEngine(self.deps, host="dashboard")
-        engine.subscribe(self._on_event, plays_routines=True)
-        try:
-            await engine.start()
-        except AlreadyRunning as running:
-            log.info("attaching to the engine of pid %s", running.pid)
-            self._follow_service()
-            return
-        except Exception:
-            # No break engine (the worker's failure says why), but the routines can still be
-            # browsed and played by hand.
-            with contextlib.suppress(Exception):
-                self._catalog = await asyncio.to_thread(self.deps.load_catalog)
-            raise
-        self.engine, self._catalog = engine, engine.catalog
-        self.link = HostedLink(engine, self.toast)
-        self.refresh_bindings()
-        await self._serve_control(engine)
-
-    async def _serve_control(self, engine: BreakEngine) -> None:
-        from stretchbreak.service.control import ControlServer
-        from stretchbreak.service.protocol import socket_path
-
-        server = ControlServer(engine, self.services.socket_path or socket_path(), host="dashboard")
-        try:
-            await server.start()
-        except OSError as error:
-            log.warning("control socket: %s", error)
-            self.toast(f"CLI commands cannot reach this dashboard: {error}", "warning")
-            return
-        self._server = server
-
-    @work(thread=True, group="attach", exit_on_error=False)
-    def _follow_service(self) -> None:
-        """Attached mode: follow the service's events until it goes away."""
-        catalog = self.deps.load_catalog()
-        link = AttachedLink(self.services.socket_path, self._say_threadsafe, self._run_blocking)
-        on_attached = lambda: self._attached(link, catalog)  # noqa: E731
-        link.follow(self.call_from_thread, self._on_event, on_attached, self._service_gone)
-
-    def _attached(self, link: AttachedLink, catalog: Catalog) -> None:
-        self.link, self._catalog = link, catalog
-        self.toast("Attached to the running stretchbreak service: keys here act on it.")
-        self.refresh_bindings()
-
-    def _service_gone(self, why: str) -> None:
-        self.link = None
-        self.refresh_bindings()
-        if why == "stopped":
-            self.toast("The stretchbreak service stopped: this dashboard takes over.", "warning")
-            self._connect()
-        else:
-            retry = f"trying again in {TAKEOVER_RETRY_SECONDS:.0f} s"
-            self.toast(f"stretchbreak runs elsewhere but {why}: {retry}.", "warning")
-            self.set_timer(TAKEOVER_RETRY_SECONDS, self._connect)
-
-    def _run_blocking(self, work: Callable[[], None]) -> None:
-        """Run a blocking socket call in a thread worker (called on the app's thread)."""
-        self.run_worker(work, thread=True, group="command", exit_on_error=False)
-
-    def _say_threadsafe(self, text: str, severity: Severity) -> None:
-        self.call_from_thread(self.toast, text, severity)
+        if self._startup is None:
+            self._startup = Startup(self)
+        self._startup.connect()
 
     async def on_unmount(self) -> None:
-        server = getattr(self, "_server", None)
-        if server is not None:
-            await server.close()
-        if isinstance(self.link, AttachedLink):
-            self.link.close()
+        if self._startup is not None:
+            await self._startup.close()
         if self._writer is not None and self.engine is None:
             self._writer.close()
         if self.engine is not None:
@@ -203,20 +139,14 @@ class StretchbreakApp(Navigation):
         """Every worker's failure is shown (with what to do) and logged, never swallowed."""
         if event.state != WorkerState.ERROR:
             return
-        error = event.worker.error
-        log.error("worker %s failed", event.worker.name, exc_info=error)
-        what = "start the break engine" if event.worker.group == "startup" else "finish a task"
-        self.notify(
-            f"stretchbreak could not {what}: {error}\nDetails are in {paths.log_file()}; "
-            "quit and start stretchbreak again.",
-            title="Something went wrong",
-            markup=False,
-            severity="error",
-            timeout=60,
-        )
+        from stretchbreak.ui.worker_report import report_failure
+
+        report_failure(self, event.worker)
         if event.worker.group == "startup":
-            self._start_failure = str(error)
-            self._dashboard.show(failed_view(str(error)), due=False)
+            from stretchbreak.service.views import failed_view
+
+            self._start_failure = str(event.worker.error)
+            self._dashboard.show(failed_view(self._start_failure), due=False)
 
     # --- engine events ----------------------------------------------------------------------
 
@@ -243,23 +173,25 @@ class StretchbreakApp(Navigation):
         await super().on_event(event)
 
     def _on_event(self, event: EngineEvent) -> None:
-        if isinstance(event, DashboardChanged):
+        from stretchbreak.service import events as engine
+
+        if isinstance(event, engine.DashboardChanged):
             self._view = event
             self._show_view()
             if self.engine is not None and self.engine.config.user != self._user_config:
                 self._apply_keys(self.engine.config.user, with_lines=True)
-        elif isinstance(event, StatusChanged):
+        elif isinstance(event, engine.StatusChanged):
             self._status = event.snapshot
-        elif isinstance(event, DueChanged):
-            self._due = event.info
-            self._sync_due_panel()
-        elif isinstance(event, Announce):
+        elif isinstance(event, engine.DueChanged):
+            self._due_panel.changed(event.info)
+        elif isinstance(event, engine.Announce):
             self._announce(event)
-        elif isinstance(event, PlayRoutine):
+        elif isinstance(event, engine.PlayRoutine):
             self._play(event.routine_id, event.trigger)
-        elif isinstance(event, Toast | EngineFailed):
-            text = event.text if isinstance(event, Toast) else event.message
-            self.toast(text, event.severity if isinstance(event, Toast) else "error")
+        elif isinstance(event, engine.Toast):
+            self.toast(event.text, event.severity)
+        elif isinstance(event, engine.EngineFailed):
+            self.toast(event.message, "error")
 
     def _show_view(self) -> None:
         if self._view is None:
@@ -270,47 +202,27 @@ class StretchbreakApp(Navigation):
         self.offer_safety_recheck()
 
     def _announce(self, event: Announce) -> None:
-        panel_can_show = self.screen is self._dashboard or self.screen is self._due_screen
-        if not event.due or not panel_can_show:
+        if not event.due or not self._due_panel.can_show():
             self.notify(event.body, title=event.title, markup=False, timeout=30)
         if event.bell:
             self.bell()
         if event.terminal:
+            from stretchbreak.adapters.terminal import osc_notification
+
             sequence = osc_notification(event.title, event.body, self.deps.environ)
             driver = self._driver
             if sequence is not None and not self.is_headless and driver is not None:
                 driver.write(sequence)  # between frames, as App.bell() does
 
-    def _sync_due_panel(self) -> None:
-        info = self._due
-        if info is None:
-            self._due_dismissed = None
-            screen, self._due_screen = self._due_screen, None
-            if screen is not None and screen in self.screen_stack:
-                if screen is not self.screen:
-                    screen.pop_until_active()
-                self.pop_screen()
-        elif self._due_screen is not None:
-            if self._due_screen.is_mounted:
-                self._due_screen.show(info)
-            else:  # pushed a moment ago, not composed yet: update it once it is
-                self.call_after_refresh(self._sync_due_panel)
-        elif self.screen is self._dashboard and info != self._due_dismissed:
-            self.clear_notifications()  # the panel replaces the warnings that led up to it
-            self._due_screen = BreakDueScreen(info)
-            self.push_screen(self._due_screen)
-
     @on(DashboardScreen.Resumed)
     def _dashboard_resumed(self) -> None:
-        self._sync_due_panel()  # a break fell due while another screen was active
+        self._due_panel.sync()  # a break fell due while another screen was active
 
-    @on(BreakDueScreen.Answered)
-    def _break_due_answered(self, message: BreakDueScreen.Answered) -> None:
+    def on_break_due_screen_answered(self, message: BreakDueScreen.Answered) -> None:
+        """The panel's buttons (its module is imported only when a break falls due)."""
         answer = message.answer
         if answer == "dismiss":
-            self._due_dismissed, screen, self._due_screen = self._due, self._due_screen, None
-            if screen is not None and screen is self.screen:
-                self.pop_screen()
+            self._due_panel.dismiss()
             return
         if answer == "pause":
             self.show_pause_menu()
@@ -376,7 +288,11 @@ class StretchbreakApp(Navigation):
         if action in _SCHEDULE_ACTIONS:
             return True if self.link is not None else None  # None: shown, not usable yet
         if action in ("routines", "stats", "settings", "quit"):
-            return isinstance(self.screen, DashboardScreen | BreakDueScreen)
+            if isinstance(self.screen, DashboardScreen):
+                return True
+            from stretchbreak.ui.screens.break_due import BreakDueScreen
+
+            return isinstance(self.screen, BreakDueScreen)
         return True
 
     async def action_quit(self) -> None:

@@ -1,17 +1,24 @@
 """Builds the real services and runs the dashboard (`stretchbreak` with no arguments).
 
 Imported only when the dashboard starts, so the other commands never load Textual, APScheduler
-or the notifier chain.
+or the notifier chain. Before the first frame it reads only what that frame shows (config.toml
+for the keys, the welcome and the safety re-check); the engine's dependencies are made once the
+dashboard is on screen (`Services.build_engine`).
 """
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from stretchbreak import paths
-from stretchbreak.core.first_run import should_show_welcome
 from stretchbreak.logs import configure_file_logging
-from stretchbreak.service.bootstrap import build_engine_deps
 from stretchbreak.ui.app import StretchbreakApp
-from stretchbreak.ui.services import Services
+from stretchbreak.ui.services import Basics, Services
+
+if TYPE_CHECKING:
+    from stretchbreak.service.bootstrap import EngineDeps
 
 
 def build_services() -> Services:
@@ -19,11 +26,51 @@ def build_services() -> Services:
 
     With no config.toml yet the app greets with the welcome, which writes it when the person
     finishes the set-up (leaving halfway runs on the defaults and greets again next time).
+    config.toml is read before the first frame only when that frame depends on it (the welcome,
+    remapped keys in the footer); otherwise right after it, with the safety re-check.
     """
-    show_welcome = should_show_welcome(paths.config_file())
-    return Services(
-        engine=build_engine_deps(), show_welcome=show_welcome, offer_safety_recheck=True
+    config_path = paths.config_file()
+    # As `core.first_run.should_show_welcome`, which would import the config model here.
+    show_welcome = not (config_path.is_symlink() or config_path.exists())
+    services = Services(
+        read_basics=partial(read_basics, config_path),
+        build_engine=build_engine_deps,
+        show_welcome=show_welcome,
+        offer_safety_recheck=True,
     )
+    if show_welcome or _may_remap_keys(config_path):
+        services.front()
+    return services
+
+
+def read_basics(config_path: Path) -> Basics:
+    """The clock and config.toml as the dashboard reads them (problems: logged by the engine)."""
+    from stretchbreak.core.clock import SystemClock
+    from stretchbreak.core.config import load_config
+    from stretchbreak.core.first_run import eye_only_hold_file
+
+    config, _problems = load_config(config_path)
+    return Basics(SystemClock(), config, config_path, eye_only_hold_file())
+
+
+def _may_remap_keys(config_path: Path) -> bool:
+    """Whether config.toml has a `[keys]` table, or cannot be read as plain TOML (then it is
+    read in full before the first frame, whose footer shows the keys)."""
+    import tomllib
+
+    try:
+        with config_path.open("rb") as file:
+            return bool(tomllib.load(file).get("keys"))
+    except (OSError, ValueError):  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+        return True
+
+
+def build_engine_deps() -> EngineDeps:
+    """The engine's real dependencies (notifier chain, desktop, history store…), made after
+    the first frame: their imports and checks cost about as much as Textual's own start."""
+    from stretchbreak.service.bootstrap import build_engine_deps as build
+
+    return build()
 
 
 def run_dashboard() -> int:

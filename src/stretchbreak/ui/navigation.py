@@ -8,48 +8,31 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from textual import on, work
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from stretchbreak.adapters.folder_opener import open_in_file_manager
-from stretchbreak.core.clock import Clock
-from stretchbreak.core.config import Config, ConfigProblem
-from stretchbreak.core.display import clock_time, printable
-from stretchbreak.core.first_run import (
-    EyeOnlyHold,
-    SafetyCheck,
-    eye_only_hold_file,
-    load_safety_check,
-    recheck_due,
-    safety_check_file,
-    start_recheck_clock,
-)
-from stretchbreak.core.keymap import (
-    BindingScopes,
-    binding_ids_of,
-    binding_scopes_of,
-    validate_keymap,
-)
-from stretchbreak.core.loader import Catalog
-from stretchbreak.core.policy import tomorrow_start
-from stretchbreak.service.bootstrap import EngineDeps
-from stretchbreak.service.events import DashboardChanged
-from stretchbreak.service.history import HistoryWriter
-from stretchbreak.ui.front import AttachedLink, EngineLink
-from stretchbreak.ui.screens.break_due import BreakDueScreen
 from stretchbreak.ui.screens.dashboard import DashboardScreen
-from stretchbreak.ui.screens.pause_menu import PauseChoice, PauseMenuScreen
-from stretchbreak.ui.screens.safety_recheck import SafetyAnswered, SymptomsEscalated
-from stretchbreak.ui.services import Services
 
 Severity = Literal["information", "warning", "error"]
 
 if TYPE_CHECKING:
+    from stretchbreak.core.clock import Clock
+    from stretchbreak.core.config import Config, ConfigProblem
+    from stretchbreak.core.first_run import EyeOnlyHold, SafetyCheck
+    from stretchbreak.core.keymap import BindingScopes
+    from stretchbreak.core.loader import Catalog
+    from stretchbreak.service.bootstrap import EngineDeps
     from stretchbreak.service.engine import BreakEngine
+    from stretchbreak.service.events import DashboardChanged
     from stretchbreak.service.feedback_book import FeedbackBook
+    from stretchbreak.service.history import HistoryWriter
+    from stretchbreak.ui.front import EngineLink
+    from stretchbreak.ui.screens.pause_menu import PauseChoice
     from stretchbreak.ui.screens.player import PlayerResult
+    from stretchbreak.ui.screens.safety_recheck import SafetyAnswered, SymptomsEscalated
     from stretchbreak.ui.screens.welcome import WelcomeResult
+    from stretchbreak.ui.services import Basics, Services
 
 
 class Navigation(App[int]):
@@ -64,11 +47,10 @@ class Navigation(App[int]):
     ]
 
     services: Services
-    deps: EngineDeps
     engine: BreakEngine | None
-    _clock: Clock
-    _catalog: Catalog
-    _user_config: Config
+    _basics: Basics | None
+    _config: Config | None
+    _catalog: Catalog | None
     _key_problems: list[ConfigProblem]
     _writer: HistoryWriter | None
     link: EngineLink | None
@@ -78,9 +60,46 @@ class Navigation(App[int]):
     _recheck_offered = False
 
     @property
+    def basics(self) -> Basics:
+        """The clock, config.toml and paths (the real launch reads them after the first frame,
+        unless that frame shows the welcome or remapped keys)."""
+        if self._basics is None:
+            self._basics = self.services.front()
+        return self._basics
+
+    @property
+    def _clock(self) -> Clock:
+        return self.basics.clock
+
+    @property
+    def _config_path(self) -> Path:
+        return self.basics.config_path
+
+    @property
+    def _hold_path(self) -> Path | None:
+        return self.basics.hold_path
+
+    @property
+    def _user_config(self) -> Config:
+        """The config in use here (updated when settings are saved or the engine reloads)."""
+        return self._config if self._config is not None else self.basics.config
+
+    @property
+    def deps(self) -> EngineDeps:
+        """The engine's dependencies (the real launch makes them after the first frame)."""
+        return self.services.engine_deps()
+
+    @property
     def catalog(self) -> Catalog:
-        """The routines in use (the command palette offers each one)."""
-        return self.engine.catalog if self.engine is not None else self._catalog
+        """The routines in use (the command palette offers each one; none before the engine
+        or the service has read them)."""
+        if self.engine is not None:
+            return self.engine.catalog
+        if self._catalog is None:
+            from stretchbreak.core.loader import Catalog
+
+            self._catalog = Catalog()
+        return self._catalog
 
     def start_routine(self, routine_id: str) -> None:
         raise NotImplementedError
@@ -105,14 +124,15 @@ class Navigation(App[int]):
 
     def show_welcome(self) -> None:
         """The welcome and safety screens, then the set-up of hours and breaks."""
+        from stretchbreak.core.first_run import eye_only_hold_file
         from stretchbreak.ui.screens.welcome import WelcomeScreen
 
         if not isinstance(self.screen, WelcomeScreen):
             self._recheck_offered = True  # the welcome asks the safety question itself
             welcome = WelcomeScreen(
                 clock=self._clock,
-                config_path=self.deps.config_path,
-                hold_path=self.deps.hold_path or eye_only_hold_file(),
+                config_path=self._config_path,
+                hold_path=self._hold_path or eye_only_hold_file(),
                 config=self._user_config,
                 safety=self.services.safety,
                 hold=self._safety_hold(),
@@ -125,9 +145,10 @@ class Navigation(App[int]):
 
     # --- the safety check: answers, the hold, asking again ----------------------------------
 
-    @on(SafetyAnswered)
-    def _safety_answered(self, message: SafetyAnswered) -> None:
+    def on_safety_answered(self, message: SafetyAnswered) -> None:
         """An answer was saved (welcome or re-check): its hold is in force from now on."""
+        from stretchbreak.core.first_run import SafetyCheck
+
         self._safety_check = SafetyCheck(self._clock.now(), message.answer)
         self._safety_check_read = True
         self._recheck_offered = False
@@ -136,18 +157,21 @@ class Navigation(App[int]):
         elif self.link is not None:
             self._send("reload")  # the service re-reads the hold file beside config.toml
 
-    @on(SymptomsEscalated)
-    def _symptoms_escalated(self, _message: SymptomsEscalated) -> None:
+    def on_symptoms_escalated(self, _message: SymptomsEscalated) -> None:
         """Two "worse" answers within a week: the "get advice today" hold, as if the safety
         check had been answered that way (an emergency hold already in force stays)."""
-        from stretchbreak.core.first_run import save_eye_only_hold, start_safety_hold
+        from stretchbreak.core.first_run import (
+            eye_only_hold_file,
+            save_eye_only_hold,
+            start_safety_hold,
+        )
 
         current = self.engine.config.hold if self.engine is not None else None
         if current is not None and current.active_at(self._clock.now()):
             return
         hold = start_safety_hold(self._clock, "today")
         try:
-            save_eye_only_hold(hold, self.deps.hold_path or eye_only_hold_file())
+            save_eye_only_hold(hold, self._hold_path or eye_only_hold_file())
         except OSError as error:
             self.toast(f"Could not pause movement breaks: {error}", "error")
             return
@@ -158,14 +182,14 @@ class Navigation(App[int]):
 
     def end_safety_hold(self) -> None:
         """ "I have been checked" (settings): the hold file goes and the settings apply."""
-        from stretchbreak.core.first_run import clear_eye_only_hold
+        from stretchbreak.core.first_run import clear_eye_only_hold, eye_only_hold_file
 
         if self.engine is not None:
             outcome = self.engine.end_safety_hold()
             self.toast(outcome.message, "information" if outcome.code == "ok" else "warning")
             return
         try:
-            clear_eye_only_hold(self.deps.hold_path or eye_only_hold_file())
+            clear_eye_only_hold(self._hold_path or eye_only_hold_file())
         except OSError as error:
             self.toast(f"Could not end the safety hold: {error}", "error")
             return
@@ -176,11 +200,18 @@ class Navigation(App[int]):
     def offer_safety_recheck(self) -> None:
         """Offer the check again once `[safety] recheck_after` has passed since the last answer
         (once per run: Esc means "later", and it comes back at the next start)."""
-        hold_path = self.deps.hold_path
+        hold_path = self._hold_path
         if not self.services.offer_safety_recheck or hold_path is None or self._recheck_offered:
             return
         if not isinstance(self.screen, DashboardScreen):
             return
+        from stretchbreak.core.first_run import (
+            load_safety_check,
+            recheck_due,
+            safety_check_file,
+            start_recheck_clock,
+        )
+
         if not self._safety_check_read:
             path = safety_check_file(hold_path)
             self._safety_check = load_safety_check(path)
@@ -212,7 +243,7 @@ class Navigation(App[int]):
             ids = sorted(known_binding_ids())
             screen = SettingsScreen(
                 self._user_config,
-                self.deps.config_path,
+                self._config_path,
                 binding_ids=ids,
                 hold=self._safety_hold(),
                 end_hold=self.end_safety_hold,
@@ -224,9 +255,9 @@ class Navigation(App[int]):
         now = self._clock.now()
         if self.engine is not None:
             return self.engine.config.active_hold(now)
-        from stretchbreak.core.first_run import load_eye_only_hold
+        from stretchbreak.core.first_run import eye_only_hold_file, load_eye_only_hold
 
-        hold = load_eye_only_hold(self.deps.hold_path or eye_only_hold_file())
+        hold = load_eye_only_hold(self._hold_path or eye_only_hold_file())
         return hold if hold is not None and hold.active_at(now) else None
 
     def _config_saved(self, config: Config | None, hold: EyeOnlyHold | None) -> None:
@@ -238,8 +269,8 @@ class Navigation(App[int]):
             self.engine.apply_config(config, hold)
 
     def _apply_keys(self, config: Config, *, with_lines: bool) -> None:
-        self._user_config = config
-        path = self.deps.config_path
+        self._config = config
+        path = self._config_path
         text: str | None = None
         if with_lines and config.keys:
             try:
@@ -249,6 +280,8 @@ class Navigation(App[int]):
         if config.keys:
             # Checking remaps imports every screen: only pay for it when there are remaps (it
             # runs before the first frame).
+            from stretchbreak.core.keymap import validate_keymap
+
             usable, self._key_problems = validate_keymap(
                 config.keys, known_binding_ids(), path, text, known_binding_scopes()
             )
@@ -295,20 +328,27 @@ class Navigation(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
         else:
-            self.push_screen(HelpScreen.for_screen(self.screen, self.deps.config_path))
+            self.push_screen(HelpScreen.for_screen(self.screen, self._config_path))
 
     def open_config_folder(self) -> None:
         """Open the folder with config.toml and the routines in the desktop's file manager."""
-        self._open_folder(self.deps.config_path.parent)
+        self._open_folder(self._config_path.parent)
 
     @work(thread=True, exit_on_error=False, group="open-folder")
     def _open_folder(self, folder: Path) -> None:
+        from stretchbreak.adapters.folder_opener import open_in_file_manager
+        from stretchbreak.core.display import printable
+
         reason = open_in_file_manager(folder)
         if reason is not None:
             text = f"Could not open a file manager ({reason}). The folder is:\n{folder}"
             self.call_from_thread(self.toast, printable(text), "warning")
 
     def show_pause_menu(self) -> None:
+        from stretchbreak.core.display import clock_time
+        from stretchbreak.core.policy import tomorrow_start
+        from stretchbreak.ui.screens.pause_menu import PauseMenuScreen
+
         status = self._view.view.pause if self._view is not None else ""
         now, zone = self._clock.now(), self._clock.zone()
         start = self.engine.tomorrow_start() if self.engine is not None else None
@@ -332,6 +372,7 @@ class Navigation(App[int]):
     # --- playing a routine (the engine said PlayRoutine) ----------------------------------
 
     def _play(self, routine_id: str, trigger: Literal["scheduled", "on_demand"]) -> None:
+        from stretchbreak.ui.front import AttachedLink
         from stretchbreak.ui.screens.player import DEFAULT_TICK_SECONDS, PlayerScreen
 
         routine = self.catalog.routines.get(routine_id)
@@ -367,6 +408,8 @@ class Navigation(App[int]):
         if self.engine is not None:
             return self.engine.history.writer(self.deps.session_recorder)
         if self._writer is None:
+            from stretchbreak.service.history import HistoryWriter
+
             self._writer = HistoryWriter(self.deps.session_recorder)
         return self._writer
 
@@ -413,18 +456,24 @@ class Navigation(App[int]):
 
 def known_binding_ids() -> set[str]:
     """Every binding id a `[keys]` entry may remap (the dashboard and the screens it opens)."""
+    from stretchbreak.core.keymap import binding_ids_of
+
     return binding_ids_of((Navigation, *_screens()))
 
 
 def known_binding_scopes() -> BindingScopes:
     """Each screen's bindings with their default keys, the app's on every screen."""
+    from stretchbreak.core.keymap import binding_scopes_of
+
     return binding_scopes_of(_screens(), shared=(Navigation,))
 
 
 def _screens() -> tuple[type, ...]:
+    from stretchbreak.ui.screens.break_due import BreakDueScreen
     from stretchbreak.ui.screens.browser import RoutineBrowserScreen, RoutineIdScreen
     from stretchbreak.ui.screens.finish import FinishScreen
     from stretchbreak.ui.screens.help import HelpScreen
+    from stretchbreak.ui.screens.pause_menu import PauseMenuScreen
     from stretchbreak.ui.screens.player import ConfirmStopScreen, PlayerScreen
     from stretchbreak.ui.screens.quit_confirm import QuitConfirmScreen
     from stretchbreak.ui.screens.safety_recheck import SafetyRecheckScreen

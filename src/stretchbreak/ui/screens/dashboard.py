@@ -7,7 +7,7 @@ a minute (the countdown) and the terminal stays quiet.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +19,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from stretchbreak.service.views import DashboardView
+if TYPE_CHECKING:
+    from stretchbreak.service.views import DashboardView
 
 ROWS = (
     ("next_break", "Next break"),
