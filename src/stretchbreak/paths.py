@@ -40,6 +40,12 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+def no_config_file(config_path: Path) -> bool:
+    """Nothing at all at `config_path`, not even a broken file or a dangling link: the first
+    run, which greets with the welcome (`core.first_run.should_show_welcome`)."""
+    return not (config_path.is_symlink() or config_path.exists())
+
+
 def user_routines_dir() -> Path:
     return config_dir() / "routines"
 

@@ -51,7 +51,7 @@ RECORDED_ANSWERS: tuple[RecordedAnswer, ...] = get_args(RecordedAnswer)
 
 def should_show_welcome(config_path: Path) -> bool:
     """True when there is no config file (not even a broken one or a dangling link)."""
-    return not (config_path.is_symlink() or config_path.exists())
+    return paths.no_config_file(config_path)
 
 
 def eye_only_hold_file() -> Path:

@@ -30,8 +30,8 @@ def build_services() -> Services:
     remapped keys in the footer); otherwise right after it, with the safety re-check.
     """
     config_path = paths.config_file()
-    # As `core.first_run.should_show_welcome`, which would import the config model here.
-    show_welcome = not (config_path.is_symlink() or config_path.exists())
+    # `core.first_run.should_show_welcome`, without importing the config model before the frame
+    show_welcome = paths.no_config_file(config_path)
     services = Services(
         read_basics=partial(read_basics, config_path),
         build_engine=build_engine_deps,
