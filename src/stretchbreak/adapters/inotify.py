@@ -47,8 +47,10 @@ IN_Q_OVERFLOW = 0x00004000
 IN_IGNORED = 0x00008000
 IN_ONLYDIR = 0x01000000
 IN_ISDIR = 0x40000000
-IN_NONBLOCK = os.O_NONBLOCK
-IN_CLOEXEC = os.O_CLOEXEC
+IN_OPEN = 0x00000020
+IN_CLOSE_NOWRITE = 0x00000010
+IN_NONBLOCK = 0o4000  # Linux values, written out: os.O_NONBLOCK is missing on Windows
+IN_CLOEXEC = 0o2000000
 
 MASK = (
     IN_MODIFY
@@ -98,23 +100,38 @@ def wanted_folders(paths: Sequence[Path]) -> dict[Path, bool]:
     return wanted
 
 
-class _Libc:
-    """The two inotify calls needed, from the C library already loaded in the process (a folder
-    that goes away takes its watch with it; closing the descriptor ends them all)."""
+class Inotify:
+    """One inotify descriptor (non-blocking, closed on exec) and the call that adds watches,
+    from the C library already loaded in the process. Also used by the camera busy source."""
 
     def __init__(self) -> None:
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            self.init1 = libc.inotify_init1
-            self.add_watch = libc.inotify_add_watch
-        except (OSError, AttributeError) as error:
-            raise InotifyUnavailable(
-                errno.ENOSYS, f"no inotify in this C library: {error}"
-            ) from None
-        self.init1.argtypes = [ctypes.c_int]
-        self.init1.restype = ctypes.c_int
-        self.add_watch.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
-        self.add_watch.restype = ctypes.c_int
+            init1 = libc.inotify_init1
+            self._add = libc.inotify_add_watch
+        except (OSError, AttributeError, TypeError) as error:
+            message = f"no inotify in this C library: {error}"
+            raise InotifyUnavailable(errno.ENOSYS, message) from None
+        init1.argtypes = [ctypes.c_int]
+        init1.restype = ctypes.c_int
+        self._add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
+        self._add.restype = ctypes.c_int
+        fd = init1(IN_NONBLOCK | IN_CLOEXEC)
+        if fd < 0:
+            code = ctypes.get_errno()
+            raise InotifyUnavailable(code, f"inotify_init1: {os.strerror(code)}")
+        self.fd: int = fd
+
+    def add_watch(self, path: str | Path, mask: int) -> int:
+        """The watch descriptor (the same one again for a path already watched), or -errno.
+        A watch ends when its file goes away; closing the descriptor ends them all."""
+        wd: int = self._add(self.fd, os.fsencode(path), mask)
+        return wd if wd >= 0 else -ctypes.get_errno()
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 class InotifyWatch:
@@ -135,12 +152,7 @@ class InotifyWatch:
         self._paths = [path.absolute() for path in paths]
         self._on_change = on_change
         self._on_failure = on_failure
-        self._libc = _Libc()
-        fd = self._libc.init1(IN_NONBLOCK | IN_CLOEXEC)
-        if fd < 0:
-            code = ctypes.get_errno()
-            raise InotifyUnavailable(code, f"inotify_init1: {os.strerror(code)}")
-        self._fd = fd
+        self._inotify = Inotify()
         self._folders: dict[int, Path] = {}
         self._recursive: dict[int, bool] = {}
         self._pending: set[Path] = set()
@@ -149,9 +161,9 @@ class InotifyWatch:
         self._closed = False
         try:
             self._refresh(report=False)
-            loop.add_reader(fd, self._readable)
+            loop.add_reader(self._inotify.fd, self._readable)
         except BaseException:
-            os.close(fd)
+            self._inotify.close()
             self._closed = True
             raise
 
@@ -162,8 +174,8 @@ class InotifyWatch:
         self._closed = True
         if self._flush is not None:
             self._flush.cancel()
-        self._loop.remove_reader(self._fd)
-        os.close(self._fd)
+        self._loop.remove_reader(self._inotify.fd)
+        self._inotify.close()
 
     def join(self, timeout: float = 0.0) -> None:
         """Nothing to wait for: no thread (the same call as the threaded watcher's)."""
@@ -195,9 +207,9 @@ class InotifyWatch:
                 self._note({here / name for name in files if is_relevant(here / name, self._paths)})
 
     def _add_one(self, folder: Path, recursive: bool) -> None:
-        wd = self._libc.add_watch(self._fd, os.fsencode(folder), MASK)
+        wd = self._inotify.add_watch(folder, MASK)
         if wd < 0:
-            code = ctypes.get_errno()
+            code = -wd
             if code == errno.ENOSPC:
                 raise InotifyUnavailable(
                     code, "the inotify watch limit (fs.inotify.max_user_watches) is reached"
@@ -211,7 +223,7 @@ class InotifyWatch:
 
     def _readable(self) -> None:
         try:
-            data = os.read(self._fd, _READ_SIZE)
+            data = os.read(self._inotify.fd, _READ_SIZE)
         except BlockingIOError:
             return
         except OSError:
