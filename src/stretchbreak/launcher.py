@@ -141,7 +141,7 @@ def _reexec_optimized() -> None:
         return
     argv = [sys.executable, *SERVICE_PYTHON_FLAGS, "-m", "stretchbreak", "service"]
     env = dict(os.environ)
-    ours = {"MALLOC_ARENA_MAX": SERVICE_MALLOC_ARENAS, "PYTHONTZPATH": _time_zone_path()}
+    ours = {"MALLOC_ARENA_MAX": SERVICE_MALLOC_ARENAS, "PYTHONTZPATH": time_zone_path()}
     ours = {name: value for name, value in ours.items() if name not in env}  # the person's win
     env.update(ours, **{SET_BY_LAUNCHER_VARIABLE: ",".join(ours)})
     try:
@@ -160,7 +160,7 @@ SET_BY_LAUNCHER_VARIABLE = "STRETCHBREAK_SERVICE_SET"
 the service has started, so the programs it starts get the person's own environment."""
 
 
-def _time_zone_path() -> str:
+def time_zone_path() -> str:
     """Where zoneinfo looks for time zones, as this Python was built (`PYTHONTZPATH`'s format).
 
     Handed to the service as PYTHONTZPATH: zoneinfo then takes it from there instead of loading

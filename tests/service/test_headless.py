@@ -112,7 +112,7 @@ def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: 
         assert f"MALLOC_ARENA_MAX={wanted}".encode() in environ
         # zoneinfo's search path handed over, so it never loads the build configuration
         if "PYTHONTZPATH" not in os.environ:
-            tzpath = f"PYTHONTZPATH={launcher._time_zone_path()}".encode()
+            tzpath = f"PYTHONTZPATH={launcher.time_zone_path()}".encode()
             assert tzpath in environ and b"STRETCHBREAK_SERVICE_SET=" in b"\n".join(environ)
         assert "_rust_notify" not in maps  # config and routines watched with inotify
         second = subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -192,7 +192,7 @@ def test_what_the_re_execution_set_is_used_then_kept_from_the_programs_the_servi
     service removes what the launcher added (a terminal it opens gets the person's own
     environment) and keeps what the person set."""
     socket = socket_path()
-    tzpath = launcher._time_zone_path()
+    tzpath = launcher.time_zone_path()
     env = {
         **os.environ,
         launcher.NO_REEXEC_VARIABLE: "1",  # stands in for the re-executed process itself
