@@ -175,6 +175,37 @@ async def test_other_files_and_hidden_folders_are_ignored(
         watcher.close()
 
 
+async def test_a_config_kept_with_dotfiles_is_followed_through_its_link(
+    tmp_path: Path, recorder: Recorder
+) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "stretchbreak.toml").write_text("[breaks]\n")
+    (dotfiles / "neck.toml").write_text('id = "neck"\n')
+    config_dir = tmp_path / "cfg"
+    (config_dir / "routines").mkdir(parents=True)
+    config = config_dir / "config.toml"
+    config.symlink_to(dotfiles / "stretchbreak.toml")
+    routine = config_dir / "routines" / "neck.toml"
+    routine.symlink_to(dotfiles / "neck.toml")
+    watcher = watch([config, config_dir / "routines"], recorder)
+    try:
+        temporary = dotfiles / ".stretchbreak.toml.tmp"  # the editor saves in the dotfiles
+        temporary.write_text("[breaks]\nmicro_every = '25m'\n")
+        os.replace(temporary, dotfiles / "stretchbreak.toml")
+        await recorder.wait_for(config)
+        (dotfiles / "neck.toml").write_text('id = "neck"\nname = "Neck"\n')
+        await recorder.wait_for(routine)
+        await recorder.quiet()
+        assert recorder.seen == {config, routine}  # as the links, never the dotfiles' names
+        (dotfiles / "unrelated.toml").write_text("x = 1\n")
+        recorder.reports.clear()
+        await recorder.quiet()
+        assert recorder.reports == []
+    finally:
+        watcher.close()
+
+
 async def test_nothing_is_reported_after_close_and_close_twice_is_fine(
     config_dir: Path, recorder: Recorder
 ) -> None:

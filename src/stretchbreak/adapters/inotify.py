@@ -11,7 +11,9 @@ writing a temporary file and renaming it over the original):
 * an existing folder, with its sub-folders (hidden ones such as `.git` left out: nothing is
   loaded from them, and they could use up the per-user watch limit);
 * a folder that does not exist yet, through its parent only (never higher, never recursively),
-  so creating it is seen; then the folder itself is watched and what it already holds reported.
+  so creating it is seen; then the folder itself is watched and what it already holds reported;
+* a `.toml` file that is a symbolic link (config.toml kept with one's dotfiles), also through
+  its target's folder: editing the target is reported as a change of the link.
 
 Changes are gathered until the files have been quiet for `QUIET_SECONDS` (at most
 `LONGEST_SECONDS` after the first), then reported once: an editor's write and rename arrive as
@@ -155,6 +157,8 @@ class InotifyWatch:
         self._inotify = Inotify()
         self._folders: dict[int, Path] = {}
         self._recursive: dict[int, bool] = {}
+        self._links: dict[tuple[int, str], Path] = {}
+        """(watch descriptor, name) of a link's target -> the link, as reported."""
         self._pending: set[Path] = set()
         self._burst_started: float | None = None
         self._flush: asyncio.TimerHandle | None = None
@@ -187,12 +191,26 @@ class InotifyWatch:
     # --- watches ----------------------------------------------------------------------------
 
     def _refresh(self, report: bool) -> None:
-        """Watch every folder `wanted_folders` names that is not watched yet."""
+        """Watch every folder `wanted_folders` names that is not watched yet, and the targets
+        of the watched paths that are links."""
         watched = {folder: wd for wd, folder in self._folders.items()}
         for folder, recursive in wanted_folders(self._paths).items():
             wd = watched.get(folder)
             if wd is None or (recursive and not self._recursive[wd]):
                 self._add(folder, recursive, report)
+        for path in self._paths:
+            if path.is_symlink():
+                self._follow(path)
+
+    def _follow(self, link: Path) -> None:
+        """Also watch the folder of what `link` points to (not recursively)."""
+        try:
+            target = link.resolve(strict=True)
+        except (OSError, RuntimeError):  # dangling, a loop, or no access: the link alone
+            return
+        wd = self._add_one(target.parent, recursive=False)
+        if wd is not None:
+            self._links[(wd, target.name)] = link
 
     def _add(self, folder: Path, recursive: bool, report: bool) -> None:
         self._add_one(folder, recursive)
@@ -203,10 +221,15 @@ class InotifyWatch:
             here = Path(parent)
             for name in dirs:
                 self._add_one(here / name, True)
+            relevant = {here / name for name in files if is_relevant(here / name, self._paths)}
+            for path in relevant:
+                if path.is_symlink():
+                    self._follow(path)
             if report:  # written before the watch existed: report what is already there
-                self._note({here / name for name in files if is_relevant(here / name, self._paths)})
+                self._note(relevant)
 
-    def _add_one(self, folder: Path, recursive: bool) -> None:
+    def _add_one(self, folder: Path, recursive: bool) -> int | None:
+        """The folder's watch descriptor (None if it cannot be watched)."""
         wd = self._inotify.add_watch(folder, MASK)
         if wd < 0:
             code = -wd
@@ -215,9 +238,10 @@ class InotifyWatch:
                     code, "the inotify watch limit (fs.inotify.max_user_watches) is reached"
                 )
             log.debug("not watching %s: %s", folder, os.strerror(code))  # gone, or no access
-            return
-        self._folders[wd] = folder
+            return None
+        self._folders.setdefault(wd, folder)  # the same folder by another path: the first name
         self._recursive[wd] = recursive or self._recursive.get(wd, False)
+        return wd
 
     # --- events -----------------------------------------------------------------------------
 
@@ -250,6 +274,7 @@ class InotifyWatch:
                 continue
             if mask & IN_IGNORED:  # the folder is gone (or was unmounted)
                 del self._folders[wd], self._recursive[wd]
+                self._links = {key: link for key, link in self._links.items() if key[0] != wd}
                 refresh = True
                 continue
             if mask & (IN_DELETE_SELF | IN_MOVE_SELF):
@@ -266,8 +291,14 @@ class InotifyWatch:
                         self._add(path, True, report=True)
                     else:
                         refresh = True
-            elif is_relevant(path, self._paths):
-                self._note({path})
+            else:
+                link = self._links.get((wd, name))
+                if link is not None:
+                    self._note({link})
+                if is_relevant(path, self._paths):
+                    self._note({path})
+                    if mask & (IN_CREATE | IN_MOVED_TO) and path.is_symlink():
+                        self._follow(path)
         if refresh:
             self._refresh(report=True)
 
