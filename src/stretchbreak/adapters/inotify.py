@@ -185,7 +185,7 @@ class InotifyWatch:
         """Nothing to wait for: no thread (the same call as the threaded watcher's)."""
 
     def watched(self) -> dict[Path, bool]:
-        """{folder: with its sub-folders} being watched now, for tests and `doctor`."""
+        """{folder: with its sub-folders} being watched now (tests)."""
         return {folder: self._recursive[wd] for wd, folder in self._folders.items()}
 
     # --- watches ----------------------------------------------------------------------------
