@@ -2,7 +2,8 @@
 
 Rows, all measured in this one run on this machine:
 - `python -c` floor: a Python process that imports what the headless service imports (the service
-  modules, APScheduler, sqlite3, jeepney, watchfiles) and then sleeps — what the imports alone cost;
+  modules, APScheduler, sqlite3, jeepney, filelock), set up as the launcher sets up the service
+  (flags, OpenSSL kept out, malloc arenas, PYTHONTZPATH), and then sleeps — the imports' cost;
 - the headless service (`stretchbreak service`, no terminal), idle with all-day working hours;
 - the bare Textual app (benchmarks/bare_app.py) and the dashboard, each in a detached tmux pane
   (first frame, idle CPU, USS) — the dashboard attached to the running service and, separately,
@@ -38,14 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_footprint import CLK_TCK, Measurement, cpu_ticks, measure, memory_mb, warm_bytecode
 
-from stretchbreak.launcher import SERVICE_MALLOC_ARENAS, SERVICE_PYTHON_FLAGS
+from stretchbreak.launcher import SERVICE_MALLOC_ARENAS, SERVICE_PYTHON_FLAGS, time_zone_path
 
 REPO = Path(__file__).resolve().parent.parent
 FLOOR_IMPORTS = (
     # The same process set-up as the service: its Python flags, OpenSSL kept out (launcher.py).
     "from stretchbreak.launcher import keep_openssl_out; keep_openssl_out(); "
     "import stretchbreak.service.headless, stretchbreak.service.engine, "
-    "stretchbreak.service.control, apscheduler.schedulers.asyncio, sqlite3, watchfiles, "
+    "stretchbreak.service.control, apscheduler.schedulers.asyncio, sqlite3, "
     "filelock, tzlocal; import time; time.sleep(1e6)"
 )
 BUSY = "starting…"
@@ -125,7 +126,7 @@ def main() -> None:
             Path(home, folder).mkdir(mode=0o700)
         Path(home, "config", "config.toml").write_text("[hours]\n" + ALL_DAY)
 
-        floor_env = dict(env, MALLOC_ARENA_MAX=SERVICE_MALLOC_ARENAS)
+        floor_env = dict(env, MALLOC_ARENA_MAX=SERVICE_MALLOC_ARENAS, PYTHONTZPATH=time_zone_path())
         floor = idle_process(
             [python, *SERVICE_PYTHON_FLAGS, "-c", FLOOR_IMPORTS], floor_env, args.window
         )
@@ -211,7 +212,7 @@ def main() -> None:
     )
     print(
         f"headless service vs Workrave ({wr_cpu:.3f} % CPU, {wr_uss:.1f} MiB USS, {source}): "
-        f"CPU {service_cpu / wr_cpu:.2f}x, USS {service_uss / wr_uss:.2f}x (target <= 0.5x)"
+        f"CPU {ratio(service_cpu, wr_cpu)}, USS {ratio(service_uss, wr_uss)} (target <= 0.5x)"
     )
     bare_frame = statistics.median(bare.first_frame_ms)
     print(
@@ -227,6 +228,13 @@ def main() -> None:
         f"{statistics.median(hosting.first_frame_ms):.0f} ms, attached "
         f"{statistics.median(attached.first_frame_ms):.0f} ms, bare {bare_frame:.0f} ms"
     )
+
+
+def ratio(value: float, baseline: float) -> str:
+    """`value / baseline` as "0.52x"; a window too short to see any CPU time says so."""
+    if baseline > 0:
+        return f"{value / baseline:.2f}x"
+    return "both idle (no CPU tick in the window)" if value == 0 else "n/a (baseline 0)"
 
 
 def tmux_rows(name: str, m: Measurement) -> list[tuple[str, float | None, float, float, float]]:

@@ -253,7 +253,7 @@ class _BulletScreen(Screen[None]):
 def test_every_exercise_of_a_long_routine_gets_a_key_and_a_stopped_run_offers_the_ones_reached(
     neck_reset: Routine,
 ) -> None:
-    from stretchbreak.core.session import SessionOutcome
+    from stretchbreak.core.outcome import SessionOutcome
     from stretchbreak.ui.screens.finish import CHOICE_KEYS, exercise_choices
 
     full = load_catalog(user_dir=Path("/nonexistent")).routines["full-10"]

@@ -824,3 +824,17 @@ def test_folder_problems_lists_readable_folders_and_files_with_the_fix(
     assert f"chmod 700 '{data}'" in problems[0]
     assert f"chmod 600 '{history}'" in problems[1]
     paths.ensure_data_dir()  # readable only: a warning, still usable
+
+
+def test_plain_ascii_text_is_judged_as_the_unicode_tables_judge_it() -> None:
+    """ASCII text skips the Unicode tables (the all-day service never loads them for the bundled
+    routines): every one- and two-character ASCII text gets the answer the tables would give."""
+    import unicodedata
+
+    from stretchbreak.core.checks import hidden_text_problem
+
+    characters = [chr(code) for code in range(128)]
+    for text in characters + [a + b for a in characters for b in ("", " ", "\x01", "a", "\t")]:
+        visible = any(unicodedata.category(char)[0] in "LNPS" for char in text)
+        refused = bool(text.strip()) and not visible
+        assert (hidden_text_problem(text) is not None) == refused, repr(text)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from stretchbreak.core.clock import FakeClock
-from stretchbreak.core.session import SessionOutcome
+from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.core.streaks import StreakGoal
 from stretchbreak.service.history import (

@@ -216,7 +216,7 @@ def test_start_with_no_engine_plays_as_before(short_data_dir: Path) -> None:
 
 def test_credit_holds_no_connection_until_the_routine_starts(host: EngineHost) -> None:
     from stretchbreak.cli.credit import EngineCredit
-    from stretchbreak.core.session import SessionOutcome
+    from stretchbreak.core.outcome import SessionOutcome
     from stretchbreak.service.history import MemoryRecorder
 
     credit = EngineCredit.connect()

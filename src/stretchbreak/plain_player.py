@@ -17,13 +17,13 @@ from collections.abc import Callable
 
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.display import format_duration, printable
+from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.session import (
     PhaseStarted,
     Session,
     SessionEvent,
     SessionFinished,
-    SessionOutcome,
 )
 from stretchbreak.core.store import Trigger
 from stretchbreak.service.history import HistoryUnavailable, SessionRecorder

@@ -193,3 +193,21 @@ def test_the_verbs_drive_the_real_service_and_agree_with_status_and_history(
     assert service.stop() == 0
     assert service.status()["state"] == "not_running"
     assert service.run("resume").returncode == 3
+
+
+def test_a_routine_saved_while_the_service_runs_can_be_started_at_once(service: Service) -> None:
+    """Hot reload in the real service (inotify on its loop on Linux): a routine file saved the
+    way editors save it into the routines folder is known to the engine within seconds."""
+    service.start()
+    unknown = service.run("break", "my-neck")
+    assert unknown.returncode == 2 and "no routine called 'my-neck'" in unknown.stderr
+    routines = service.config / "routines"
+    routines.mkdir(exist_ok=True)
+    bundled = Path(__file__).resolve().parents[2] / "routines" / "neck-reset.toml"
+    text = bundled.read_text(encoding="utf-8").replace('id = "neck-reset"', 'id = "my-neck"')
+    temporary = routines / ".my-neck.toml.tmp"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, routines / "my-neck.toml")
+    # known now: a headless service has no screen to play it on, and says so (exit code 4)
+    wait_for(lambda: service.run("break", "my-neck").returncode == 4, 10, "the new routine")
+    assert "No dashboard is open to play it" in service.run("break", "my-neck").stderr

@@ -30,6 +30,8 @@ def check():
     print("started" if socket.exists() else "never started", flush=True)
     print("textual loaded" if "textual" in sys.modules else "no textual", flush=True)
     print("click loaded" if "click" in sys.modules else "no click", flush=True)
+    # on Linux the routines and config are watched with inotify on the loop: no watchfiles
+    print("watchfiles loaded" if "watchfiles" in sys.modules else "no watchfiles", flush=True)
     os.kill(os.getpid(), signal.SIGTERM)
 
 threading.Thread(target=check, daemon=True).start()
@@ -72,7 +74,12 @@ def test_running_service_never_imports_textual_or_click_and_stops_on_sigterm() -
         # the check runs in this very process: it must not re-execute itself as `python -OO`
         env={**os.environ, launcher.NO_REEXEC_VARIABLE: "1"},
     )
-    assert result.stdout.splitlines() == ["started", "no textual", "no click"], result.stderr
+    assert result.stdout.splitlines() == [
+        "started",
+        "no textual",
+        "no click",
+        "no watchfiles",
+    ], result.stderr
     assert result.returncode == 0, result.stderr
     assert not socket.exists()  # removed on a clean stop
 
@@ -103,6 +110,11 @@ def test_stretchbreak_service_command_runs_refuses_a_second_and_stops(tmp_path: 
         environ = Path(f"/proc/{first.pid}/environ").read_bytes().split(b"\0")
         wanted = os.environ.get("MALLOC_ARENA_MAX", launcher.SERVICE_MALLOC_ARENAS)
         assert f"MALLOC_ARENA_MAX={wanted}".encode() in environ
+        # zoneinfo's search path handed over, so it never loads the build configuration
+        if "PYTHONTZPATH" not in os.environ:
+            tzpath = f"PYTHONTZPATH={launcher.time_zone_path()}".encode()
+            assert tzpath in environ and b"STRETCHBREAK_SERVICE_SET=" in b"\n".join(environ)
+        assert "_rust_notify" not in maps  # config and routines watched with inotify
         second = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
         (refusal,) = second.stderr.strip().splitlines()
@@ -148,3 +160,59 @@ def test_without_openssl_the_service_imports_still_hash_lock_and_run_asyncio(
         check=True,
     )
     assert result.stdout.splitlines() == ["2d711642 b60090e3", "None loop ok", "[]"]
+
+
+SETTINGS_CHILD = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from stretchbreak import launcher
+
+socket = Path(sys.argv[1])
+
+def check():
+    deadline = time.monotonic() + 20
+    while not socket.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    import zoneinfo
+    names = ("MALLOC_ARENA_MAX", "PYTHONTZPATH", launcher.SET_BY_LAUNCHER_VARIABLE)
+    print(sorted(name for name in names if name in os.environ), flush=True)
+    print(":".join(zoneinfo.TZPATH), flush=True)
+    print([name for name in sys.modules if name.startswith("_sysconfigdata")], flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+threading.Thread(target=check, daemon=True).start()
+sys.argv = ["stretchbreak", "service"]
+launcher.run()
+"""
+
+
+def test_what_the_re_execution_set_is_used_then_kept_from_the_programs_the_service_starts() -> None:
+    """The environment the re-execution hands over (as `_reexec_optimized` builds it): zoneinfo
+    takes its search path from it, without Python's build configuration; once started, the
+    service removes what the launcher added (a terminal it opens gets the person's own
+    environment) and keeps what the person set."""
+    socket = socket_path()
+    tzpath = launcher.time_zone_path()
+    env = {
+        **os.environ,
+        launcher.NO_REEXEC_VARIABLE: "1",  # stands in for the re-executed process itself
+        "PYTHONTZPATH": tzpath,
+        "MALLOC_ARENA_MAX": "3",  # the person's own: kept
+        launcher.SET_BY_LAUNCHER_VARIABLE: "PYTHONTZPATH",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SETTINGS_CHILD, str(socket)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.stdout.splitlines() == ["['MALLOC_ARENA_MAX']", tzpath, "[]"], result.stderr
+    plain = subprocess.run(
+        [sys.executable, "-c", "import zoneinfo; print(':'.join(zoneinfo.TZPATH))"],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONTZPATH"},
+        check=True,
+    )
+    assert plain.stdout.strip() == tzpath  # the same folders as zoneinfo finds by itself

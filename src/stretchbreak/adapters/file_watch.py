@@ -1,9 +1,11 @@
 """Tell the app when a routine or config file changes on disk, without polling the files.
 
-`watch_for_changes` blocks, so run it in a thread worker. It relies on the operating system's
-change notifications (inotify, FSEvents, ReadDirectoryChangesW) through `watchfiles`; the only
-periodic wake-up is watchfiles checking the stop event every `STEP_MS`, a cheap check that also
-bounds how long stopping takes.
+`start_watching` is what the engine calls. On Linux it watches with inotify on the event loop
+(`adapters/inotify.py`: no thread, no periodic wake-up); elsewhere, or when the kernel gives no
+inotify instance, it runs `watch_for_changes` in a thread: the operating system's change
+notifications (FSEvents, ReadDirectoryChangesW, inotify) through `watchfiles`, whose only
+periodic wake-up is checking the stop event every `STEP_MS`, which also bounds how long stopping
+takes.
 
 Folders are watched rather than single files, because editors save by writing a temporary file
 and renaming it over the original, which a watch on the old file would miss. A path that does not
@@ -13,12 +15,17 @@ creating it is noticed too.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from watchfiles import Change, watch
+if TYPE_CHECKING:
+    from watchfiles import Change
 
 DEBOUNCE_MS = 400
 """Changes arriving together (an editor's write + rename) are reported once."""
@@ -29,6 +36,66 @@ WATCHED_SUFFIX = ".toml"
 
 _log = logging.getLogger(__name__)
 _log.addHandler(logging.NullHandler())
+
+
+class Watching(Protocol):
+    """A running watcher: `close()` on the loop stops it; `join()` (blocking) waits for it."""
+
+    def close(self) -> None: ...
+
+    def join(self, timeout: float = ...) -> None: ...
+
+
+def start_watching(
+    loop: asyncio.AbstractEventLoop,
+    paths: Sequence[Path],
+    on_change: Callable[[set[Path]], None],
+    on_failure: Callable[[], None],
+) -> Watching:
+    """Watch `paths` (see `watch_roots`); `on_change(changed files)` and `on_failure()` (the
+    watcher stopped: changes are no longer seen) are called on `loop`. Call from the loop."""
+    if sys.platform.startswith("linux"):
+        from stretchbreak.adapters.inotify import InotifyUnavailable, InotifyWatch
+
+        try:
+            return InotifyWatch(loop, paths, on_change, on_failure)
+        except InotifyUnavailable as error:
+            _log.warning("inotify is not available (%s): watching with watchfiles", error)
+    return ThreadWatch(loop, paths, on_change, on_failure)
+
+
+class ThreadWatch:
+    """`watch_for_changes` in a daemon thread, its reports handed to the loop."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        paths: Sequence[Path],
+        on_change: Callable[[set[Path]], None],
+        on_failure: Callable[[], None],
+    ) -> None:
+        self._stop = threading.Event()
+
+        def changed(changed: set[Path]) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
+                loop.call_soon_threadsafe(on_change, changed)
+
+        def run() -> None:
+            try:
+                watch_for_changes(paths, changed, self._stop)
+            except Exception:
+                _log.exception("the file watcher failed")
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(on_failure)
+
+        self._thread = threading.Thread(target=run, name="file-watch", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def join(self, timeout: float = 2.0) -> None:
+        self._thread.join(timeout)
 
 
 def watch_roots(paths: Sequence[Path]) -> list[Path]:
@@ -76,6 +143,7 @@ def watch_for_changes(
     roots = watch_roots(paths)
     if not roots:
         return
+    from watchfiles import watch  # only here: the Linux service watches with inotify instead
 
     def relevant(_change: Change, changed: str) -> bool:
         return is_relevant(Path(changed), paths)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from stretchbreak.service.client import ControlClient, ControlError, NotRunning
 
 if TYPE_CHECKING:
-    from stretchbreak.core.session import SessionOutcome
+    from stretchbreak.core.outcome import SessionOutcome
     from stretchbreak.core.store import Trigger
     from stretchbreak.service.history import SessionRecorder
 

@@ -12,8 +12,8 @@ from stretchbreak.core.clock import SystemClock
 from stretchbreak.core.config import Config, load_config
 from stretchbreak.core.display import printable
 from stretchbreak.core.loader import Catalog, load_catalog
+from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.routine import Routine
-from stretchbreak.core.session import SessionOutcome
 from stretchbreak.core.store import Trigger
 from stretchbreak.core.substitutes import fitted_routine
 from stretchbreak.core.tips import tip_for

@@ -8,7 +8,6 @@ so a file's problems are all found in one pass.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -311,6 +310,10 @@ def hidden_text_problem(text: str) -> str | None:
     (non-)joiner, because they reorder or hide text; and non-empty text with no visible
     character at all (three U+200B, a Hangul filler).
     """
+    if text.isascii():  # no format or separator character; visible means printable, not blank
+        return None if not text.strip() or any("!" <= char <= "~" for char in text) else _BLANK
+    import unicodedata  # only for text beyond ASCII: the all-day service seldom needs it
+
     for char in text:
         category = unicodedata.category(char)
         if category in ("Zl", "Zp") or (category == "Cf" and char not in _JOINERS):
@@ -320,11 +323,16 @@ def hidden_text_problem(text: str) -> str | None:
                 "reorder text; remove it"
             )
     if text.strip() and not any(_visible(char) for char in text):  # blank: checked elsewhere
-        return "has no visible character; write text people can read"
+        return _BLANK
     return None
 
 
+_BLANK = "has no visible character; write text people can read"
+
+
 def _visible(char: str) -> bool:
+    import unicodedata
+
     return unicodedata.category(char)[0] in "LNPS" and char not in _BLANK_LETTERS
 
 

@@ -13,30 +13,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from stretchbreak.core.clock import Clock
+from stretchbreak.core.outcome import SessionOutcome, SessionStatus
 from stretchbreak.core.routine import Routine, Step
 from stretchbreak.core.timeline import Phase, StepSpan, Timeline, build_timeline
 
-SessionStatus = Literal["completed", "partial", "aborted"]
 StepResult = Literal["done", "skipped"]
 
 
 class NothingToPlay(ValueError):
     """The routine has no steps to play (every step is optional and optional steps are off)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SessionOutcome:
-    """How a run ended, as it is stored in the history."""
-
-    status: SessionStatus
-    """`completed`: played to the end with at least one step done; `partial`: stopped early
-    (or every step skipped); `aborted`: abandoned (the program was closed mid-run)."""
-    steps_done: int
-    steps_skipped: int
-    step_count: int
-    active_seconds: int
-    """Time spent in the run, pauses excluded, rounded to whole seconds."""
-    planned_seconds: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -12,6 +11,8 @@ def closest(word: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     Case is ignored. Abbreviations come first (`secs` -> `seconds` before `sets`, because
     people shorten words they know), then spelling slips as difflib ranks them.
     """
+    import difflib  # only when a word is misspelt: the all-day service seldom needs it
+
     by_folded: dict[str, str] = {}
     for candidate in candidates:
         by_folded.setdefault(candidate.casefold(), candidate)

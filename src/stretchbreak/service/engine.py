@@ -22,7 +22,6 @@ import contextlib
 import logging
 import math
 import os
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -30,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from stretchbreak.adapters.file_watch import watch_for_changes
+from stretchbreak.adapters.file_watch import Watching, start_watching
 from stretchbreak.adapters.idle import IdleSource, NoIdleSource
 from stretchbreak.adapters.lock import LockSource
 from stretchbreak.adapters.memory import release_free_memory
@@ -155,8 +154,7 @@ class BreakEngine:
         self._pending: set[Future[Any]] = set()
         self._workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="engine")
         """Blocking reads: routine files, config, idle time, desktop notifications."""
-        self._watch_stop = threading.Event()
-        self._watch_thread: threading.Thread | None = None
+        self._watching: Watching | None = None
         self._shown_view: tuple[DashboardView, bool] | None = None
         self._shown_due: DueInfo | None = None
         self._shown_status: StatusSnapshot | None = None
@@ -214,10 +212,9 @@ class BreakEngine:
         self._start_lock_watch(loop)
         self._configure_busy()
         if self.deps.watch_paths:
-            self._watch_thread = threading.Thread(
-                target=self._watch_files, name="file-watch", daemon=True
+            self._watching = start_watching(
+                loop, self.deps.watch_paths, self._files_changed, self._watch_failed
             )
-            self._watch_thread.start()
         if self.deps.realtime:
             self._gap_handle = loop.call_later(self.deps.gap_check_seconds, self._gap_timer)
             loop.call_later(MEMORY_RELEASE_DELAY_SECONDS, release_free_memory)
@@ -239,7 +236,8 @@ class BreakEngine:
         for handle in (self._gap_handle, self._idle_handle, self._countdown_handle):
             if handle is not None:
                 handle.cancel()
-        self._watch_stop.set()
+        if self._watching is not None:
+            self._watching.close()
         if self._scheduler is not None:
             with contextlib.suppress(Exception):
                 self._scheduler.shutdown()
@@ -256,14 +254,9 @@ class BreakEngine:
         if self._lock_held:
             self._lock_held = False
             await loop.run_in_executor(None, self.deps.instance_guard.release)
-        if self._watch_thread is not None:
-            await loop.run_in_executor(None, lambda: self._join(self._watch_thread))
+        if self._watching is not None:
+            await loop.run_in_executor(None, self._watching.join)
         await loop.run_in_executor(None, lambda: self._workers.shutdown(wait=True))
-
-    @staticmethod
-    def _join(thread: threading.Thread | None) -> None:
-        if thread is not None:
-            thread.join(timeout=2)
 
     async def wait_for_background(self) -> None:
         """Wait until queued history/status I/O and blocking reads are done (tests; exits)."""
@@ -845,27 +838,13 @@ class BreakEngine:
             else:
                 self._toast(f"Settings reloaded from {name}.", "information")
 
-    def _watch_files(self) -> None:
-        """Runs until stop(): the OS reports changes, so nothing polls the files."""
-        loop = self._loop
-        assert loop is not None
-
-        def changed(paths: set[Path]) -> None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self._files_changed, paths)
-
-        try:
-            watch_for_changes(self.deps.watch_paths, changed, self._watch_stop)
-        except Exception:
-            log.exception("the file watcher failed")
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(
-                    self._emit,
-                    EngineFailed(
-                        "Watching config.toml and the routines failed: changes to them are not"
-                        " picked up until stretchbreak restarts (see the log file)."
-                    ),
-                )
+    def _watch_failed(self) -> None:
+        self._emit(
+            EngineFailed(
+                "Watching config.toml and the routines failed: changes to them are not"
+                " picked up until stretchbreak restarts (see the log file)."
+            )
+        )
 
     def _files_changed(self, paths: set[Path]) -> None:
         config_path = self.deps.config_path.absolute()

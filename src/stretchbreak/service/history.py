@@ -26,6 +26,7 @@ from typing import Protocol, TypeVar, cast
 
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.deferral import deferred_detail
+from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.policy import (
     BreakDeferred,
     BreakEvent,
@@ -36,7 +37,6 @@ from stretchbreak.core.policy import (
     NaturalBreak,
     PolicyEvent,
 )
-from stretchbreak.core.session import SessionOutcome
 from stretchbreak.core.stats import StatsSummary, summarize
 from stretchbreak.core.store import BREAK_KINDS, BreakKind, HistoryStore, StoreError, Trigger
 from stretchbreak.core.streaks import StreakGoal

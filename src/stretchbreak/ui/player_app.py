@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from textual.app import App
 
 from stretchbreak.core.clock import Clock
+from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.safety import SafetyText
-from stretchbreak.core.session import SessionOutcome
 from stretchbreak.service.feedback_book import (
     FeedbackBook,
     Library,

@@ -12,8 +12,6 @@ and one non-blocking read. When no device matches the pattern a check is one glo
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import glob
 import os
 import sys
@@ -22,33 +20,20 @@ from collections.abc import Callable
 from datetime import datetime
 
 from stretchbreak.adapters.busy.base import UnavailableSource
+from stretchbreak.adapters.inotify import IN_CLOSE_NOWRITE, IN_CLOSE_WRITE, IN_OPEN, Inotify
 from stretchbreak.core.busy import BusyReading, BusySource
 
 DEVICE_PATTERN = "/dev/video*"
 RESCAN_SECONDS = 300.0
 
-_IN_OPEN = 0x00000020
-_IN_CLOSE = 0x00000008 | 0x00000010  # IN_CLOSE_WRITE | IN_CLOSE_NOWRITE
-_IN_NONBLOCK = 0o4000  # Linux values, written out: os.O_NONBLOCK is missing on Windows
-_IN_CLOEXEC = 0o2000000
 
-
-class _OpenWatch:
+class _OpenWatch(Inotify):
     """inotify watches on device files: tells whether any was opened or closed since last asked."""
-
-    def __init__(self) -> None:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        self._add = libc.inotify_add_watch
-        self._add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
-        self._add.restype = ctypes.c_int
-        self.fd: int = libc.inotify_init1(_IN_NONBLOCK | _IN_CLOEXEC)
-        if self.fd < 0:
-            raise OSError(ctypes.get_errno(), "inotify_init1 failed")
 
     def watch(self, path: str) -> bool:
         """Watch `path` (again: a camera plugged in anew is a new inode at the same path; adding
         a watch the inode already has is harmless)."""
-        return bool(self._add(self.fd, os.fsencode(path), _IN_OPEN | _IN_CLOSE) >= 0)
+        return self.add_watch(path, IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) >= 0
 
     def news(self) -> bool:
         """True when events arrived (they are drained); False when none."""
@@ -61,11 +46,6 @@ class _OpenWatch:
             if not data:
                 return seen
             seen = True
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
 
 
 class ProcCameraSource:

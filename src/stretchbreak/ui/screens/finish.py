@@ -49,9 +49,9 @@ from stretchbreak.core.feedback import (
     feedback_key,
     route,
 )
+from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.safety import SafetySection, SafetyText, load_safety_text
-from stretchbreak.core.session import SessionOutcome
 from stretchbreak.service.feedback_book import FeedbackBook, Library, answer
 from stretchbreak.service.history import HistoryWriter
 from stretchbreak.ui.screens.player import PlayerResult

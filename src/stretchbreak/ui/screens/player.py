@@ -41,13 +41,13 @@ from stretchbreak.core.clock import Clock
 from stretchbreak.core.display import format_duration, printable
 from stretchbreak.core.figure import Figure
 from stretchbreak.core.library import Exercise, load_library
+from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.session import (
     PhaseStarted,
     Session,
     SessionEvent,
     SessionFinished,
-    SessionOutcome,
     SessionView,
 )
 from stretchbreak.core.store import Trigger
