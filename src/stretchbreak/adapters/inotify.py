@@ -88,14 +88,22 @@ def parse_events(buffer: bytes) -> Iterator[tuple[int, int, str]]:
         yield wd, mask, os.fsdecode(raw.split(b"\0", 1)[0])
 
 
+def _is(test: Callable[[], bool]) -> bool:
+    """`Path.is_dir()` and the like, False where the path cannot be looked at (no access)."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
 def wanted_folders(paths: Sequence[Path]) -> dict[Path, bool]:
     """The folders to watch now: {folder: with its sub-folders}. See the module docstring."""
     wanted: dict[Path, bool] = {}
     for path in (path.absolute() for path in paths):
-        folder = path.parent if path.suffix == WATCHED_SUFFIX or path.is_file() else path
-        if folder.is_dir():
+        folder = path.parent if path.suffix == WATCHED_SUFFIX or _is(path.is_file) else path
+        if _is(folder.is_dir):
             wanted[folder] = True
-        elif folder.parent.is_dir():
+        elif _is(folder.parent.is_dir):
             wanted.setdefault(folder.parent, False)
         else:
             log.info("not watching %s: neither it nor its folder exists", path)
@@ -199,7 +207,7 @@ class InotifyWatch:
             if wd is None or (recursive and not self._recursive[wd]):
                 self._add(folder, recursive, report)
         for path in self._paths:
-            if path.is_symlink():
+            if _is(path.is_symlink):
                 self._follow(path)
 
     def _follow(self, link: Path) -> None:
@@ -223,7 +231,7 @@ class InotifyWatch:
                 self._add_one(here / name, True)
             relevant = {here / name for name in files if is_relevant(here / name, self._paths)}
             for path in relevant:
-                if path.is_symlink():
+                if _is(path.is_symlink):
                     self._follow(path)
             if report:  # written before the watch existed: report what is already there
                 self._note(relevant)
@@ -259,6 +267,8 @@ class InotifyWatch:
         except InotifyUnavailable:
             log.exception("watching a new folder failed")
             self._fail()
+        except Exception:  # one batch lost; the watch goes on
+            log.exception("handling file change events failed")
 
     def handle(self, events: Iterator[tuple[int, int, str]]) -> None:
         """Act on parsed events (public for tests that feed events the kernel rarely sends)."""
@@ -297,7 +307,7 @@ class InotifyWatch:
                     self._note({link})
                 if is_relevant(path, self._paths):
                     self._note({path})
-                    if mask & (IN_CREATE | IN_MOVED_TO) and path.is_symlink():
+                    if mask & (IN_CREATE | IN_MOVED_TO) and _is(path.is_symlink):
                         self._follow(path)
         if refresh:
             self._refresh(report=True)
