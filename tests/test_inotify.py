@@ -316,3 +316,41 @@ async def test_a_batch_that_fails_to_be_handled_does_not_stop_the_watch(
         watcher.close()
     failures = [r for r in caplog.records if r.name == "stretchbreak.adapters.inotify"]
     assert [r.getMessage() for r in failures] == ["handling file change events failed"]
+
+
+async def test_a_renamed_sub_folder_is_reported_by_its_new_name(
+    config_dir: Path, recorder: Recorder
+) -> None:
+    routines = config_dir / "routines"
+    (routines / "library").mkdir()
+    watcher = watch([config_dir / "config.toml", routines], recorder)
+    try:
+        (routines / "library").rename(routines / "exercises")
+        await recorder.wait_for(routines / "exercises")
+        await recorder.quiet()
+        recorder.reports.clear()
+        (routines / "exercises" / "x.toml").write_text('id = "x"\n')
+        await recorder.wait_for(routines / "exercises" / "x.toml")
+        assert routines / "library" / "x.toml" not in recorder.seen
+    finally:
+        watcher.close()
+
+
+async def test_a_sub_folder_moved_out_is_no_longer_watched(
+    config_dir: Path, tmp_path: Path, recorder: Recorder
+) -> None:
+    routines = config_dir / "routines"
+    (routines / "library").mkdir()
+    watcher = watch([config_dir / "config.toml", routines], recorder)
+    try:
+        outside = tmp_path / "elsewhere"
+        (routines / "library").rename(outside)
+        await recorder.wait_for(routines / "library")  # gone from the routines: a change
+        await recorder.quiet()
+        recorder.reports.clear()
+        (outside / "y.toml").write_text('id = "y"\n')
+        await recorder.quiet()
+        assert recorder.reports == []
+        assert outside not in watcher.watched() and routines / "library" not in watcher.watched()
+    finally:
+        watcher.close()

@@ -111,14 +111,16 @@ def wanted_folders(paths: Sequence[Path]) -> dict[Path, bool]:
 
 
 class Inotify:
-    """One inotify descriptor (non-blocking, closed on exec) and the call that adds watches,
-    from the C library already loaded in the process. Also used by the camera busy source."""
+    """One inotify descriptor (non-blocking, closed on exec) and the calls that add and end
+    watches, from the C library already loaded in the process. Also used by the camera busy
+    source."""
 
     def __init__(self) -> None:
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             init1 = libc.inotify_init1
             self._add = libc.inotify_add_watch
+            self._rm = libc.inotify_rm_watch
         except (OSError, AttributeError, TypeError) as error:
             message = f"no inotify in this C library: {error}"
             raise InotifyUnavailable(errno.ENOSYS, message) from None
@@ -126,6 +128,8 @@ class Inotify:
         init1.restype = ctypes.c_int
         self._add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
         self._add.restype = ctypes.c_int
+        self._rm.argtypes = [ctypes.c_int, ctypes.c_int]
+        self._rm.restype = ctypes.c_int
         fd = init1(IN_NONBLOCK | IN_CLOEXEC)
         if fd < 0:
             code = ctypes.get_errno()
@@ -137,6 +141,10 @@ class Inotify:
         A watch ends when its file goes away; closing the descriptor ends them all."""
         wd: int = self._add(self.fd, os.fsencode(path), mask)
         return wd if wd >= 0 else -ctypes.get_errno()
+
+    def rm_watch(self, wd: int) -> None:
+        """End one watch (the kernel then sends IN_IGNORED for it); one already gone is fine."""
+        self._rm(self.fd, wd)
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -274,10 +282,12 @@ class InotifyWatch:
         """Act on parsed events (public for tests that feed events the kernel rarely sends)."""
         refresh = False
         for wd, mask, name in events:
-            if mask & IN_Q_OVERFLOW:
+            if mask & IN_Q_OVERFLOW:  # events were lost: folders made meanwhile too
                 log.warning("inotify queue overflowed: reloading everything")
                 self._note(set(self._paths))
-                refresh = True
+                for root, recursive in wanted_folders(self._paths).items():
+                    if recursive:
+                        self._add(root, True, report=False)
                 continue
             folder = self._folders.get(wd)
             if folder is None:
@@ -289,6 +299,8 @@ class InotifyWatch:
                 continue
             if mask & (IN_DELETE_SELF | IN_MOVE_SELF):
                 self._note(self._folder_change(folder))
+                if mask & IN_MOVE_SELF:  # still watched, but no longer where we think it is
+                    self._forget(folder)
                 refresh = True
                 continue
             path = folder / name
@@ -296,6 +308,8 @@ class InotifyWatch:
                 if name.startswith("."):
                     continue
                 self._note(self._folder_change(path))
+                if mask & IN_MOVED_FROM:  # renamed or moved away: its watches name it wrongly
+                    self._forget(path)
                 if mask & (IN_CREATE | IN_MOVED_TO):
                     if self._recursive[wd]:
                         self._add(path, True, report=True)
@@ -311,6 +325,15 @@ class InotifyWatch:
                         self._follow(path)
         if refresh:
             self._refresh(report=True)
+
+    def _forget(self, folder: Path) -> None:
+        """End the watches on `folder` and below (it moved: a rename arrives as a new folder)."""
+        for wd, watched in list(self._folders.items()):
+            if watched == folder or watched.is_relative_to(folder):
+                self._inotify.rm_watch(wd)
+                del self._folders[wd], self._recursive[wd]
+        kept = self._folders.keys()
+        self._links = {key: link for key, link in self._links.items() if key[0] in kept}
 
     def _folder_change(self, folder: Path) -> set[Path]:
         """What a folder appearing or going away changes: the watched paths inside it, and the
