@@ -261,3 +261,96 @@ async def test_without_inotify_the_threaded_watchfiles_watcher_takes_over(
     finally:
         watching.close()
         await asyncio.get_running_loop().run_in_executor(None, watching.join)
+
+
+async def test_a_path_that_cannot_be_looked_at_is_skipped_and_the_rest_watched(
+    config_dir: Path, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hidden = config_dir.parent / "locked" / "routines"
+    original = Path.is_dir
+
+    def is_dir(path: Path) -> bool:
+        if path == hidden or path == hidden.parent:
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    watcher = watch([hidden, config_dir / "config.toml"], recorder)
+    try:
+        assert hidden.parent not in watcher.watched()
+        (config_dir / "config.toml").write_text("[breaks]\n# edited\n")
+        await recorder.wait_for(config_dir / "config.toml")
+    finally:
+        watcher.close()
+
+
+async def test_a_batch_that_fails_to_be_handled_does_not_stop_the_watch(
+    config_dir: Path,
+    recorder: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from stretchbreak.adapters import inotify
+
+    calls = {"n": 0}
+    relevant = inotify.is_relevant
+
+    def flaky(path: Path, paths: list[Path]) -> bool:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("boom")
+        return relevant(path, paths)
+
+    watcher = watch([config_dir / "config.toml"], recorder)
+    monkeypatch.setattr(inotify, "is_relevant", flaky)
+    try:
+        (config_dir / "first.toml").write_text("x = 1\n")  # this batch is lost (logged)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DEADLINE
+        while calls["n"] == 0:
+            assert loop.time() < deadline, "no event arrived"
+            await asyncio.sleep(0.02)
+        (config_dir / "config.toml").write_text("[breaks]\n# edited\n")
+        await recorder.wait_for(config_dir / "config.toml")
+    finally:
+        watcher.close()
+    failures = [r for r in caplog.records if r.name == "stretchbreak.adapters.inotify"]
+    assert [r.getMessage() for r in failures] == ["handling file change events failed"]
+
+
+async def test_a_renamed_sub_folder_is_reported_by_its_new_name(
+    config_dir: Path, recorder: Recorder
+) -> None:
+    routines = config_dir / "routines"
+    (routines / "library").mkdir()
+    watcher = watch([config_dir / "config.toml", routines], recorder)
+    try:
+        (routines / "library").rename(routines / "exercises")
+        await recorder.wait_for(routines / "exercises")
+        await recorder.quiet()
+        recorder.reports.clear()
+        (routines / "exercises" / "x.toml").write_text('id = "x"\n')
+        await recorder.wait_for(routines / "exercises" / "x.toml")
+        assert routines / "library" / "x.toml" not in recorder.seen
+    finally:
+        watcher.close()
+
+
+async def test_a_sub_folder_moved_out_is_no_longer_watched(
+    config_dir: Path, tmp_path: Path, recorder: Recorder
+) -> None:
+    routines = config_dir / "routines"
+    (routines / "library").mkdir()
+    watcher = watch([config_dir / "config.toml", routines], recorder)
+    try:
+        outside = tmp_path / "elsewhere"
+        (routines / "library").rename(outside)
+        await recorder.wait_for(routines / "library")  # gone from the routines: a change
+        await recorder.quiet()
+        recorder.reports.clear()
+        (outside / "y.toml").write_text('id = "y"\n')
+        await recorder.quiet()
+        assert recorder.reports == []
+        assert outside not in watcher.watched() and routines / "library" not in watcher.watched()
+    finally:
+        watcher.close()

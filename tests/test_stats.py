@@ -132,3 +132,20 @@ def test_summarize_uses_the_day_start_and_the_zone_in_force_now(tmp_path: Path) 
     assert summary.today.day == WEDNESDAY
     assert summary.today.sessions_completed == 0
     assert summary.current_streak_days == 1 and summary.today.still_needed == 1
+
+
+def test_the_engine_reads_the_same_today_and_streak_as_the_stats_views(tmp_path: Path) -> None:
+    """The break engine reads only today's numbers and the streak (`core/today.py`); they are
+    the very figures `stats` and the Stats screen show, on a realistic history."""
+    from history_fixture import CURRENT_STREAK, TODAY_SESSIONS, build_history
+
+    from stretchbreak.core.today import read_progress
+
+    clock = build_history(tmp_path / "history.sqlite3")
+    goal = StreakGoal()
+    with HistoryStore(tmp_path / "history.sqlite3", clock) as store:
+        progress = read_progress(store, clock, goal)
+        summary = summarize(store, clock, goal)
+    assert progress.today == summary.today
+    assert progress.streak.current_days == summary.current_streak_days == CURRENT_STREAK
+    assert progress.today.sessions_completed == TODAY_SESSIONS

@@ -328,3 +328,25 @@ async def test_stopping_with_a_break_due_records_it_as_missed(tmp_path: Path) ->
     rows = break_rows(harness.clock)
     assert [kind for kind, _routine, _detail in rows if kind != "notified"] == ["due", "missed"]
     assert rows[-1][2] == "stopped"
+
+
+async def test_a_file_watcher_that_cannot_start_is_reported_and_breaks_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine_support import EngineHarness, started
+
+    from stretchbreak.service import engine as engine_module
+    from stretchbreak.service.events import EngineFailed
+
+    def refuse(*_args: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(engine_module, "start_watching", refuse)
+    harness = EngineHarness(tmp_path, watch_paths=(tmp_path / "config" / "config.toml",))
+    engine, log = await started(harness)
+    try:
+        [failure] = log.of(EngineFailed)
+        assert "changes to them are not picked up" in failure.message
+        assert engine.state.status == "working"
+    finally:
+        await engine.stop()

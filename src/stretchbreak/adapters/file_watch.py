@@ -61,6 +61,8 @@ def start_watching(
             return InotifyWatch(loop, paths, on_change, on_failure)
         except InotifyUnavailable as error:
             _log.warning("inotify is not available (%s): watching with watchfiles", error)
+        except Exception:
+            _log.exception("watching with inotify failed: watching with watchfiles")
     return ThreadWatch(loop, paths, on_change, on_failure)
 
 

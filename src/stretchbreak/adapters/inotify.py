@@ -88,14 +88,22 @@ def parse_events(buffer: bytes) -> Iterator[tuple[int, int, str]]:
         yield wd, mask, os.fsdecode(raw.split(b"\0", 1)[0])
 
 
+def _is(test: Callable[[], bool]) -> bool:
+    """`Path.is_dir()` and the like, False where the path cannot be looked at (no access)."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
 def wanted_folders(paths: Sequence[Path]) -> dict[Path, bool]:
     """The folders to watch now: {folder: with its sub-folders}. See the module docstring."""
     wanted: dict[Path, bool] = {}
     for path in (path.absolute() for path in paths):
-        folder = path.parent if path.suffix == WATCHED_SUFFIX or path.is_file() else path
-        if folder.is_dir():
+        folder = path.parent if path.suffix == WATCHED_SUFFIX or _is(path.is_file) else path
+        if _is(folder.is_dir):
             wanted[folder] = True
-        elif folder.parent.is_dir():
+        elif _is(folder.parent.is_dir):
             wanted.setdefault(folder.parent, False)
         else:
             log.info("not watching %s: neither it nor its folder exists", path)
@@ -103,14 +111,16 @@ def wanted_folders(paths: Sequence[Path]) -> dict[Path, bool]:
 
 
 class Inotify:
-    """One inotify descriptor (non-blocking, closed on exec) and the call that adds watches,
-    from the C library already loaded in the process. Also used by the camera busy source."""
+    """One inotify descriptor (non-blocking, closed on exec) and the calls that add and end
+    watches, from the C library already loaded in the process. Also used by the camera busy
+    source."""
 
     def __init__(self) -> None:
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             init1 = libc.inotify_init1
             self._add = libc.inotify_add_watch
+            self._rm = libc.inotify_rm_watch
         except (OSError, AttributeError, TypeError) as error:
             message = f"no inotify in this C library: {error}"
             raise InotifyUnavailable(errno.ENOSYS, message) from None
@@ -118,6 +128,8 @@ class Inotify:
         init1.restype = ctypes.c_int
         self._add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
         self._add.restype = ctypes.c_int
+        self._rm.argtypes = [ctypes.c_int, ctypes.c_int]
+        self._rm.restype = ctypes.c_int
         fd = init1(IN_NONBLOCK | IN_CLOEXEC)
         if fd < 0:
             code = ctypes.get_errno()
@@ -129,6 +141,10 @@ class Inotify:
         A watch ends when its file goes away; closing the descriptor ends them all."""
         wd: int = self._add(self.fd, os.fsencode(path), mask)
         return wd if wd >= 0 else -ctypes.get_errno()
+
+    def rm_watch(self, wd: int) -> None:
+        """End one watch (the kernel then sends IN_IGNORED for it); one already gone is fine."""
+        self._rm(self.fd, wd)
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -199,7 +215,7 @@ class InotifyWatch:
             if wd is None or (recursive and not self._recursive[wd]):
                 self._add(folder, recursive, report)
         for path in self._paths:
-            if path.is_symlink():
+            if _is(path.is_symlink):
                 self._follow(path)
 
     def _follow(self, link: Path) -> None:
@@ -223,7 +239,7 @@ class InotifyWatch:
                 self._add_one(here / name, True)
             relevant = {here / name for name in files if is_relevant(here / name, self._paths)}
             for path in relevant:
-                if path.is_symlink():
+                if _is(path.is_symlink):
                     self._follow(path)
             if report:  # written before the watch existed: report what is already there
                 self._note(relevant)
@@ -259,15 +275,19 @@ class InotifyWatch:
         except InotifyUnavailable:
             log.exception("watching a new folder failed")
             self._fail()
+        except Exception:  # one batch lost; the watch goes on
+            log.exception("handling file change events failed")
 
     def handle(self, events: Iterator[tuple[int, int, str]]) -> None:
         """Act on parsed events (public for tests that feed events the kernel rarely sends)."""
         refresh = False
         for wd, mask, name in events:
-            if mask & IN_Q_OVERFLOW:
+            if mask & IN_Q_OVERFLOW:  # events were lost: folders made meanwhile too
                 log.warning("inotify queue overflowed: reloading everything")
                 self._note(set(self._paths))
-                refresh = True
+                for root, recursive in wanted_folders(self._paths).items():
+                    if recursive:
+                        self._add(root, True, report=False)
                 continue
             folder = self._folders.get(wd)
             if folder is None:
@@ -279,6 +299,8 @@ class InotifyWatch:
                 continue
             if mask & (IN_DELETE_SELF | IN_MOVE_SELF):
                 self._note(self._folder_change(folder))
+                if mask & IN_MOVE_SELF:  # still watched, but no longer where we think it is
+                    self._forget(folder)
                 refresh = True
                 continue
             path = folder / name
@@ -286,6 +308,8 @@ class InotifyWatch:
                 if name.startswith("."):
                     continue
                 self._note(self._folder_change(path))
+                if mask & IN_MOVED_FROM:  # renamed or moved away: its watches name it wrongly
+                    self._forget(path)
                 if mask & (IN_CREATE | IN_MOVED_TO):
                     if self._recursive[wd]:
                         self._add(path, True, report=True)
@@ -297,10 +321,19 @@ class InotifyWatch:
                     self._note({link})
                 if is_relevant(path, self._paths):
                     self._note({path})
-                    if mask & (IN_CREATE | IN_MOVED_TO) and path.is_symlink():
+                    if mask & (IN_CREATE | IN_MOVED_TO) and _is(path.is_symlink):
                         self._follow(path)
         if refresh:
             self._refresh(report=True)
+
+    def _forget(self, folder: Path) -> None:
+        """End the watches on `folder` and below (it moved: a rename arrives as a new folder)."""
+        for wd, watched in list(self._folders.items()):
+            if watched == folder or watched.is_relative_to(folder):
+                self._inotify.rm_watch(wd)
+                del self._folders[wd], self._recursive[wd]
+        kept = self._folders.keys()
+        self._links = {key: link for key, link in self._links.items() if key[0] in kept}
 
     def _folder_change(self, folder: Path) -> set[Path]:
         """What a folder appearing or going away changes: the watched paths inside it, and the

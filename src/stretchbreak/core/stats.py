@@ -15,15 +15,8 @@ from typing import Any
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.feedback import SYMPTOMS, Symptom, describe_counts, symptom_counts
 from stretchbreak.core.store import DailyActivity, HistoryStore, HistoryTallies
-from stretchbreak.core.streaks import (
-    DayTally,
-    StreakGoal,
-    compute_streaks,
-    day_meets_goal,
-    goal_progress,
-    streak_day,
-    what_today_still_needs,
-)
+from stretchbreak.core.streaks import DayTally, StreakGoal, day_meets_goal, goal_progress
+from stretchbreak.core.today import TodayStats, progress_from, today_for
 
 HEATMAP_WEEKS = 26
 COMFORT_WEEKS = 12
@@ -46,18 +39,6 @@ class DayStats:
     breaks_taken: int
     breaks_skipped: int
     goal_met: bool
-
-
-@dataclass(frozen=True, slots=True)
-class TodayStats:
-    day: date
-    is_workday: bool
-    sessions_completed: int
-    breaks_taken: int
-    breaks_skipped: int
-    goal_met: bool
-    still_needed: int
-    what_today_still_needs: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,11 +288,6 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def today_for(clock: Clock, goal: StreakGoal) -> date:
-    """The streak day it is now, in the clock's current zone."""
-    return streak_day(clock.now(), clock.zone(), goal.day_start)
-
-
 def comfort_window_start(today: date) -> date:
     return monday_of(today) - timedelta(weeks=COMFORT_WEEKS - 1)
 
@@ -355,16 +331,8 @@ def reminder_counts(
 def build_summary(tallies: HistoryTallies, today: date, goal: StreakGoal) -> StatsSummary:
     """Pure: turn grouped tallies into the numbers the views show."""
     by_day = {activity.local_date: activity for activity in tallies.days}
-    streak = compute_streaks(
-        {
-            day: DayTally(activity.sessions_completed, activity.breaks_taken)
-            for day, activity in by_day.items()
-        },
-        today,
-        goal,
-    )
-    empty = DailyActivity(today)
-    today_activity = by_day.get(today, empty)
+    progress = progress_from(by_day, today, goal)
+    streak = progress.streak
     return StatsSummary(
         goal=goal,
         current_streak_days=streak.current_days,
@@ -373,16 +341,7 @@ def build_summary(tallies: HistoryTallies, today: date, goal: StreakGoal) -> Sta
         sessions_completed=tallies.status_counts.get("completed", 0),
         sessions_by_status=dict(sorted(tallies.status_counts.items())),
         minutes_completed=round(sum(a.completed_seconds for a in tallies.days) / 60),
-        today=TodayStats(
-            day=today,
-            is_workday=streak.today_is_workday,
-            sessions_completed=today_activity.sessions_completed,
-            breaks_taken=today_activity.breaks_taken,
-            breaks_skipped=today_activity.breaks_skipped,
-            goal_met=streak.today_met,
-            still_needed=streak.today_still_needed,
-            what_today_still_needs=what_today_still_needs(streak, goal),
-        ),
+        today=progress.today,
         week=_week(by_day, today, goal),
         heatmap=_heatmap(by_day, today, goal),
         per_routine=tuple(

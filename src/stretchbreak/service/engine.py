@@ -212,9 +212,13 @@ class BreakEngine:
         self._start_lock_watch(loop)
         self._configure_busy()
         if self.deps.watch_paths:
-            self._watching = start_watching(
-                loop, self.deps.watch_paths, self._files_changed, self._watch_failed
-            )
+            try:
+                self._watching = start_watching(
+                    loop, self.deps.watch_paths, self._files_changed, self._watch_failed
+                )
+            except Exception:  # e.g. no thread can be started: breaks go on without reloads
+                log.exception("watching config.toml and the routines failed")
+                self._watch_failed()
         if self.deps.realtime:
             self._gap_handle = loop.call_later(self.deps.gap_check_seconds, self._gap_timer)
             loop.call_later(MEMORY_RELEASE_DELAY_SECONDS, release_free_memory)

@@ -37,9 +37,9 @@ from stretchbreak.core.policy import (
     NaturalBreak,
     PolicyEvent,
 )
-from stretchbreak.core.stats import StatsSummary, summarize
 from stretchbreak.core.store import BREAK_KINDS, BreakKind, HistoryStore, StoreError, Trigger
 from stretchbreak.core.streaks import StreakGoal
+from stretchbreak.core.today import Progress, read_progress
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ class BreakRecord:
 class HistoryRead:
     """What the dashboard shows from the history, or why it cannot."""
 
-    summary: StatsSummary | None
+    progress: Progress | None
+    """Today's numbers and the streak (None: the history could not be read)."""
     last_done: dict[str, datetime] = field(default_factory=dict)
     """Routine id -> when it was last completed (for the rotation)."""
     problem: str | None = None
@@ -165,7 +166,7 @@ class HistoryIO:
     def _read_history(self) -> HistoryRead:
         try:
             with self._open_store() as store:
-                summary = summarize(store, self._clock, self._goal)
+                progress = read_progress(store, self._clock, self._goal)
                 sessions = store.recent_sessions(RECENT_SESSIONS)
             last_done: dict[str, datetime] = {}
             for session in sessions:
@@ -176,7 +177,7 @@ class HistoryIO:
         except Exception:
             log.exception("reading the history failed")
             return HistoryRead(None, problem="reading it failed unexpectedly (see the log file)")
-        return HistoryRead(summary, last_done)
+        return HistoryRead(progress, last_done)
 
     def _record(self, records: Sequence[BreakRecord]) -> str | None:
         try:
@@ -262,7 +263,7 @@ class StoreRecorder:
 
     def streak_days(self) -> int:
         with _as_unavailable():
-            return summarize(self._open(), self._clock, self._goal).current_streak_days
+            return read_progress(self._open(), self._clock, self._goal).streak.current_days
 
     def close(self) -> None:
         if self._store is not None:

@@ -219,16 +219,16 @@ def history_lines(history: HistoryRead | None) -> tuple[str, str]:
     """The "Today" and "Streak" lines."""
     if history is None:
         return "reading history…", "reading history…"
-    summary = history.summary
-    if summary is None:
+    progress = history.progress
+    if progress is None:
         return "history unavailable (see below)", NOTHING
-    today = summary.today
+    today = progress.today
     today_text = (
         f"{plural(today.breaks_taken, 'break')} taken · "
         f"{plural(today.sessions_completed, 'routine')} completed · "
         f"{today.breaks_skipped} skipped"
     )
-    streak_text = f"{plural(summary.current_streak_days, 'day')} · {today.what_today_still_needs}"
+    streak_text = f"{plural(progress.streak.current_days, 'day')} · {today.what_today_still_needs}"
     return today_text, streak_text
 
 
@@ -301,7 +301,7 @@ def status_snapshot(
     """What `stretchbreak status` and status bars report: the same state as the dashboard."""
     next_break = state.next_break
     current = state.current_break
-    summary = history.summary if history is not None else None
+    progress = history.progress if history is not None else None
     ends_at = None
     if current is not None and current.routine_id in routines:
         length = routines[current.routine_id].total_seconds(include_optional)
@@ -329,8 +329,8 @@ def status_snapshot(
         break_ends_at=ends_at,
         away_since=state.away_since,
         hours_change_at=state.hours_change_at,
-        streak_days=summary.current_streak_days if summary is not None else None,
-        breaks_today=summary.today.breaks_taken if summary is not None else None,
+        streak_days=progress.streak.current_days if progress is not None else None,
+        breaks_today=progress.today.breaks_taken if progress is not None else None,
         deferred_reason=state.deferred_reason,
         deferred_since=state.deferred_since,
         deferred_until=state.deferred_until,

@@ -19,7 +19,7 @@ Severity = Literal["information", "warning", "error"]
 if TYPE_CHECKING:
     from stretchbreak.core.clock import Clock
     from stretchbreak.core.config import Config, ConfigProblem
-    from stretchbreak.core.first_run import EyeOnlyHold, SafetyCheck
+    from stretchbreak.core.first_run import EyeOnlyHold
     from stretchbreak.core.keymap import BindingScopes
     from stretchbreak.core.loader import Catalog
     from stretchbreak.service.bootstrap import EngineDeps
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from stretchbreak.service.feedback_book import FeedbackBook
     from stretchbreak.service.history import HistoryWriter
     from stretchbreak.ui.front import EngineLink
+    from stretchbreak.ui.safety_flow import SafetyFlow
     from stretchbreak.ui.screens.pause_menu import PauseChoice
     from stretchbreak.ui.screens.player import PlayerResult
     from stretchbreak.ui.screens.safety_recheck import SafetyAnswered, SymptomsEscalated
@@ -55,9 +56,7 @@ class Navigation(App[int]):
     _writer: HistoryWriter | None
     link: EngineLink | None
     _view: DashboardChanged | None
-    _safety_check: SafetyCheck | None = None
-    _safety_check_read = False
-    _recheck_offered = False
+    _safety_flow: SafetyFlow | None = None
 
     @property
     def basics(self) -> Basics:
@@ -135,7 +134,7 @@ class Navigation(App[int]):
                 hold_path=self._hold_path or eye_only_hold_file(),
                 config=self._user_config,
                 safety=self.services.safety,
-                hold=self._safety_hold(),
+                hold=self._safety.hold_in_force(),
             )
             self.push_screen(welcome, self._welcome_closed)
 
@@ -143,97 +142,28 @@ class Navigation(App[int]):
         if result is not None:  # None: left before answering, nothing was written
             self._config_saved(result.config, result.eye_only_hold)
 
-    # --- the safety check: answers, the hold, asking again ----------------------------------
+    # --- the safety check (ui/safety_flow.py) ---------------------------------------------
+
+    @property
+    def _safety(self) -> SafetyFlow:
+        if self._safety_flow is None:
+            from stretchbreak.ui.safety_flow import SafetyFlow
+
+            self._safety_flow = SafetyFlow(self)
+        return self._safety_flow
 
     def on_safety_answered(self, message: SafetyAnswered) -> None:
-        """An answer was saved (welcome or re-check): its hold is in force from now on."""
-        from stretchbreak.core.first_run import SafetyCheck
-
-        self._safety_check = SafetyCheck(self._clock.now(), message.answer)
-        self._safety_check_read = True
-        self._recheck_offered = False
-        if self.engine is not None:
-            self.engine.set_safety_hold(message.hold)
-        elif self.link is not None:
-            self._send("reload")  # the service re-reads the hold file beside config.toml
+        self._safety.answered(message)
 
     def on_symptoms_escalated(self, _message: SymptomsEscalated) -> None:
-        """Two "worse" answers within a week: the "get advice today" hold, as if the safety
-        check had been answered that way (an emergency hold already in force stays)."""
-        from stretchbreak.core.first_run import (
-            eye_only_hold_file,
-            save_eye_only_hold,
-            start_safety_hold,
-        )
-
-        current = self.engine.config.hold if self.engine is not None else None
-        if current is not None and current.active_at(self._clock.now()):
-            return
-        hold = start_safety_hold(self._clock, "today")
-        try:
-            save_eye_only_hold(hold, self._hold_path or eye_only_hold_file())
-        except OSError as error:
-            self.toast(f"Could not pause movement breaks: {error}", "error")
-            return
-        if self.engine is not None:
-            self.engine.set_safety_hold(hold)
-        elif self.link is not None:
-            self._send("reload")  # the service re-reads the hold file beside config.toml
+        self._safety.symptoms_escalated()
 
     def end_safety_hold(self) -> None:
         """ "I have been checked" (settings): the hold file goes and the settings apply."""
-        from stretchbreak.core.first_run import clear_eye_only_hold, eye_only_hold_file
-
-        if self.engine is not None:
-            outcome = self.engine.end_safety_hold()
-            self.toast(outcome.message, "information" if outcome.code == "ok" else "warning")
-            return
-        try:
-            clear_eye_only_hold(self._hold_path or eye_only_hold_file())
-        except OSError as error:
-            self.toast(f"Could not end the safety hold: {error}", "error")
-            return
-        self.toast("Safety hold ended: your own break settings apply again.")
-        if self.link is not None:
-            self._send("reload")
+        self._safety.end_hold()
 
     def offer_safety_recheck(self) -> None:
-        """Offer the check again once `[safety] recheck_after` has passed since the last answer
-        (once per run: Esc means "later", and it comes back at the next start)."""
-        hold_path = self._hold_path
-        if not self.services.offer_safety_recheck or hold_path is None or self._recheck_offered:
-            return
-        if not isinstance(self.screen, DashboardScreen):
-            return
-        from stretchbreak.core.first_run import (
-            load_safety_check,
-            recheck_due,
-            safety_check_file,
-            start_recheck_clock,
-        )
-
-        if not self._safety_check_read:
-            path = safety_check_file(hold_path)
-            self._safety_check = load_safety_check(path)
-            self._safety_check_read = True
-            if self._safety_check is None:
-                try:
-                    self._safety_check = start_recheck_clock(path, self._clock.now())
-                except OSError as error:
-                    self.toast(f"Could not save when the safety check is due: {error}", "warning")
-        after = self._user_config.safety.recheck_after
-        if not recheck_due(self._safety_check, self._clock.now(), after):
-            return
-        from stretchbreak.ui.screens.safety_recheck import SafetyRecheckScreen
-
-        assert after is not None
-        self._recheck_offered = True
-        days = after.days
-        since = f"{days // 7} weeks" if days % 7 == 0 and days > 7 else f"{days} days"
-        screen = SafetyRecheckScreen(
-            clock=self._clock, hold_path=hold_path, since=since, safety=self.services.safety
-        )
-        self.push_screen(screen)
+        self._safety.offer_recheck()
 
     def show_settings(self) -> None:
         """Every setting, checked as you type; saving applies it at once."""
@@ -245,20 +175,10 @@ class Navigation(App[int]):
                 self._user_config,
                 self._config_path,
                 binding_ids=ids,
-                hold=self._safety_hold(),
+                hold=self._safety.hold_in_force(),
                 end_hold=self.end_safety_hold,
             )
             self.push_screen(screen, lambda config: self._config_saved(config, None))
-
-    def _safety_hold(self) -> EyeOnlyHold | None:
-        """The safety hold in force (hosting: the engine's; attached: the file's)."""
-        now = self._clock.now()
-        if self.engine is not None:
-            return self.engine.config.active_hold(now)
-        from stretchbreak.core.first_run import eye_only_hold_file, load_eye_only_hold
-
-        hold = load_eye_only_hold(self._hold_path or eye_only_hold_file())
-        return hold if hold is not None and hold.active_at(now) else None
 
     def _config_saved(self, config: Config | None, hold: EyeOnlyHold | None) -> None:
         """Hosting: in use at once. Attached: the service reloads the saved file itself."""
