@@ -6,8 +6,9 @@ check every few seconds compares wall and monotonic time (suspend, clock changes
 policy; the idle source is read every ~10 s. Nothing is emitted unless its text changes.
 
 Who does what: blocking work (routine files, the history database, the status file, idle time,
-desktop notifications, the file watcher) runs on executors or one thread; results come back to
-the engine's loop with `loop.call_soon_threadsafe`, and only code on that loop changes the policy.
+desktop notifications) runs on executors or one thread; results come back to the engine's loop
+with `loop.call_soon_threadsafe`, and only code on that loop changes the policy. File changes
+arrive on the loop itself (inotify on Linux; a watchfiles thread elsewhere, `file_watch`).
 Every policy event with a `history_kind` is stored (on the one history thread, `HistoryIO`).
 
 `realtime=False` (tests) starts no timer, idle poll or countdown: the test advances a FakeClock
