@@ -170,3 +170,39 @@ async def test_a_dashboard_that_cannot_start_says_why_and_holds_nothing(tmp_path
         assert any("could not start" in str(n.message) for n in app._notifications)
         assert not harness.guard.held
         assert app.engine is None or not app.engine.started
+
+
+async def test_an_attached_dashboard_reads_the_routines_again_when_the_service_reloads_them(
+    tmp_path: Path,
+) -> None:
+    """The service picks up a routine saved while it runs; the attached dashboard's browser and
+    player then know it too (they read the routines themselves)."""
+    from engine_support import CATALOG_ROUTINES, EYES
+
+    from stretchbreak.core.loader import Catalog
+
+    routines = {routine_id: r for routine_id, r in CATALOG_ROUTINES.items() if r is not EYES}
+    on_disk = {"routines": routines}
+    service_side = EngineHarness(tmp_path, load_catalog=lambda: Catalog(dict(on_disk["routines"])))
+    service = service_side.engine(host="service")
+    await service.start()
+    harness = Harness(
+        tmp_path,
+        clock=service_side.clock,
+        guard=InstanceGuard(tmp_path / "dashboard.lock"),
+        load_catalog=lambda: Catalog(dict(on_disk["routines"])),
+    )
+    assert harness.services.socket_path is not None
+    server = ControlServer(service, harness.services.socket_path, host="service")
+    await server.start()
+    app = harness.app()
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: app.attached and "desk-move" in app.catalog.routines)
+            assert EYES.id not in app.catalog.routines
+            on_disk["routines"] = dict(CATALOG_ROUTINES)  # a routine file saved meanwhile
+            service.use_catalog(Catalog(dict(CATALOG_ROUTINES)))  # as the file watcher does
+            await wait_for(pilot, lambda: EYES.id in app.catalog.routines)
+    finally:
+        await server.close()
+        await service.stop()

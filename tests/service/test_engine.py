@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from engine_support import (
+    CATALOG_ROUTINES,
     MONDAY_10,
     EngineHarness,
     advance,
@@ -16,9 +17,11 @@ from engine_support import (
     started,
 )
 
+from stretchbreak.core.loader import Catalog
 from stretchbreak.service.engine import AlreadyRunning
 from stretchbreak.service.events import (
     Announce,
+    CatalogChanged,
     DashboardChanged,
     DueChanged,
     PlayRoutine,
@@ -300,8 +303,10 @@ async def test_every_event_round_trips_through_json(tmp_path: Path) -> None:
     try:
         await advance(engine, harness, 20 * 60)
         engine.snooze()
+        engine.use_catalog(Catalog(dict(CATALOG_ROUTINES)))  # the routines were read again
         assert {type(event) for event in log.events} >= {
             Announce,
+            CatalogChanged,
             DashboardChanged,
             DueChanged,
             StatusChanged,

@@ -66,6 +66,7 @@ from stretchbreak.service.busy_watch import BusyWatch
 from stretchbreak.service.config_state import ConfigState
 from stretchbreak.service.events import (
     Announce,
+    CatalogChanged,
     DashboardChanged,
     DueChanged,
     EngineEvent,
@@ -757,6 +758,7 @@ class BreakEngine:
     def use_catalog(self, catalog: Catalog) -> None:
         """Routines read by a front end (the browser reloaded them after an edit)."""
         self._set_catalog(catalog)
+        self._emit(CatalogChanged(len(catalog.routines)))
         self._sync()
 
     def _routines_reloaded(self, fresh: Catalog) -> None:
@@ -775,6 +777,7 @@ class BreakEngine:
             lines.append(f"{name} keeps its last good version until its file loads again:")
             lines.extend(printable(str(problem)) for problem in problems[:3])
         self._toast("\n".join(lines), "warning" if broken else "information")
+        self._emit(CatalogChanged(count))
         self._sync()
 
     def apply_config(self, config: Config, hold: EyeOnlyHold | None = None) -> None:

@@ -159,6 +159,25 @@ class Toast(EngineEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class CatalogChanged(EngineEvent):
+    """The engine uses other routines now (files reloaded): a front end that reads the routines
+    itself (an attached dashboard's browser and player) reads them again."""
+
+    routines: int
+    name: ClassVar[str] = "catalog"
+
+    def to_json(self) -> dict[str, object]:
+        return {"event": self.name, "routines": self.routines}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> CatalogChanged:
+        count = data.get("routines")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise EventFormatError(f"routines must be a count, not {count!r}")
+        return cls(count)
+
+
+@dataclass(frozen=True, slots=True)
 class EngineFailed(EngineEvent):
     """Something the engine needs failed; `message` says what to do."""
 
@@ -182,6 +201,7 @@ EVENT_TYPES: dict[str, type[EngineEvent]] = {
         Announce,
         PlayRoutine,
         Toast,
+        CatalogChanged,
         EngineFailed,
     )
 }

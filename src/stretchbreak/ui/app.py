@@ -190,8 +190,16 @@ class StretchbreakApp(Navigation):
             self._play(event.routine_id, event.trigger)
         elif isinstance(event, engine.Toast):
             self.toast(event.text, event.severity)
+        elif isinstance(event, engine.CatalogChanged) and self.engine is None:
+            self.run_worker(self._reread_catalog, thread=True, group="catalog", exit_on_error=False)
         elif isinstance(event, engine.EngineFailed):
             self.toast(event.message, "error")
+
+    def _reread_catalog(self) -> None:
+        """Attached: the service reloaded the routines; the browser and the player read them too
+        (a thread worker: reading the files blocks)."""
+        catalog = self.deps.load_catalog()
+        self.call_from_thread(setattr, self, "_catalog", catalog)
 
     def _show_view(self) -> None:
         if self._view is None:
