@@ -715,6 +715,12 @@ def store_error(exc: sqlite3.Error | OSError, path: Path) -> StoreError:
     return StoreError(f"The history file {path} could not be used: {exc}")
 
 
+_DAY_TOTALS = (
+    "SELECT local_date, sessions_completed, completed_seconds, breaks_taken,"
+    " breaks_snoozed, breaks_skipped, breaks_missed FROM day_totals ORDER BY local_date"
+)
+
+
 class HistoryStore:
     """Durable local history of sessions and breaks (one connection, safe across threads)."""
 
@@ -1134,11 +1140,7 @@ class HistoryStore:
             try:
                 self._conn.execute("BEGIN")
                 try:
-                    days = self._conn.execute(
-                        "SELECT local_date, sessions_completed, completed_seconds, breaks_taken,"
-                        " breaks_snoozed, breaks_skipped, breaks_missed FROM day_totals"
-                        " ORDER BY local_date"
-                    ).fetchall()
+                    days = self._conn.execute(_DAY_TOTALS).fetchall()
                     routine_statuses = self._conn.execute(
                         "SELECT routine_id, status, sessions FROM routine_totals WHERE sessions > 0"
                     ).fetchall()
@@ -1168,8 +1170,31 @@ class HistoryStore:
             if status == "completed":
                 completed[routine_id] = count
         routines = sorted(started, key=lambda r: (-completed.get(r, 0), -started[r], r))
+        activities = self._daily(days)
+        ratings = []
+        for day, comfort_value, worse in comfort:
+            try:
+                ratings.append(
+                    ComfortRating(
+                        row_day("local_date", day), _comfort(comfort_value), _flag("worse", worse)
+                    )
+                )
+            except BadValue as bad:
+                self._note_unreadable(UnreadableRow(f"sessions on {day!r}", bad.column, bad.value))
+        return HistoryTallies(
+            days=activities,
+            routines=tuple(RoutineActivity(r, completed.get(r, 0), started[r]) for r in routines),
+            comfort=tuple(ratings),
+            status_counts=statuses,
+        )
+
+    def daily_activity(self) -> tuple[DailyActivity, ...]:
+        """The per-day totals alone (today's numbers and the streak need nothing else)."""
+        return self._daily(self._query(_DAY_TOTALS, ()))
+
+    def _daily(self, rows: Sequence[Sequence[Any]]) -> tuple[DailyActivity, ...]:
         activities = []
-        for row in days:
+        for row in rows:
             try:
                 activities.append(
                     DailyActivity(
@@ -1186,22 +1211,7 @@ class HistoryStore:
                 self._note_unreadable(
                     UnreadableRow(f"day_totals {row[0]!r}", bad.column, bad.value)
                 )
-        ratings = []
-        for day, comfort_value, worse in comfort:
-            try:
-                ratings.append(
-                    ComfortRating(
-                        row_day("local_date", day), _comfort(comfort_value), _flag("worse", worse)
-                    )
-                )
-            except BadValue as bad:
-                self._note_unreadable(UnreadableRow(f"sessions on {day!r}", bad.column, bad.value))
-        return HistoryTallies(
-            days=tuple(activities),
-            routines=tuple(RoutineActivity(r, completed.get(r, 0), started[r]) for r in routines),
-            comfort=tuple(ratings),
-            status_counts=statuses,
-        )
+        return tuple(activities)
 
     # -- symptoms per exercise (issue 12): exercise_feedback and exercise_avoid -------------
     # Rows and rules live in `core.feedback`; these methods only store and read them.

@@ -77,5 +77,5 @@ def progress_from(by_day: Mapping[date, DailyActivity], today: date, goal: Strea
 def read_progress(store: HistoryStore, clock: Clock, goal: StreakGoal) -> Progress:
     """Read the per-day totals once and work out today's progress."""
     today = today_for(clock, goal)
-    days = store.tallies(today).days  # comfort ratings are not needed: since today only
+    days = store.daily_activity()
     return progress_from({activity.local_date: activity for activity in days}, today, goal)
