@@ -7,7 +7,8 @@ scheduler is a recording fake, and a test moves the FakeClock and calls `app.tic
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,11 @@ from engine_support import (
 )
 from textual.pilot import Pilot
 
+from stretchbreak.adapters.instance import InstanceGuard
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.store import HistoryStore
+from stretchbreak.service.control import ControlServer
+from stretchbreak.service.engine import BreakEngine
 from stretchbreak.service.routine_files import RoutineFolders
 from stretchbreak.ui.app import StretchbreakApp
 from stretchbreak.ui.screens.dashboard import DashboardScreen
@@ -146,3 +150,23 @@ async def play_to_end(pilot: Pilot[int], clock: FakeClock, step: float = 1) -> N
 
 def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+@asynccontextmanager
+async def beside_a_service(
+    tmp_path: Path, service_side: EngineHarness, **dashboard: Any
+) -> AsyncIterator[tuple[BreakEngine, ControlServer, Harness]]:
+    """A started "service" engine on `service_side`, serving the control socket, and a dashboard
+    harness (its own instance lock, so it attaches) made with `dashboard`; both are stopped
+    afterwards (a test may close them earlier: closing twice is fine)."""
+    service = service_side.engine(host="service")
+    await service.start()
+    harness = Harness(tmp_path, guard=InstanceGuard(tmp_path / "dashboard.lock"), **dashboard)
+    assert harness.services.socket_path is not None
+    server = ControlServer(service, harness.services.socket_path, host="service")
+    try:
+        await server.start()
+        yield service, server, harness
+    finally:
+        await server.close()
+        await service.stop()

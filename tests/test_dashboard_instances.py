@@ -7,13 +7,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from dashboard_support import Harness, dashboard, line, sample_config, settle
+from dashboard_support import Harness, beside_a_service, dashboard, line, sample_config, settle
 from engine_support import EngineHarness, break_rows
 from textual.pilot import Pilot
 
 from stretchbreak.adapters.instance import InstanceGuard
 from stretchbreak.core.config import load_config
-from stretchbreak.service.control import ControlServer
 from stretchbreak.ui.screens.break_due import KEY_GRACE_SECONDS, BreakDueScreen
 
 
@@ -29,16 +28,12 @@ async def test_second_dashboard_attaches_to_the_service_keys_act_and_it_takes_ov
     tmp_path: Path,
 ) -> None:
     service_side = EngineHarness(tmp_path)
-    service = service_side.engine(host="service")
-    await service.start()
-    harness = Harness(
-        tmp_path, clock=service_side.clock, guard=InstanceGuard(tmp_path / "dashboard.lock")
-    )
-    assert harness.services.socket_path is not None
-    server = ControlServer(service, harness.services.socket_path, host="service")
-    await server.start()
-    app = harness.app()
-    try:
+    async with beside_a_service(tmp_path, service_side, clock=service_side.clock) as (
+        service,
+        server,
+        harness,
+    ):
+        app = harness.app()
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: dashboard(app).line("headline") == "Working")
             assert dashboard(app).line("headline") == "Working"
@@ -61,21 +56,11 @@ async def test_second_dashboard_attaches_to_the_service_keys_act_and_it_takes_ov
             await settle(pilot)
             assert harness.scheduler.started
             assert not app.attached
-    finally:
-        await server.close()
-        await service.stop()
 
 
 async def test_quitting_an_attached_dashboard_leaves_the_service_running(tmp_path: Path) -> None:
-    service_side = EngineHarness(tmp_path)
-    service = service_side.engine(host="service")
-    await service.start()
-    harness = Harness(tmp_path, guard=InstanceGuard(tmp_path / "dashboard.lock"))
-    assert harness.services.socket_path is not None
-    server = ControlServer(service, harness.services.socket_path, host="service")
-    await server.start()
-    app = harness.app()
-    try:
+    async with beside_a_service(tmp_path, EngineHarness(tmp_path)) as (service, _server, harness):
+        app = harness.app()
         async with app.run_test() as pilot:
             await wait_for(pilot, lambda: app.attached)
             await pilot.press("q")
@@ -83,9 +68,6 @@ async def test_quitting_an_attached_dashboard_leaves_the_service_running(tmp_pat
         assert app.return_code == 0
         assert service.started
         assert service.snapshot().state == "working"
-    finally:
-        await server.close()
-        await service.stop()
 
 
 async def test_the_scheduling_dashboard_holds_the_lock_and_cleans_up(tmp_path: Path) -> None:
@@ -184,25 +166,16 @@ async def test_an_attached_dashboard_reads_the_routines_again_when_the_service_r
     routines = {routine_id: r for routine_id, r in CATALOG_ROUTINES.items() if r is not EYES}
     on_disk = {"routines": routines}
     service_side = EngineHarness(tmp_path, load_catalog=lambda: Catalog(dict(on_disk["routines"])))
-    service = service_side.engine(host="service")
-    await service.start()
-    harness = Harness(
+    async with beside_a_service(
         tmp_path,
+        service_side,
         clock=service_side.clock,
-        guard=InstanceGuard(tmp_path / "dashboard.lock"),
         load_catalog=lambda: Catalog(dict(on_disk["routines"])),
-    )
-    assert harness.services.socket_path is not None
-    server = ControlServer(service, harness.services.socket_path, host="service")
-    await server.start()
-    app = harness.app()
-    try:
+    ) as (service, _server, harness):
+        app = harness.app()
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: app.attached and "desk-move" in app.catalog.routines)
             assert EYES.id not in app.catalog.routines
             on_disk["routines"] = dict(CATALOG_ROUTINES)  # a routine file saved meanwhile
             service.use_catalog(Catalog(dict(CATALOG_ROUTINES)))  # as the file watcher does
             await wait_for(pilot, lambda: EYES.id in app.catalog.routines)
-    finally:
-        await server.close()
-        await service.stop()

@@ -8,13 +8,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from dashboard_support import Harness
+from dashboard_support import beside_a_service
 from engine_support import MONDAY_10, EngineHarness
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from stretchbreak.adapters.instance import InstanceGuard
-from stretchbreak.service.control import ControlServer
 from stretchbreak.ui.screens.pause_menu import PauseMenuScreen
 
 
@@ -29,16 +27,12 @@ async def test_the_attached_pause_menu_names_tomorrows_start_as_a_clock_time(
     tmp_path: Path,
 ) -> None:
     service_side = EngineHarness(tmp_path)  # Monday 10:00, working hours Mon-Fri 09:00-18:00
-    service = service_side.engine(host="service")
-    await service.start()
-    harness = Harness(
-        tmp_path, clock=service_side.clock, guard=InstanceGuard(tmp_path / "dashboard.lock")
-    )
-    assert harness.services.socket_path is not None
-    server = ControlServer(service, harness.services.socket_path, host="service")
-    await server.start()
-    app = harness.app()
-    try:
+    async with beside_a_service(tmp_path, service_side, clock=service_side.clock) as (
+        service,
+        _server,
+        harness,
+    ):
+        app = harness.app()
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: app.attached)
             await pilot.press("p")
@@ -47,6 +41,3 @@ async def test_the_attached_pause_menu_names_tomorrows_start_as_a_clock_time(
             labels = [str(options.get_option_at_index(i).prompt) for i in range(4)]
             assert "Pause until tomorrow (Tue 09:00)" in labels
             assert service.tomorrow_start() == MONDAY_10 + timedelta(hours=23)  # the same
-    finally:
-        await server.close()
-        await service.stop()

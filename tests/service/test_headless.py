@@ -15,7 +15,11 @@ import pytest
 from stretchbreak import launcher, paths
 from stretchbreak.service.protocol import socket_path
 
-CHILD = """
+
+def service_child(checks: str) -> str:
+    """A script that runs `stretchbreak service` in-process (as the console script does) and,
+    once its control socket is there, runs `checks` (indented 4) and stops it with SIGTERM."""
+    return f"""
 import os, signal, sys, threading, time
 from pathlib import Path
 from stretchbreak import launcher
@@ -26,18 +30,23 @@ def check():
     deadline = time.monotonic() + 20
     while not socket.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(1.0)
-    print("started" if socket.exists() else "never started", flush=True)
-    print("textual loaded" if "textual" in sys.modules else "no textual", flush=True)
-    print("click loaded" if "click" in sys.modules else "no click", flush=True)
-    # on Linux the routines and config are watched with inotify on the loop: no watchfiles
-    print("watchfiles loaded" if "watchfiles" in sys.modules else "no watchfiles", flush=True)
+{checks}
     os.kill(os.getpid(), signal.SIGTERM)
 
 threading.Thread(target=check, daemon=True).start()
 sys.argv = ["stretchbreak", "service"]
-launcher.run()  # `stretchbreak service`, as the console script runs it
+launcher.run()
 """
+
+
+CHILD = service_child(
+    """    time.sleep(1.0)
+    print("started" if socket.exists() else "never started", flush=True)
+    print("textual loaded" if "textual" in sys.modules else "no textual", flush=True)
+    print("click loaded" if "click" in sys.modules else "no click", flush=True)
+    # on Linux the routines and config are watched with inotify on the loop: no watchfiles
+    print("watchfiles loaded" if "watchfiles" in sys.modules else "no watchfiles", flush=True)"""
+)
 
 
 def _wait_for(condition, seconds: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
@@ -162,28 +171,13 @@ def test_without_openssl_the_service_imports_still_hash_lock_and_run_asyncio(
     assert result.stdout.splitlines() == ["2d711642 b60090e3", "None loop ok", "[]"]
 
 
-SETTINGS_CHILD = """
-import os, signal, sys, threading, time
-from pathlib import Path
-from stretchbreak import launcher
-
-socket = Path(sys.argv[1])
-
-def check():
-    deadline = time.monotonic() + 20
-    while not socket.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    import zoneinfo
+SETTINGS_CHILD = service_child(
+    """    import zoneinfo
     names = ("MALLOC_ARENA_MAX", "PYTHONTZPATH", launcher.SET_BY_LAUNCHER_VARIABLE)
     print(sorted(name for name in names if name in os.environ), flush=True)
     print(":".join(zoneinfo.TZPATH), flush=True)
-    print([name for name in sys.modules if name.startswith("_sysconfigdata")], flush=True)
-    os.kill(os.getpid(), signal.SIGTERM)
-
-threading.Thread(target=check, daemon=True).start()
-sys.argv = ["stretchbreak", "service"]
-launcher.run()
-"""
+    print([name for name in sys.modules if name.startswith("_sysconfigdata")], flush=True)"""
+)
 
 
 def test_what_the_re_execution_set_is_used_then_kept_from_the_programs_the_service_starts() -> None:
