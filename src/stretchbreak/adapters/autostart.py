@@ -44,7 +44,7 @@ class AutostartError(Exception):
     """Install or uninstall cannot go on; the message says why and what to do."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Entry:
     """Where one method keeps its file, and the folder that `systemctl enable` adds."""
 
@@ -64,7 +64,7 @@ class Report:
     undo: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Status:
     installed: bool
     method: Method | None

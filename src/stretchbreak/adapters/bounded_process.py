@@ -19,7 +19,7 @@ from typing import Any
 _KILL_GRACE_SECONDS = 1.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProcessOutcome:
     """What a bounded run produced; `returncode` is None when it was killed for taking too long."""
 

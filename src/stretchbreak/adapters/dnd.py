@@ -31,7 +31,7 @@ GNOME_DESKTOPS = ("gnome", "unity", "budgie", "pantheon")
 Runner = Callable[[list[str], float, Mapping[str, str]], ProcessOutcome]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DndReading:
     """The answer and where it came from (for `doctor` and the log)."""
 

@@ -45,7 +45,7 @@ _HEADER = struct.Struct("=II")
 _Handler = Callable[[int, int, bytes], None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Global:
     name: int
     interface: str

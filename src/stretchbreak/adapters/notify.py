@@ -34,7 +34,7 @@ class NotificationError(Exception):
     """A backend could not deliver (or is not available); the message says why, for a person."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DeliveryResult:
     """How a delivery went: which backend delivered (or failed last), and why it failed."""
 
@@ -44,7 +44,7 @@ class DeliveryResult:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BackendProbe:
     """What `doctor` shows for one backend: is it usable, and what was found."""
 

@@ -52,7 +52,7 @@ class CloseReason(IntEnum):
     UNDEFINED = 4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActionInvoked:
     """The person clicked a button (or the body: action `default`) of the notification `key`."""
 
@@ -61,7 +61,7 @@ class ActionInvoked:
     notification_id: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NotificationClosed:
     """The notification `key` went away: expired, dismissed, or closed by us."""
 

@@ -200,7 +200,7 @@ def _error_line(stderr: str) -> str:
     return ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpokenPhrase:
     """What happened to one phrase (kept for tests and the log)."""
 

@@ -28,7 +28,7 @@ _MAX_TEXT = 200
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TerminalNotifySupport:
     """Which terminal was recognised, the sequence it shows, and whether tmux sits in between."""
 

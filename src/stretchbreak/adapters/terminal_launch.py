@@ -61,7 +61,7 @@ Spawner = Callable[[Sequence[str], Mapping[str, str]], str | None]
 """Starts argv; returns None when it started, else why not."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LaunchResult:
     """What was run (ok), or why no terminal could be opened, with every attempt's reason."""
 

@@ -15,7 +15,7 @@ BUSY_SOURCES = ("camera", "microphone", "fullscreen", "inhibitor", "calendar")
 """Every kind of source, in the order `doctor` lists them."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BusyReading:
     """One source saying the person is busy right now."""
 

@@ -34,7 +34,7 @@ class CalendarError(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BusyInterval:
     """One meeting occurrence, aware UTC times, start < end."""
 

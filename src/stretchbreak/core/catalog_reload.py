@@ -13,7 +13,7 @@ from pathlib import Path
 from stretchbreak.core.loader import Catalog, RoutineProblem
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Reloaded:
     """The catalog to use, and which routines are last good versions of now-broken files."""
 

@@ -59,7 +59,7 @@ _CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})")
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreaksConfig:
     """`[breaks]`: how often each break kind comes, and how snoozing and missing work."""
 
@@ -78,7 +78,7 @@ class BreaksConfig:
     """An unanswered due break counts as missed after this long; None = "off" (stays due)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NotifyConfig:
     """`[notify]`: which channels announce a break."""
 
@@ -94,7 +94,7 @@ class NotifyConfig:
     with low urgency."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlayerConfig:
     """`[player]`: how routines are played."""
 
@@ -104,7 +104,7 @@ class PlayerConfig:
     voice_rate: int = 170
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class IdleConfig:
     """`[idle]`: whether being away from the keyboard counts as a break."""
 
@@ -113,7 +113,7 @@ class IdleConfig:
     """Idle time that counts as a natural break; None = "auto" (the break's own length)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BusyConfig:
     """`[busy]`: signals that the person is in a meeting or watching something; a break that
     falls due while one holds waits (up to `longest_wait`) and is offered when it ends."""
@@ -137,7 +137,7 @@ HAVE_WORDS = (*EQUIPMENT, FLOOR)
 """What `[routines] equipment` may list: the routine files' equipment words, and "floor"."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoutinesConfig:
     """`[routines]`: what the person has at hand. Movement breaks prefer routines whose steps
     all fit it, and play a stand-in for an exercise that needs something missing."""
@@ -145,7 +145,7 @@ class RoutinesConfig:
     equipment: tuple[str, ...] = DEFAULT_EQUIPMENT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StrengthConfig:
     """`[strength]`: on these weekdays, the first movement break at or after `at` plays the
     strength routine instead of the next one in the rotation (off while `days` is empty)."""
@@ -155,7 +155,7 @@ class StrengthConfig:
     routine: str = "strength"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReminderConfig:
     """`[reminders.ID]`: a labelled reminder ("Water" every 60 min of working time)."""
 
@@ -173,7 +173,7 @@ class ReminderConfig:
         return self.name or self.id.replace("-", " ").capitalize()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SafetyConfig:
     """`[safety]`: when the red-flag safety check is offered again."""
 
@@ -185,7 +185,7 @@ def _no_keys() -> Mapping[str, str]:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Config:
     """Everything in config.toml; `Config()` is the documented defaults.
 
@@ -214,7 +214,7 @@ class Config:
             object.__setattr__(self, "keys", MappingProxyType(dict(self.keys)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConfigProblem:
     """One thing wrong with a config file, precise enough to fix it without guessing."""
 
@@ -436,7 +436,7 @@ def _read_key_binding(value: object) -> str:
 # --- the schema: one entry per key, used to read, to check names, and to write --------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Key:
     name: str
     doc: str

@@ -54,7 +54,7 @@ over (`give_up`)."""
 _HELD_REASONS = ("due", "snooze_end", "warning")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Held:
     """A break that would be offered now (fell due, or its snooze ended)."""
 
@@ -62,7 +62,7 @@ class Held:
     routine_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DeferralInfo:
     """What the state shows about a waiting break."""
 

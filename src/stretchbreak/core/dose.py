@@ -28,7 +28,7 @@ _ANY_SECONDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Dose:
     """The dose keys one table sets itself (None = not set there)."""
 

@@ -44,7 +44,7 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schemas" / SCHE
 """The published JSON Schema of the JSON export, shipped in the package."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Column:
     name: str
     type: ColumnType

@@ -75,7 +75,7 @@ WALK_INSTEAD = Step(
 """Played when every exercise of a routine is left out, so a break is still a break."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FeedbackEntry:
     """One answer: a symptom after one exercise (`NOT_SURE` when the person did not know)."""
 
@@ -87,7 +87,7 @@ class FeedbackEntry:
     """0-10 on `PAIN_SCALE` when the person gave it, else None."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AvoidEntry:
     """An exercise left out of routines until the person puts it back."""
 
@@ -99,7 +99,7 @@ class AvoidEntry:
     """The easier exercise played instead, when the library names one that fits."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Advice:
     """What to tell the person after one answer, and what to leave out from now on."""
 
@@ -209,7 +209,7 @@ def feedback_key(step: Step) -> str:
     return step.exercise or step.name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Adjusted:
     """A routine as it is played for this person, and what was changed and why."""
 

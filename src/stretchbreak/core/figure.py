@@ -97,7 +97,7 @@ SIDE_TEXT_LENGTH = (1, 80)
 POSE_NAME_LENGTH = (1, 24)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pose:
     """One named key pose: the joint values that differ from neutral, and where hands rest."""
 
@@ -119,7 +119,7 @@ class Pose:
         return dict(self.joints)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Figure:
     """How to draw one exercise: the view, the posture, the key poses (drawn for the right side)."""
 

@@ -46,7 +46,7 @@ _CELL = [chr(0x2800 + bits) for bits in range(256)]
 _FLAT_BITS = tuple(bit for pair in _BITS for bit in pair)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PoseState:
     """A pose at one moment, possibly between two key poses: joint values and resting hands."""
 
@@ -214,7 +214,7 @@ def render_state(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Body:
     segments: list[tuple[Vec, Vec]]
     head: Vec
@@ -378,7 +378,7 @@ def _arm(j: dict[str, float], prefix: str, sign: int, frame: Mat, shoulder: Vec)
     return elbow, wrist
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Places:
     head: Vec
     face: Vec

@@ -59,7 +59,7 @@ def eye_only_hold_file() -> Path:
     return paths.data_dir() / HOLD_FILE_NAME
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EyeOnlyHold:
     """Exercise is held back from `started` (aware UTC) until `until`, or, with `until` None,
     until the person says they have been checked. `tier` says how far: "today" pauses movement
@@ -163,7 +163,7 @@ def clear_eye_only_hold(path: Path) -> None:
 # --- when the check was last answered, and asking again ------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SafetyCheck:
     """The red-flag check was last answered `answer` at `answered` (aware UTC)."""
 

@@ -35,7 +35,7 @@ class HoursError(ValueError):
         """Position of the offending range in the day's list, when one range is at fault."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, order=True)
 class TimeRange:
     """One local range of a day, in minutes since midnight; `end` may be 1440 (24:00)."""
 
@@ -92,7 +92,7 @@ def _office_days() -> tuple[tuple[TimeRange, ...], ...]:
     return (office, office, office, office, office, (), ())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Window:
     """One continuous stretch of working time, as UTC instants."""
 
@@ -104,7 +104,7 @@ class Window:
         return self.start <= moment and (self.end is None or moment < self.end)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CronAnchor:
     """A local weekday and time at which working hours start or end (for cron jobs)."""
 
@@ -115,7 +115,7 @@ class CronAnchor:
     edge: Literal["start", "end"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WorkingHours:
     """The `[hours]` table: for each weekday (Monday first) its sorted, disjoint ranges."""
 

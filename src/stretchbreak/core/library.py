@@ -37,7 +37,7 @@ from .toml_source import TomlDocument, read_document
 _MAX_EXERCISES = 1000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Exercise:
     """A library entry: what the exercise is and the dose a step gets unless it says otherwise."""
 

@@ -13,7 +13,7 @@ from typing import Literal
 SessionStatus = Literal["completed", "partial", "aborted"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SessionOutcome:
     """How a run ended, as it is stored in the history."""
 

@@ -186,7 +186,7 @@ def counts_as_taken(end: str, played_seconds: float, planned_seconds: float) -> 
 # --- internal records -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Pending:
     kind: BreakKind
     routine_id: str

@@ -31,7 +31,7 @@ engine need two reasons (`busy_end`, `longest_wait`: a waiting break, `core/defe
 # --- what happened (returned by tick() and the actions) -------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PolicyEvent:
     """Something that happened at `at` (UTC). `history_kind` names the event to store, if any."""
 
@@ -39,7 +39,7 @@ class PolicyEvent:
     history_kind: ClassVar[str | None] = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakEvent(PolicyEvent):
     """An event about one break."""
 
@@ -47,14 +47,14 @@ class BreakEvent(PolicyEvent):
     routine_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WarningStarted(BreakEvent):
     """The pre-break heads-up: the break is due at `due_at`."""
 
     due_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakDue(BreakEvent):
     """A break is due now (`after_snooze`: again, at the end of a snooze)."""
 
@@ -66,40 +66,40 @@ class BreakDue(BreakEvent):
     history_kind: ClassVar[str | None] = "due"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakSnoozed(BreakEvent):
     until: datetime
     snoozes_left: int
     history_kind: ClassVar[str | None] = "snoozed"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SnoozeRefused(PolicyEvent):
     """Snooze was asked for but not granted; a due break stays due."""
 
     reason: Literal["limit", "nothing_due", "invalid"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakSkipped(BreakEvent):
     reason: Literal["user", "paused"]
     history_kind: ClassVar[str | None] = "skipped"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakMissed(BreakEvent):
     reason: Literal["unanswered", "hours_ended", "stopped"]
     """`stopped`: the engine stopped (service or hosting dashboard quit) while it was due."""
     history_kind: ClassVar[str | None] = "missed"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakStarted(BreakEvent):
     trigger: Literal["scheduled", "on_demand"]
     history_kind: ClassVar[str | None] = "started"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakDeferred(BreakEvent):
     """A break fell due while the person was busy (a meeting, a call, full-screen video) and
     waits (see `core/deferral.py`); `gave_up`: it waited `longest_wait` and is offered anyway
@@ -113,21 +113,21 @@ class BreakDeferred(BreakEvent):
     history_kind: ClassVar[str | None] = "deferred"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakFinished(BreakEvent):
     """The routine ended (the session itself is stored by whoever ran it)."""
 
     completed: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakAbandoned(BreakEvent):
     """The routine was stopped too early to count as a break: the timers keep running."""
 
     history_kind: ClassVar[str | None] = "abandoned"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NaturalBreak(PolicyEvent):
     """Time away that counts as a break for `kinds`; `seconds` is how long it was, if known."""
 
@@ -137,42 +137,42 @@ class NaturalBreak(PolicyEvent):
     history_kind: ClassVar[str | None] = "natural_break"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AwayStarted(PolicyEvent):
     """The person said they are away from now."""
 
     history_kind: ClassVar[str | None] = "away"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AwayEnded(PolicyEvent):
     """The person is back (said so, input was seen, or a pause ended it) after `seconds`."""
 
     seconds: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Paused(PolicyEvent):
     until: datetime | None
     """None: until the user resumes."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PauseEnded(PolicyEvent):
     reason: Literal["expired", "resumed"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HoursStarted(PolicyEvent):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HoursEnded(PolicyEvent):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReAnchored(PolicyEvent):
     """The wall clock went back by `-seconds`; every timer moved with it."""
 
@@ -182,7 +182,7 @@ class ReAnchored(PolicyEvent):
 # --- what the dashboard shows and arms ------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ScheduledEvent:
     """A moment at which the dashboard should call `tick()` (an APScheduler date job)."""
 
@@ -190,7 +190,7 @@ class ScheduledEvent:
     reason: ScheduledReason
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NextBreak:
     kind: BreakKind
     routine_id: str
@@ -201,7 +201,7 @@ class NextBreak:
     snoozed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CurrentBreak:
     kind: BreakKind
     routine_id: str
@@ -209,7 +209,7 @@ class CurrentBreak:
     trigger: Literal["scheduled", "on_demand"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PolicyState:
     status: Status
     in_hours: bool

@@ -11,7 +11,7 @@ _SHOWN_TEXT = 40
 _SHOWN_ITEMS = 4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoutineProblem:
     """One problem in one file.
 

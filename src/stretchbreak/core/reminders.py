@@ -48,7 +48,7 @@ SEPARATOR = " · "
 _ZERO = timedelta(0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReminderEvent:
     """One row for the `reminder_events` table."""
 
@@ -58,7 +58,7 @@ class ReminderEvent:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Announcement:
     """One notification for every reminder due now (config order)."""
 
@@ -86,7 +86,7 @@ class Announcement:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReminderView:
     """What `status` and the dashboard show of one reminder."""
 
@@ -100,7 +100,7 @@ class ReminderView:
     missed_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReminderTick:
     events: tuple[ReminderEvent, ...] = ()
     announcement: Announcement | None = None

@@ -64,7 +64,7 @@ EQUIPMENT: tuple[str, ...] = (
 SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Step:
     """One exercise (or rest) in a routine, with its full dose resolved."""
 
@@ -114,7 +114,7 @@ class Step:
         return one_side
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Routine:
     """A validated routine, ready to list, show, play or schedule."""
 

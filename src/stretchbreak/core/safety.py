@@ -31,7 +31,7 @@ class SafetyDataError(ValueError):
     """The safety file is missing a key, has a wrong type, or contains control characters."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SafetySection:
     """A heading, one line that frames the list, and the list itself."""
 
@@ -45,7 +45,7 @@ class SafetySection:
     """Red-flag sections only: the answer a person gives for this tier ("yes, one of these")."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SafetyGuide:
     """One screenful of safety text, made of sections in display order."""
 
@@ -61,7 +61,7 @@ class SafetyGuide:
         raise KeyError(section_id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RedFlagScreen:
     """The "is this safe for you today?" screen: three tiers, each with its own answer."""
 
@@ -78,7 +78,7 @@ class RedFlagScreen:
         raise KeyError(tier)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AfterSessionCheck:
     """The question asked when a session ends, and the guidance shown for a yes."""
 
@@ -87,7 +87,7 @@ class AfterSessionCheck:
     """Section `next-steps`; the UI shows the stop-if rules beside it."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SafetyText:
     """All safety text the app shows."""
 

@@ -24,7 +24,7 @@ class NothingToPlay(ValueError):
     """The routine has no steps to play (every step is optional and optional steps are off)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PhaseStarted:
     """A new phase began (the player shows it and rings the bell)."""
 
@@ -35,7 +35,7 @@ class PhaseStarted:
     """True when a control (skip, back, restart, done) started it rather than the clock."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SessionFinished:
     """The run is over; nothing changes after this."""
 
@@ -45,7 +45,7 @@ class SessionFinished:
 SessionEvent = PhaseStarted | SessionFinished
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SessionView:
     """Everything the player shows at one moment."""
 

@@ -27,7 +27,7 @@ SPARK_GLYPHS = "▁▂▃▄▅▆▇█"
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DayStats:
     """One day of the current week."""
 
@@ -41,7 +41,7 @@ class DayStats:
     goal_met: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Heatmap:
     """The last `HEATMAP_WEEKS` weeks: `rows[weekday][week]`, None for days still to come."""
 
@@ -88,14 +88,14 @@ class Heatmap:
         return "".join(header).rstrip()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoutineCount:
     routine_id: str
     completed: int
     started: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakTotals:
     taken: int
     snoozed: int
@@ -103,7 +103,7 @@ class BreakTotals:
     missed: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReminderCount:
     """One labelled reminder's answers in the history (all time; `today_done` today)."""
 
@@ -116,7 +116,7 @@ class ReminderCount:
     today_done: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ComfortWeek:
     """Comfort ratings (0-10, higher is better) in one ISO week."""
 
@@ -127,7 +127,7 @@ class ComfortWeek:
     """Sessions flagged "worse / tingling / dizzy"."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ExerciseSymptoms:
     """How often one exercise was named in the after-session check (issue 12)."""
 
@@ -146,7 +146,7 @@ SYMPTOM_DAYS = 30
 """How far back the stats count symptom answers."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StatsSummary:
     """Everything the stats views show; `to_json` is the `stats --json` document."""
 

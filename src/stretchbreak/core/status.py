@@ -71,7 +71,7 @@ ReminderStateName = Literal["counting", "waiting", "due", "snoozed"]
 REMINDER_STATES: tuple[ReminderStateName, ...] = ("counting", "waiting", "due", "snoozed")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReminderStatus:
     """One labelled reminder in the snapshot (`reminders` in the JSON, a list, maybe empty)."""
 
@@ -139,7 +139,7 @@ def _reminder_lines(snapshot: StatusSnapshot, now: datetime, zone: tzinfo) -> li
     return lines
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StatusSnapshot:
     """What the break engine is doing, as of `updated_at` (every time timezone-aware)."""
 

@@ -451,7 +451,7 @@ class StoreBusy(StoreError):
     """Another process held the write lock longer than the busy timeout; try again later."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SessionRecord:
     """One routine session as stored."""
 
@@ -471,7 +471,7 @@ class SessionRecord:
     worse: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakEventRecord:
     """One break event as stored."""
 
@@ -483,7 +483,7 @@ class BreakEventRecord:
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DailyActivity:
     """Everything the stats need about one streak day."""
 
@@ -496,21 +496,21 @@ class DailyActivity:
     breaks_missed: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoutineActivity:
     routine_id: str
     completed: int
     started: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ComfortRating:
     local_date: date
     comfort: int | None
     worse: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HistoryTallies:
     """One consistent read of the grouped history that `core.stats` turns into a summary."""
 
@@ -520,7 +520,7 @@ class HistoryTallies:
     status_counts: dict[str, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class UnreadableRow:
     """A stored row with a value the app cannot use (written by hand or by another program).
 

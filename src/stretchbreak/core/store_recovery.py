@@ -34,7 +34,7 @@ CHECK_BUSY_SECONDS = 1.0
 HealthState = Literal["missing", "empty", "ok", "damaged", "in_use", "unreadable"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HealthReport:
     """What `db check` found."""
 
@@ -63,7 +63,7 @@ class HealthReport:
         return self.schema_version is not None and self.schema_version > SCHEMA_VERSION
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RecoveryResult:
     moved_to: Path
     sessions_saved: int

@@ -26,7 +26,7 @@ from typing import Literal
 GoalKind = Literal["routines", "breaks"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StreakGoal:
     """What a day needs to count toward a streak (the `[streak]` table of config.toml)."""
 
@@ -41,7 +41,7 @@ class StreakGoal:
     """Local time at which a new streak day begins (late workers count past midnight)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DayTally:
     """What happened on one streak day, as far as the goal is concerned."""
 
@@ -49,7 +49,7 @@ class DayTally:
     breaks_taken: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StreakStatus:
     """Current and best streak, and where today stands."""
 

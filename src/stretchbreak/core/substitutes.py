@@ -31,7 +31,7 @@ from .routine import Routine, Step
 Decision = Literal["keep", "replace", "drop", "no-fit"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StepPlan:
     """What to do with one step of a routine."""
 

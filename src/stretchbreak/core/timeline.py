@@ -51,7 +51,7 @@ PHASE_LABELS: dict[PhaseKind, str] = {
 BOTH_SIDES: tuple[PhaseSide, PhaseSide] = ("left", "right")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Phase:
     """One stretch of the timeline with a single instruction (hold, release, rest, ...)."""
 
@@ -96,7 +96,7 @@ class Phase:
         return tuple(parts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StepSpan:
     """Where one played step sits in the timeline (its get-ready transition included)."""
 
@@ -108,7 +108,7 @@ class StepSpan:
     seconds: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Timeline:
     """The full, flat sequence of phases for one run of a routine."""
 
@@ -122,7 +122,7 @@ class Timeline:
         return sum(phase.seconds for phase in self.phases)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Draft:
     """A phase before its place in the timeline is known."""
 

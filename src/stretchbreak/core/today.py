@@ -23,7 +23,7 @@ from stretchbreak.core.streaks import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TodayStats:
     day: date
     is_workday: bool
@@ -35,7 +35,7 @@ class TodayStats:
     what_today_still_needs: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Progress:
     """Today's numbers and the streak they belong to."""
 

@@ -25,7 +25,7 @@ from .toml_lines import (
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TomlDocument:
     """A parsed file together with its text (kept to find the lines of keys)."""
 

@@ -32,7 +32,7 @@ LATE_LIMIT = 1.0
 """Seconds behind the timeline after which a line is dropped instead of spoken."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class VoiceLine:
     """One phrase: said `at` seconds into phase `phase_index` (len(phases) = the end)."""
 

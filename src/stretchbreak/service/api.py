@@ -27,7 +27,7 @@ PauseKind = Literal["for", "until_tomorrow", "indefinitely"]
 SessionEnd = Literal["completed", "partial", "aborted"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Outcome:
     """What a command did. `message` is one line for a person (plain text, no markup)."""
 

@@ -23,7 +23,7 @@ class EventFormatError(ValueError):
     """A JSON event that no event class reads (damaged, or from another version)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EngineEvent:
     """Base of every event."""
 
@@ -37,7 +37,7 @@ class EngineEvent:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StatusChanged(EngineEvent):
     """The status snapshot changed (status bars and `status --follow` read this one)."""
 
@@ -52,7 +52,7 @@ class StatusChanged(EngineEvent):
         return cls(StatusSnapshot.from_json(data.get("status")))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DashboardChanged(EngineEvent):
     """The dashboard's lines changed (notes and problems included); `due`: a break is due."""
 
@@ -68,7 +68,7 @@ class DashboardChanged(EngineEvent):
         return cls(view_from_json(_mapping(data, "view")), data.get("due") is True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DueChanged(EngineEvent):
     """The due break's panel text, or None once no break is due (the panel closes)."""
 
@@ -84,7 +84,7 @@ class DueChanged(EngineEvent):
         return cls(None if info is None else DueInfo.from_json(_mapping(data, "info")))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Announce(EngineEvent):
     """A break is due (`due`) or coming up: the front end rings the bell (`bell`), shows a
     toast, writes the terminal notification (`terminal`). The engine sends the desktop one."""
@@ -120,7 +120,7 @@ class Announce(EngineEvent):
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlayRoutine(EngineEvent):
     """A break started: a front end that plays routines opens the player on `routine_id`."""
 
@@ -139,7 +139,7 @@ class PlayRoutine(EngineEvent):
         return cls(_text(data, "routine_id"), trigger)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Toast(EngineEvent):
     """One line to show briefly (what an action or the clock just did)."""
 
@@ -158,7 +158,7 @@ class Toast(EngineEvent):
         return cls(_text(data, "text"), cast(Severity, severity))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CatalogChanged(EngineEvent):
     """The engine uses other routines now (files reloaded): a front end that reads the routines
     itself (an attached dashboard's browser and player) reads them again."""
@@ -177,7 +177,7 @@ class CatalogChanged(EngineEvent):
         return cls(count)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EngineFailed(EngineEvent):
     """Something the engine needs failed; `message` says what to do."""
 

@@ -124,7 +124,7 @@ class MemoryFeedbackBook:
         return dict(self.left_out)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AnswerOutcome:
     """What one answer changed: the advice shown, and whether "get it checked" is now due."""
 

@@ -49,7 +49,7 @@ RECENT_SESSIONS = 500
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BreakRecord:
     """One row for the `break_events` table."""
 
@@ -59,7 +59,7 @@ class BreakRecord:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HistoryRead:
     """What the dashboard shows from the history, or why it cannot."""
 

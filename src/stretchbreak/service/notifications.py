@@ -169,7 +169,7 @@ def how_to_answer(due: bool, keys: Mapping[str, str]) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Request:
     """One desktop notification to deliver (the warning or the due notice of one break)."""
 
@@ -191,7 +191,7 @@ class _Request:
         return f"{body}\n{self.hint}" if with_hint else body
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Delivery:
     waiting: bool
     result: DeliveryResult | None

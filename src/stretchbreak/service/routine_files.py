@@ -69,7 +69,7 @@ class EditorError(RoutineFileError):
     """The editor could not be found, read from the environment, or started."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoutineFolders:
     """Where routines come from and where the user's own go."""
 

@@ -49,7 +49,7 @@ HEADLINES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DashboardView:
     """The text of every dashboard line; `refresh_in` is when the countdown text next changes."""
 
@@ -84,7 +84,7 @@ def view_from_json(data: Mapping[str, object]) -> DashboardView:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DueInfo:
     """What the due panel says about the due break."""
 

@@ -34,7 +34,7 @@ from stretchbreak.service.views import plural, routine_name
 Severity = Literal["information", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Notice:
     """One break notification, the same text on every channel."""
 

@@ -19,7 +19,7 @@ from stretchbreak.core.display import format_duration, printable
 from stretchbreak.core.loader import Catalog
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PaletteCommand:
     """A palette entry: what it says, and which app method it calls with which arguments."""
 

@@ -27,7 +27,7 @@ from stretchbreak.ui.screens.picker import PickerScreen
 from stretchbreak.ui.screens.player import DEFAULT_TICK_SECONDS, PlayerResult, PlayerScreen
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlayerSettings:
     """The `[player]` settings the app needs (from config, or the command line)."""
 

@@ -42,7 +42,7 @@ def _local_zone() -> tzinfo:
     return tzlocal.get_localzone()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Result:
     stamp: Stamp
     start: datetime

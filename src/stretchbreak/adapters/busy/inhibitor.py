@@ -37,7 +37,7 @@ _BUS = DBusAddress(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class InhibitInterface:
     label: str
     address: DBusAddress

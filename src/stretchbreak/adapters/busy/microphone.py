@@ -33,7 +33,7 @@ _OFF_HINT = "switch it off with [busy] microphone = false"
 _METER_APPS = ("org.pulseaudio.pavucontrol", "org.gnome.settings", "gnome-control-center")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Recording:
     """One stream recording a microphone."""
 

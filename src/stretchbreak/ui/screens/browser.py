@@ -88,7 +88,7 @@ def filter_routines(
     return sorted(chosen, key=lambda routine: (routine.name.casefold(), routine.id))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BrokenFile:
     """A file whose routine could not be loaded (and has no last good version in use)."""
 

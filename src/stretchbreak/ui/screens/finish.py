@@ -75,7 +75,7 @@ CHOICE_KEYS = "123456789abcdefghijklmopqrstuvwxz"
 NOT_SURE_KEY = "0"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Choice:
     """One exercise the person can name: the key it is stored under and its name."""
 
@@ -101,7 +101,7 @@ def exercise_choices(routine: Routine, outcome: SessionOutcome | None = None) ->
     return tuple(seen.values())[: len(CHOICE_KEYS)]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FinishAnswers:
     """What the person answered (None / missing where they did not answer)."""
 

@@ -25,7 +25,7 @@ REMAP_NOTE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BindingRow:
     """One action and the keys that trigger it."""
 

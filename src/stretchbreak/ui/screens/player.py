@@ -66,7 +66,7 @@ NO_FIGURE_ENV = "STRETCHBREAK_NO_FIGURE"
 """Set to 1 to play without the exercise figure (used by benchmarks/bench_player.py)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlayerResult:
     """How a run ended, handed to whoever pushed the player (usually on to the finish screen)."""
 

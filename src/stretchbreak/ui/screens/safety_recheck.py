@@ -123,7 +123,7 @@ def consequence_text(answer: CheckAnswer, red_flags: RedFlagScreen) -> Text:
     return text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RecheckResult:
     answer: CheckAnswer
     hold: EyeOnlyHold | None

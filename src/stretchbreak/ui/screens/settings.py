@@ -54,7 +54,7 @@ _FORM_NOTES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SettingField:
     """One key of config.toml and how the form edits it."""
 

@@ -75,7 +75,7 @@ EARLIER_HOLD = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WelcomeResult:
     """What the welcome wrote: the safety answer (saved when given) and, when the set-up was
     finished, the config (None: left after answering, or ended at the emergency page)."""

@@ -40,7 +40,7 @@ MIN_SIZE = (12, 4)
 MAX_SIZE = (34, 14)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FigureMoment:
     """What the figure shows at one moment."""
 
