@@ -17,12 +17,10 @@ from stretchbreak.core.config import (
     Config,
     IdleConfig,
     NotifyConfig,
-    config_to_toml,
-    default_config_text,
     load_config,
     parse_config_text,
-    save_config,
 )
+from stretchbreak.core.config_write import config_to_toml, default_config_text, save_config
 from stretchbreak.core.hours import WorkingHours, parse_day
 from stretchbreak.core.streaks import StreakGoal
 

@@ -243,7 +243,8 @@ def test_atomic_write_failure_leaves_the_old_file_and_no_temporary(
 
 
 def test_saving_settings_writes_through_a_symlinked_config(tmp_path: Path) -> None:
-    from stretchbreak.core.config import Config, load_config, save_config
+    from stretchbreak.core.config import Config, load_config
+    from stretchbreak.core.config_write import save_config
 
     dotfiles = tmp_path / "dotfiles"
     dotfiles.mkdir()
@@ -266,7 +267,8 @@ def test_saving_settings_writes_through_a_symlinked_config(tmp_path: Path) -> No
 
 
 def test_saving_settings_refuses_a_config_path_that_is_a_fifo(tmp_path: Path) -> None:
-    from stretchbreak.core.config import Config, save_config
+    from stretchbreak.core.config import Config
+    from stretchbreak.core.config_write import save_config
 
     fifo = tmp_path / "config.toml"
     os.mkfifo(fifo)
@@ -282,7 +284,8 @@ def test_saving_settings_refuses_a_config_path_that_is_a_fifo(tmp_path: Path) ->
 def test_a_new_config_and_hold_are_private_in_private_folders(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from stretchbreak.core.config import Config, save_config
+    from stretchbreak.core.config import Config
+    from stretchbreak.core.config_write import save_config
     from stretchbreak.core.first_run import EyeOnlyHold, save_eye_only_hold
 
     old = os.umask(0o022)
@@ -598,7 +601,7 @@ def test_the_nesting_check_accepts_every_real_file() -> None:
     """No false alarms: bundled routines and library, the default config, many decimals, and
     dotted strings, dates and comments on one line."""
     from stretchbreak import paths
-    from stretchbreak.core.config import default_config_text
+    from stretchbreak.core.config_write import default_config_text
     from stretchbreak.core.toml_lines import deep_nesting_line
 
     texts = [p.read_text(encoding="utf-8") for p in paths.bundled_routines_dir().rglob("*.toml")]

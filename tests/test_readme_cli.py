@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from stretchbreak import paths
 from stretchbreak.cli import main
-from stretchbreak.core.config import default_config_text
+from stretchbreak.core.config_write import default_config_text
 from stretchbreak.core.loader import load_library, parse_routine
 from stretchbreak.core.routine_format import ROUTINE_KEYS, STEP_KEYS
 

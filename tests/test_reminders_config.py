@@ -8,14 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from stretchbreak.core.config import (
-    Config,
-    ReminderConfig,
-    config_to_toml,
-    load_config,
-    read_config_text,
-    save_config,
-)
+from stretchbreak.core.config import Config, ReminderConfig, load_config, read_config_text
+from stretchbreak.core.config_write import config_to_toml, save_config
 from stretchbreak.core.status import ReminderStatus, StatusSnapshot
 
 GOOD = """\

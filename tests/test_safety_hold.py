@@ -16,7 +16,8 @@ from engine_support import EYES, MONDAY_10, EngineHarness, always_on, sample_con
 from stretchbreak import paths
 from stretchbreak.cli import main
 from stretchbreak.core.clock import FakeClock
-from stretchbreak.core.config import Config, parse_config_text, save_config
+from stretchbreak.core.config import Config, parse_config_text
+from stretchbreak.core.config_write import save_config
 from stretchbreak.core.first_run import (
     EyeOnlyHold,
     SafetyCheck,

@@ -22,7 +22,8 @@ import pytest
 
 from stretchbreak import paths
 from stretchbreak.core import config as config_module
-from stretchbreak.core.config import default_config_text, load_config
+from stretchbreak.core.config import load_config
+from stretchbreak.core.config_write import default_config_text
 from stretchbreak.core.library import load_library
 from stretchbreak.core.problems import RoutineError
 from stretchbreak.core.schema_build import (
@@ -144,8 +145,8 @@ def test_every_config_table_and_key_is_described() -> None:
     schema = config_schema()
     tables = schema["properties"]
 
-    assert tuple(tables) == config_module._ALL_TABLES
-    for name, keys in config_module._TABLES.items():
+    assert tuple(tables) == config_module.ALL_TABLES
+    for name, keys in config_module.TABLES.items():
         described = tables[name]["properties"]
         assert tuple(described) == tuple(key.name for key in keys), name
         for key in keys:
@@ -160,7 +161,7 @@ def test_the_config_schema_follows_a_table_added_to_the_code(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """What another helper's new table ([safety], [reminders.<id>]) gets without an edit."""
-    key = config_module._Key
+    key = config_module.ConfigKey
     safety = (
         key("hold_minutes", "How long.", config_module._int_reader(1, 90)),
         key("mode", "Which.", config_module._choice_reader(("soft", "hard"))),
@@ -170,10 +171,10 @@ def test_the_config_schema_follows_a_table_added_to_the_code(
     reminder = (
         key("every", "How often.", config_module._required_duration_reader(config_module._HOURS_8)),
     )
-    monkeypatch.setattr(config_module, "_TABLES", {**config_module._TABLES, "safety": safety})
-    monkeypatch.setattr(config_module, "_NAMED_TABLES", {"reminders": reminder}, raising=False)
+    monkeypatch.setattr(config_module, "TABLES", {**config_module.TABLES, "safety": safety})
+    monkeypatch.setattr(config_module, "NAMED_TABLES", {"reminders": reminder}, raising=False)
     monkeypatch.setattr(
-        config_module, "_ALL_TABLES", (*config_module._ALL_TABLES, "safety", "reminders")
+        config_module, "ALL_TABLES", (*config_module.ALL_TABLES, "safety", "reminders")
     )
     tables = config_schema()["properties"]
 

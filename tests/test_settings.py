@@ -12,7 +12,8 @@ from screen_host import ScreenHost
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Select, Static
 
-from stretchbreak.core.config import Config, default_config_text, load_config
+from stretchbreak.core.config import Config, load_config
+from stretchbreak.core.config_write import default_config_text
 from stretchbreak.core.hours import parse_day
 from stretchbreak.ui.screens.settings import (
     DiscardScreen,

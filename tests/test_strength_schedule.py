@@ -118,7 +118,7 @@ def test_the_strength_section_is_read_and_checked() -> None:
 
 @pytest.mark.parametrize("days", [("mon", "wed", "fri"), ("tue", "thu")])
 def test_the_written_config_round_trips_the_strength_days(days: tuple[str, ...]) -> None:
-    from stretchbreak.core.config import config_to_toml
+    from stretchbreak.core.config_write import config_to_toml
 
     config = replace(Config(), strength=StrengthConfig(days=days, at=time(15, 0)))
     again, problems = read_config_text(config_to_toml(config), Path("config.toml"))

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from stretchbreak import paths
-from stretchbreak.core.config import default_config_text, load_config
+from stretchbreak.core.config import load_config
+from stretchbreak.core.config_write import default_config_text
 from stretchbreak.core.library import Exercise, load_library
 from stretchbreak.core.loader import parse_routine
 from stretchbreak.core.problems import RoutineError

@@ -1,25 +1,21 @@
-"""config.toml: the settings model, its strict loader, and the documented writer.
+"""config.toml: the settings model, its schema (one `ConfigKey` per key) and its strict reader.
 
-The key names are a public contract. Loading is all-or-nothing: a file with any problem gives
-the defaults plus every problem found (file, line, key path, what is allowed), so the app never
-runs on a half-applied config, and the file itself is never touched. Writing happens only when
-asked (first run, settings screen), always atomically.
+The key names are a public contract. A wrong value is reported (file, line, key path, what is
+allowed) and that key keeps its default while every valid setting still applies; the file itself
+is never touched. Writing (first run, settings screen) is `core.config_write`, always atomic.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-import textwrap
 import tomllib
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
-
-import tomli_w
 
 from stretchbreak import paths
 from stretchbreak.core.durations import (
@@ -31,7 +27,6 @@ from stretchbreak.core.durations import (
 )
 from stretchbreak.core.hours import RANGE_EXAMPLE, WEEKDAYS, HoursError, WorkingHours, parse_day
 from stretchbreak.core.routine import EQUIPMENT
-from stretchbreak.core.safe_files import atomic_write, ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal
 from stretchbreak.core.suggest import closest
 from stretchbreak.core.toml_lines import (
@@ -237,7 +232,7 @@ class ConfigProblem:
 # --- reading values -------------------------------------------------------------------------
 
 
-class _Invalid(ValueError):
+class InvalidValue(ValueError):
     """A value the schema refuses; `index` points into a list when one element is at fault."""
 
     def __init__(self, message: str, index: int | None = None) -> None:
@@ -253,22 +248,22 @@ def _type_name(value: object) -> str:
 
 def _need_str(value: object, what: str) -> str:
     if not isinstance(value, str):
-        raise _Invalid(f"must be {what}, not {_type_name(value)} ({value!r})")
+        raise InvalidValue(f"must be {what}, not {_type_name(value)} ({value!r})")
     return value
 
 
 def _read_bool(value: object) -> bool:
     if not isinstance(value, bool):
-        raise _Invalid(f"must be true or false, not {_type_name(value)} ({value!r})")
+        raise InvalidValue(f"must be true or false, not {_type_name(value)} ({value!r})")
     return value
 
 
 def _int_reader(low: int, high: int) -> Callable[[object], int]:
     def read(value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _Invalid(f"must be a whole number from {low} to {high}, not {value!r}")
+            raise InvalidValue(f"must be a whole number from {low} to {high}, not {value!r}")
         if not low <= value <= high:
-            raise _Invalid(f"{value} is out of range; allowed: {low} to {high}")
+            raise InvalidValue(f"{value} is out of range; allowed: {low} to {high}")
         return value
 
     return read
@@ -284,16 +279,18 @@ def _duration_reader(
 
     def read(value: object) -> timedelta | None:
         if isinstance(value, int) and not isinstance(value, bool):
-            raise _Invalid(f'must be {allowed}, with a unit: "{value}m" or "{value}s", not {value}')
+            raise InvalidValue(
+                f'must be {allowed}, with a unit: "{value}m" or "{value}s", not {value}'
+            )
         text = _need_str(value, allowed)
         if special is not None and text == special:
             return None
         try:
             duration = parse_duration(text)
         except DurationError:
-            raise _Invalid(f"{text!r} is not {allowed}") from None
+            raise InvalidValue(f"{text!r} is not {allowed}") from None
         if not MIN_DURATION <= duration <= high:
-            raise _Invalid(f"{text!r} is out of range; allowed: {allowed}")
+            raise InvalidValue(f"{text!r} is out of range; allowed: {allowed}")
         return duration
 
     return read
@@ -313,7 +310,7 @@ def _required_duration_reader(high: timedelta) -> Callable[[object], timedelta]:
 def _read_routine_id(value: object) -> str:
     text = _need_str(value, "a routine id")
     if not _SAFE_ID.fullmatch(text):
-        raise _Invalid(
+        raise InvalidValue(
             f"{text!r} is not a routine id; allowed: lowercase letters, digits and '-', "
             "starting with a letter or digit, at most 48 characters"
         )
@@ -322,17 +319,17 @@ def _read_routine_id(value: object) -> str:
 
 def _read_routine_ids(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
-        raise _Invalid(f"must be a non-empty list of routine ids, not {value!r}")
+        raise InvalidValue(f"must be a non-empty list of routine ids, not {value!r}")
     if len(value) > 20:
-        raise _Invalid(f"has {len(value)} routines; allowed: at most 20")
+        raise InvalidValue(f"has {len(value)} routines; allowed: at most 20")
     ids: list[str] = []
     for index, item in enumerate(value):
         try:
             routine_id = _read_routine_id(item)
-        except _Invalid as error:
-            raise _Invalid(str(error), index) from None
+        except InvalidValue as error:
+            raise InvalidValue(str(error), index) from None
         if routine_id in ids:
-            raise _Invalid(f"{routine_id!r} is listed twice; list each routine once", index)
+            raise InvalidValue(f"{routine_id!r} is listed twice; list each routine once", index)
         ids.append(routine_id)
     return tuple(ids)
 
@@ -343,7 +340,7 @@ def _choice_reader(options: tuple[str, ...]) -> Callable[[object], str]:
     def read(value: object) -> str:
         text = _need_str(value, allowed)
         if text not in options:
-            raise _Invalid(f"{text!r} is not allowed; allowed: {allowed}")
+            raise InvalidValue(f"{text!r} is not allowed; allowed: {allowed}")
         return text
 
     return read
@@ -357,16 +354,18 @@ def _word_list_reader(
 
     def read(value: object) -> tuple[str, ...]:
         if not isinstance(value, list):
-            raise _Invalid(f"must be a list of {what} like {example}, not {value!r}")
+            raise InvalidValue(f"must be a list of {what} like {example}, not {value!r}")
         found: list[str] = []
         for index, item in enumerate(value):
             text = item if isinstance(item, str) else None
             if text is None or text not in words:
                 close = closest(text, words, limit=1) if text is not None else []
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise _Invalid(f"{item!r} is not one of the {what}{hint} Allowed: {allowed}", index)
+                raise InvalidValue(
+                    f"{item!r} is not one of the {what}{hint} Allowed: {allowed}", index
+                )
             if text in found:
-                raise _Invalid(f"{text!r} is listed twice; list each once", index)
+                raise InvalidValue(f"{text!r} is listed twice; list each once", index)
             found.append(text)
         return tuple(found)
 
@@ -378,20 +377,20 @@ def _read_clock(value: object) -> time:
     text = _need_str(value, allowed)
     match = _CLOCK.fullmatch(text)
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise _Invalid(f"{text!r} is not {allowed}")
+        raise InvalidValue(f"{text!r} is not {allowed}")
     return time(int(match[1]), int(match[2]))
 
 
 def _read_day(value: object) -> tuple[Any, ...]:
     if not isinstance(value, list):
-        raise _Invalid(f"must be a list of ranges like [{RANGE_EXAMPLE}], not {value!r}")
+        raise InvalidValue(f"must be a list of ranges like [{RANGE_EXAMPLE}], not {value!r}")
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise _Invalid(f"must be a string like {RANGE_EXAMPLE}, not {item!r}", index)
+            raise InvalidValue(f"must be a string like {RANGE_EXAMPLE}, not {item!r}", index)
     try:
         return parse_day(value)
     except HoursError as error:
-        raise _Invalid(str(error), error.index) from None
+        raise InvalidValue(str(error), error.index) from None
 
 
 def _refuse_hidden(text: str) -> None:
@@ -401,13 +400,13 @@ def _refuse_hidden(text: str) -> None:
 
     problem = hidden_text_problem(text)
     if problem is not None:
-        raise _Invalid(f"{text[:40]!r} {problem}")
+        raise InvalidValue(f"{text[:40]!r} {problem}")
 
 
 def _read_calendar_path(value: object) -> str:
     text = _need_str(value, 'a file path like "~/calendar.ics", or ""')
     if len(text) > 4096 or _CONTROL.search(text):
-        raise _Invalid(
+        raise InvalidValue(
             f"{text[:40]!r} is not a file path; allowed: up to 4096 printable characters"
         )
     _refuse_hidden(text)
@@ -417,19 +416,19 @@ def _read_calendar_path(value: object) -> str:
 def _read_command(value: object) -> str:
     text = _need_str(value, 'a command like "foot" or "kitty -e {command}", or ""')
     if len(text) > 500 or _CONTROL.search(text):
-        raise _Invalid(f"{text!r} is not a command; allowed: up to 500 printable characters")
+        raise InvalidValue(f"{text!r} is not a command; allowed: up to 500 printable characters")
     _refuse_hidden(text)
     try:
         shlex.split(text)
     except ValueError as error:
-        raise _Invalid(f"{text!r} cannot be read as a command line: {error}") from None
+        raise InvalidValue(f"{text!r} cannot be read as a command line: {error}") from None
     return text
 
 
 def _read_key_binding(value: object) -> str:
     text = _need_str(value, 'a key name like "s" or "ctrl+p"')
     if not text or len(text) > 40 or _CONTROL.search(text):
-        raise _Invalid(f"{text!r} is not a key name; allowed: 1-40 printable characters")
+        raise InvalidValue(f"{text!r} is not a key name; allowed: 1-40 printable characters")
     return text
 
 
@@ -437,7 +436,7 @@ def _read_key_binding(value: object) -> str:
 
 
 @dataclass(frozen=True)
-class _Key:
+class ConfigKey:
     name: str
     doc: str
     read: Callable[[object], Any]
@@ -446,43 +445,43 @@ class _Key:
 
 _HOURS_8 = timedelta(hours=8)
 _BREAKS = (
-    _Key(
+    ConfigKey(
         "micro_every",
         'Working time between short eye + posture breaks, or "off".',
         _duration_reader(_HOURS_8, "off"),
         format_optional_duration,
     ),
-    _Key("micro_routine", "The routine played for a micro break.", _read_routine_id),
-    _Key(
+    ConfigKey("micro_routine", "The routine played for a micro break.", _read_routine_id),
+    ConfigKey(
         "movement_every",
         'Working time between movement (stretch) breaks, or "off".',
         _duration_reader(_HOURS_8, "off"),
         format_optional_duration,
     ),
-    _Key(
+    ConfigKey(
         "movement_routines",
         "Routines taken in turn for movement breaks; the next is the least recently done.",
         _read_routine_ids,
         list,
     ),
-    _Key(
+    ConfigKey(
         "warning",
         'Heads-up this long before a break is due, or "off".',
         _duration_reader(timedelta(minutes=30), "off"),
         format_optional_duration,
     ),
-    _Key(
+    ConfigKey(
         "snooze",
         "How far a snooze pushes a due break.",
         _required_duration_reader(timedelta(hours=2)),
         format_duration,
     ),
-    _Key(
+    ConfigKey(
         "max_snoozes",
         "Snoozes allowed per break (0-10); after that the break stays due.",
         _int_reader(0, 10),
     ),
-    _Key(
+    ConfigKey(
         "missed_after",
         'A due break left unanswered this long is recorded as missed, or "off".',
         _duration_reader(_HOURS_8, "off"),
@@ -490,16 +489,18 @@ _BREAKS = (
     ),
 )
 _NOTIFY = (
-    _Key("desktop", "Desktop notification.", _read_bool),
-    _Key("bell", "Terminal bell.", _read_bool),
-    _Key("terminal", "Notification through the terminal (OSC 9/777; works over SSH).", _read_bool),
-    _Key(
+    ConfigKey("desktop", "Desktop notification.", _read_bool),
+    ConfigKey("bell", "Terminal bell.", _read_bool),
+    ConfigKey(
+        "terminal", "Notification through the terminal (OSC 9/777; works over SSH).", _read_bool
+    ),
+    ConfigKey(
         "terminal_command",
         'Terminal opened by a notification\'s Start, e.g. "foot" or "kitty -e {command}"; ""'
         " = find one.",
         _read_command,
     ),
-    _Key(
+    ConfigKey(
         "when_dnd",
         'Do Not Disturb: "wait" (the desktop notification waits until it ends) or "low" (sent'
         " with low urgency).",
@@ -507,19 +508,19 @@ _NOTIFY = (
     ),
 )
 _STREAK = (
-    _Key(
+    ConfigKey(
         "kind",
         'What a day needs: "routines" (completed) or "breaks" (taken).',
         _choice_reader(("routines", "breaks")),
     ),
-    _Key("count", "How many of them per day (1-100).", _int_reader(1, 100)),
-    _Key(
+    ConfigKey("count", "How many of them per day (1-100).", _int_reader(1, 100)),
+    ConfigKey(
         "grace_days_per_week",
         "Missed workdays per week that do not break the streak (0-6). Workdays are the days "
         "with working hours.",
         _int_reader(0, 6),
     ),
-    _Key(
+    ConfigKey(
         "day_start",
         'Local time a new day starts, "HH:MM" (late workers count past midnight).',
         _read_clock,
@@ -527,19 +528,19 @@ _STREAK = (
     ),
 )
 _PLAYER = (
-    _Key("bell", "Bell at each step change.", _read_bool),
-    _Key("include_optional", "Play the optional steps of routines too.", _read_bool),
-    _Key(
+    ConfigKey("bell", "Bell at each step change.", _read_bool),
+    ConfigKey("include_optional", "Play the optional steps of routines too.", _read_bool),
+    ConfigKey(
         "voice",
         "Spoken guidance (exercise, first cue, sides, reps, countdown); needs espeak-ng, "
         "say or Windows speech.",
         _read_bool,
     ),
-    _Key("voice_rate", "Speaking rate in words per minute (80-400).", _int_reader(80, 400)),
+    ConfigKey("voice_rate", "Speaking rate in words per minute (80-400).", _int_reader(80, 400)),
 )
 _IDLE = (
-    _Key("enabled", "Count time away from keyboard and mouse as a natural break.", _read_bool),
-    _Key(
+    ConfigKey("enabled", "Count time away from keyboard and mouse as a natural break.", _read_bool),
+    ConfigKey(
         "natural_break_after",
         'Idle (or suspended) this long counts as a break; "auto" = the break\'s own length.',
         _duration_reader(_HOURS_8, AUTO),
@@ -547,20 +548,20 @@ _IDLE = (
     ),
 )
 _BUSY = (
-    _Key("camera", "A camera in use (a video call) makes breaks wait.", _read_bool),
-    _Key("microphone", "A microphone being recorded makes breaks wait.", _read_bool),
-    _Key("fullscreen", "A full-screen window makes breaks wait.", _read_bool),
-    _Key(
+    ConfigKey("camera", "A camera in use (a video call) makes breaks wait.", _read_bool),
+    ConfigKey("microphone", "A microphone being recorded makes breaks wait.", _read_bool),
+    ConfigKey("fullscreen", "A full-screen window makes breaks wait.", _read_bool),
+    ConfigKey(
         "inhibitors",
         "An app keeping the screen awake (video player, presentation) makes breaks wait.",
         _read_bool,
     ),
-    _Key(
+    ConfigKey(
         "calendar",
         'A local .ics file; its busy events count as meetings ("" = none).',
         _read_calendar_path,
     ),
-    _Key(
+    ConfigKey(
         "longest_wait",
         "A break waits at most this long for a meeting to end, then is offered anyway.",
         _required_duration_reader(_HOURS_8),
@@ -568,7 +569,7 @@ _BUSY = (
     ),
 )
 _ROUTINES = (
-    _Key(
+    ConfigKey(
         "equipment",
         "What you have at hand: " + ", ".join(HAVE_WORDS) + ". Movement breaks pick routines "
         "that fit and play stand-ins for exercises needing anything else (stable_chair: a chair "
@@ -579,19 +580,19 @@ _ROUTINES = (
     ),
 )
 _STRENGTH = (
-    _Key(
+    ConfigKey(
         "days",
         'Weekdays for the strength routine, e.g. ["mon", "wed", "fri"]; [] = off.',
         _word_list_reader(WEEKDAYS, "weekdays", '["mon", "wed", "fri"]'),
         list,
     ),
-    _Key(
+    ConfigKey(
         "at",
         'From this local time "HH:MM" on those days, the next movement break plays it.',
         _read_clock,
         lambda value: value.strftime("%H:%M"),
     ),
-    _Key("routine", "The routine played then.", _read_routine_id),
+    ConfigKey("routine", "The routine played then.", _read_routine_id),
 )
 _RECHECK = re.compile(r"([0-9]{1,3})([dw])", re.ASCII)
 _RECHECK_ALLOWED = 'a number of days or weeks from "1d" to "52w", like "28d" or "4w", or "off"'
@@ -603,10 +604,10 @@ def _read_recheck_after(value: object) -> timedelta | None:
         return None
     match = _RECHECK.fullmatch(text)
     if match is None:
-        raise _Invalid(f"{text!r} is not {_RECHECK_ALLOWED}")
+        raise InvalidValue(f"{text!r} is not {_RECHECK_ALLOWED}")
     days = int(match[1]) * (7 if match[2] == "w" else 1)
     if not 1 <= days <= 52 * 7:
-        raise _Invalid(f"{text!r} is out of range; allowed: {_RECHECK_ALLOWED}")
+        raise InvalidValue(f"{text!r} is out of range; allowed: {_RECHECK_ALLOWED}")
     return timedelta(days=days)
 
 
@@ -617,7 +618,7 @@ def _write_recheck_after(value: timedelta | None) -> str:
 
 
 _SAFETY = (
-    _Key(
+    ConfigKey(
         "recheck_after",
         'Offer the safety check again this long after it was last answered ("28d", "4w", "off").',
         _read_recheck_after,
@@ -625,9 +626,11 @@ _SAFETY = (
     ),
 )
 _DAY_DOC = 'Working hours per weekday: a list of "HH:MM-HH:MM"; [] is a day off.'
-_HOURS = tuple(_Key(day, _DAY_DOC, _read_day, lambda v: [str(r) for r in v]) for day in WEEKDAYS)
+_HOURS = tuple(
+    ConfigKey(day, _DAY_DOC, _read_day, lambda v: [str(r) for r in v]) for day in WEEKDAYS
+)
 
-_TABLES: dict[str, tuple[_Key, ...]] = {
+TABLES: dict[str, tuple[ConfigKey, ...]] = {
     "breaks": _BREAKS,
     "hours": _HOURS,
     "notify": _NOTIFY,
@@ -639,7 +642,7 @@ _TABLES: dict[str, tuple[_Key, ...]] = {
     "strength": _STRENGTH,
     "safety": _SAFETY,
 }
-_TABLE_DOCS = {
+TABLE_DOCS = {
     "breaks": "Breaks come after working time inside working hours. Durations look like "
     f'{DURATION_EXAMPLES}; the shortest is "10s".',
     "hours": 'Outside these hours nothing fires. "00:00-24:00" is a whole day. Time zone: the '
@@ -655,7 +658,7 @@ _TABLE_DOCS = {
     "safety": "The red-flag safety check.",
     "keys": 'Remap keys: binding id = "key", e.g.  dashboard.snooze = "z"  (ids: help screen).',
 }
-_ALL_TABLES = (*_TABLES, "keys", "reminders")
+ALL_TABLES = (*TABLES, "keys", "reminders")
 
 
 # --- parsing --------------------------------------------------------------------------------
@@ -683,7 +686,7 @@ class _Reader:
         self.problems.append(ConfigProblem(self.path, line, format_key_path(key_path), message))
 
     def table(
-        self, data: Mapping[str, object], name: str, keys: tuple[_Key, ...]
+        self, data: Mapping[str, object], name: str, keys: tuple[ConfigKey, ...]
     ) -> dict[str, Any]:
         raw = data.get(name, {})
         if not isinstance(raw, dict):
@@ -698,7 +701,7 @@ class _Reader:
                 continue
             try:
                 values[key.name] = key.read(raw[key.name])
-            except _Invalid as error:
+            except InvalidValue as error:
                 self.problem((name, key.name), str(error), error.index)
         return values
 
@@ -722,7 +725,7 @@ class _Reader:
             binding = ".".join((*path[1:], name))
             try:
                 into[binding] = _read_key_binding(value)
-            except _Invalid as error:
+            except InvalidValue as error:
                 self.problem((*path, name), str(error))
 
 
@@ -787,9 +790,9 @@ def read_config_text(text: str, path: Path) -> tuple[Config | None, list[ConfigP
     if deep is not None:
         line = reader.lines.line_of(deep[: MAX_NESTING + 1])
         return None, [_nesting_problem(path, line, format_key_path(deep[:3]) + "…")]
-    for unknown in data.keys() - set(_ALL_TABLES):
-        reader.problem((unknown,), _unknown(unknown, _ALL_TABLES, "table"))
-    values = {name: reader.table(data, name, keys) for name, keys in _TABLES.items()}
+    for unknown in data.keys() - set(ALL_TABLES):
+        reader.problem((unknown,), _unknown(unknown, ALL_TABLES, "table"))
+    values = {name: reader.table(data, name, keys) for name, keys in TABLES.items()}
     bindings = reader.keys(data)
     reader.problems.sort(key=lambda problem: (problem.line or 0, problem.key_path))
     defaults = Config()
@@ -838,182 +841,6 @@ def load_config(path: Path | None = None) -> tuple[Config, list[ConfigProblem]]:
     return (config if config is not None else Config()), problems
 
 
-# --- writing --------------------------------------------------------------------------------
-
-_HEADER = """\
-# stretchbreak settings. Every key is optional: a missing key keeps its default.
-# If a value is wrong, stretchbreak uses that key's default (the others still apply) and says
-# which line is wrong; it never rewrites this file, except when you save from the settings
-# screen, which keeps your comments and layout.
-"""
-
-
-def _comment(text: str) -> str:
-    return "".join(f"# {line}\n" for line in textwrap.wrap(text, width=96))
-
-
-def _assignment(name: str, value: object) -> str:
-    """`name = value` by tomli-w, with short lists of strings kept on one line."""
-    text = tomli_w.dumps({name: value})
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        items = [tomli_w.dumps({"v": item}).removeprefix("v = ").rstrip("\n") for item in value]
-        inline = f"{name} = [{', '.join(items)}]\n"
-        if len(inline) <= 100:
-            return inline
-    return text
-
-
-def config_to_toml(config: Config) -> str:
-    """The config as a documented TOML file (comments explain every key)."""
-    sections = [
-        _HEADER,
-        _table_text("breaks", _BREAKS, config.breaks),
-        _table_text("hours", _HOURS, dict(zip(WEEKDAYS, config.hours.days, strict=True))),
-        _table_text("notify", _NOTIFY, config.notify),
-        _table_text("streak", _STREAK, config.streak),
-        _table_text("player", _PLAYER, config.player),
-        _table_text("idle", _IDLE, config.idle),
-        _table_text("busy", _BUSY, config.busy),
-        _table_text("routines", _ROUTINES, config.routines),
-        _table_text("strength", _STRENGTH, config.strength),
-        _table_text("safety", _SAFETY, config.safety),
-        _comment(_TABLE_DOCS["keys"]) + "[keys]\n" + tomli_w.dumps(dict(config.keys)),
-        *_reminders_text(config.reminders),
-    ]
-    return "\n".join(sections)
-
-
-def _table_text(name: str, keys: tuple[_Key, ...], values: object) -> str:
-    parts = [_comment(_TABLE_DOCS[name]), f"[{name}]\n"]
-    shared_doc = len({key.doc for key in keys}) == 1
-    if shared_doc:
-        parts.insert(1, _comment(keys[0].doc))
-    for key in keys:
-        value = values[key.name] if isinstance(values, dict) else getattr(values, key.name)
-        if not shared_doc:
-            parts.append(_comment(key.doc))
-        parts.append(_assignment(key.name, key.write(value)))
-    return "".join(parts)
-
-
-def default_config_text() -> str:
-    """The file written on first run: every key at its default, each one explained."""
-    return config_to_toml(Config())
-
-
-def _sections(config: Config) -> dict[str, object]:
-    """Each table's values as `_Key.write` takes them (hours by weekday)."""
-    return {
-        "breaks": config.breaks,
-        "hours": dict(zip(WEEKDAYS, config.hours.days, strict=True)),
-        "notify": config.notify,
-        "streak": config.streak,
-        "player": config.player,
-        "idle": config.idle,
-        "busy": config.busy,
-        "routines": config.routines,
-        "strength": config.strength,
-        "safety": config.safety,
-    }
-
-
-def _flat_keys(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
-    """[keys] with dotted binding ids however they were written (quoted or as nested tables)."""
-    flat: dict[str, object] = {}
-    for name, value in table.items():
-        if isinstance(value, Mapping):
-            flat.update(_flat_keys(value, f"{prefix}{name}."))
-        else:
-            flat[f"{prefix}{name}"] = value
-    return flat
-
-
-def merge_config_text(text: str, config: Config) -> str:
-    """`text` (the person's config.toml) with its values changed to `config`'s, comments and
-    layout kept (tomlkit). A key whose value means the same as `config`'s stays as written
-    ("25 min" is not rewritten as "25m"); a missing key is added only when its value is not the
-    default; unknown keys are left alone. Raises tomlkit's ParseError for text that is not TOML.
-    """
-    import tomlkit  # only when saving: it costs the dashboard's first frame otherwise
-
-    document = tomlkit.parse(text)
-    defaults = _sections(Config())
-    for name, section in _sections(config).items():
-        table = document.get(name)
-        if table is not None and not isinstance(table, MutableMapping):
-            del document[name]  # e.g. `breaks = 3`: the settings replace it with a table
-            table = None
-        for key in _TABLES[name]:
-            value = section[key.name] if isinstance(section, dict) else getattr(section, key.name)
-            if table is not None and key.name in table:
-                try:
-                    if key.read(_plain(table[key.name])) == value:
-                        continue
-                except _Invalid:
-                    pass
-                table[key.name] = key.write(value)
-                continue
-            default = defaults[name]
-            default_value = (
-                default[key.name] if isinstance(default, dict) else getattr(default, key.name)
-            )
-            if value == default_value:
-                continue
-            if table is None:
-                table = tomlkit.table()
-                document[name] = table
-            table[key.name] = key.write(value)
-    keys = document.get("keys")
-    old_keys = _flat_keys(keys) if isinstance(keys, Mapping) else None
-    if old_keys != dict(config.keys) and (old_keys is not None or config.keys):
-        replacement = tomlkit.table()
-        for binding, key_name in config.keys.items():
-            replacement[binding] = key_name
-        document["keys"] = replacement
-    _merge_reminders(document, config)
-    return document.as_string()
-
-
-def _plain(value: object) -> object:
-    unwrap = getattr(value, "unwrap", None)
-    return unwrap() if callable(unwrap) else value
-
-
-def config_file_problems(path: Path) -> list[ConfigProblem]:
-    """What is wrong with the config file on disk now (none when it is missing)."""
-    if not path.is_file():  # missing; or a FIFO or device, never opened (it could block) and
-        return []  # refused by `save_config` with its own message
-    return load_config(path)[1]
-
-
-def save_config(config: Config, path: Path) -> None:
-    """Write `config` to `path` atomically (temp file, fsync, rename): readers see old or new.
-
-    A file the person has (valid TOML) keeps its comments and layout: only changed values are
-    rewritten (`merge_config_text`). A missing file, or one that is not TOML at all, gets the
-    documented file; the settings screen asks before replacing a broken file. A symlinked
-    config.toml (dotfiles managers) stays a link: the write goes through to its target. A new
-    file is 0600 in a 0700 folder; see `core.safe_files` for what is refused.
-    """
-    ensure_private_dir(path.parent)
-    text = config_to_toml(config)
-    existing = None
-    if path.is_file():  # a FIFO or device is refused by atomic_write, never read
-        try:
-            existing = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            existing = None
-    if existing is not None:
-        from tomlkit.exceptions import ParseError
-
-        try:
-            tomllib.loads(existing)
-            text = merge_config_text(existing, config)
-        except (tomllib.TOMLDecodeError, ParseError, ValueError):
-            pass  # not TOML: replaced by the documented file (after the person confirmed)
-    atomic_write(path, text.encode("utf-8"))
-
-
 # --- labelled reminders (issue 13): [reminders.ID] tables ----------------------------------
 # One table per reminder, keyed by its id: TOML itself refuses a table written twice, so ids are
 # unique by construction, and every problem has a plain key path (`reminders.water.every`).
@@ -1021,7 +848,7 @@ def save_config(config: Config, path: Path) -> None:
 MAX_REMINDERS = 20
 _REMINDER_TEXT_MAX = 200
 _REMINDER_KEYS = ("name", "every", "message", "routine")
-_REMINDER_DOCS = {
+REMINDER_DOCS = {
     "name": 'Shown name ("" = the id capitalised).',
     "every": "Working time between two reminders.",
     "message": "The text of the reminder.",
@@ -1034,7 +861,7 @@ def _reminder_text(value: object) -> str:
     allowed = f"text of at most {_REMINDER_TEXT_MAX} printable characters"
     text = _need_str(value, allowed)
     if len(text) > _REMINDER_TEXT_MAX or _CONTROL.search(text):
-        raise _Invalid(f"{text[:40]!r}... is not allowed; allowed: {allowed}")
+        raise InvalidValue(f"{text[:40]!r}... is not allowed; allowed: {allowed}")
     _refuse_hidden(text)
     return text
 
@@ -1045,12 +872,12 @@ def _reminder_routine(value: object) -> str:
     return _read_routine_id(value)
 
 
-_NAMED_TABLES: dict[str, tuple[_Key, ...]] = {
+NAMED_TABLES: dict[str, tuple[ConfigKey, ...]] = {
     "reminders": (
-        _Key("name", _REMINDER_DOCS["name"], _reminder_text),
-        _Key("every", _REMINDER_DOCS["every"], _read_reminder_every, format_duration),
-        _Key("message", _REMINDER_DOCS["message"], _reminder_text),
-        _Key("routine", _REMINDER_DOCS["routine"], _reminder_routine),
+        ConfigKey("name", REMINDER_DOCS["name"], _reminder_text),
+        ConfigKey("every", REMINDER_DOCS["every"], _read_reminder_every, format_duration),
+        ConfigKey("message", REMINDER_DOCS["message"], _reminder_text),
+        ConfigKey("routine", REMINDER_DOCS["routine"], _reminder_routine),
     )
 }
 """Tables whose sub-tables the person names (`[reminders.water]`): the keys of one sub-table,
@@ -1103,7 +930,7 @@ def _read_reminders(reader: _Reader, data: Mapping[str, object]) -> tuple[Remind
             continue
         try:
             every = _read_reminder_every(table["every"])
-        except _Invalid as error:
+        except InvalidValue as error:
             reader.problem((*where, "every"), f"{error}; this reminder is left out")
             continue
         values: dict[str, str] = {}
@@ -1116,51 +943,7 @@ def _read_reminders(reader: _Reader, data: Mapping[str, object]) -> tuple[Remind
                 continue
             try:
                 values[key] = read(table[key])
-            except _Invalid as error:
+            except InvalidValue as error:
                 reader.problem((*where, key), f'{error}; "" (the default) is used instead')
         reminders.append(ReminderConfig(reminder_id, every, **values))
     return tuple(reminders)
-
-
-def _reminder_values(reminder: ReminderConfig) -> dict[str, object]:
-    values: dict[str, object] = {}
-    if reminder.name:
-        values["name"] = reminder.name
-    values["every"] = format_duration(reminder.every)
-    values["message"] = reminder.message
-    if reminder.routine:
-        values["routine"] = reminder.routine
-    return values
-
-
-def _reminders_text(reminders: tuple[ReminderConfig, ...]) -> list[str]:
-    """The `[reminders.ID]` tables of a documented file (nothing when there are none)."""
-    parts = []
-    for index, reminder in enumerate(reminders):
-        doc = (
-            _comment(
-                "Labelled reminders, announced after their working time like breaks: "
-                + " ".join(f"{key}: {text}" for key, text in _REMINDER_DOCS.items())
-            )
-            if index == 0
-            else ""
-        )
-        body = tomli_w.dumps(_reminder_values(reminder))
-        parts.append(f"{doc}[reminders.{reminder.id}]\n{body}")
-    return parts
-
-
-def _merge_reminders(document: Any, config: Config) -> None:
-    """Saving settings never touches the person's `[reminders]` (the settings screen does not
-    edit them); they are written only into a file that has none yet."""
-    import tomlkit
-
-    if "reminders" in document or not config.reminders:
-        return
-    outer = tomlkit.table(is_super_table=True)
-    for reminder in config.reminders:
-        table = tomlkit.table()
-        for key, value in _reminder_values(reminder).items():
-            table[key] = value
-        outer[reminder.id] = table
-    document["reminders"] = outer

@@ -4,12 +4,12 @@
   equipment, the kind rules), `routine_format` (keys, lengths, caps) and `core.figure` (views,
   poses, joint ranges). Shipped as `routines/schema/library.schema.json`; a test pins the file
   to this function (`python -m stretchbreak.core.schema_build` rewrites it).
-- `config_schema()`: built at run time from `core.config._TABLES` (one `_Key` per key, its doc
+- `config_schema()`: built at run time from `core.config.TABLES` (one `ConfigKey` per key, its doc
   and reader), so a table added there appears without editing anything here. The reader says
   the type: readers made by config's factories (`_int_reader`, `_duration_reader`,
   `_choice_reader`, ...) are recognised by their code and their ranges read from the closure;
   another reader is probed with sample values, which finds its type but no range. Tables whose
-  sub-tables the person names (`[reminders.<id>]`) are listed in `config._NAMED_TABLES`
+  sub-tables the person names (`[reminders.<id>]`) are listed in `config.NAMED_TABLES`
   (table -> keys of each sub-table) when that exists: additionalProperties with a sub-schema.
 
 Every schema keeps Taplo's reading: no keyword beside a `$ref` (they go in `allOf`).
@@ -339,11 +339,11 @@ def _table_schema(keys: tuple[Any, ...], doc: str) -> Schema:
 def config_schema() -> Schema:
     """The schema of config.toml, from `core.config`'s tables (see the module doc)."""
     c = config_module
-    docs: Mapping[str, str] = c._TABLE_DOCS
-    tables: Mapping[str, tuple[Any, ...]] = c._TABLES
-    named: Mapping[str, tuple[Any, ...]] = getattr(c, "_NAMED_TABLES", {})
+    docs: Mapping[str, str] = c.TABLE_DOCS
+    tables: Mapping[str, tuple[Any, ...]] = c.TABLES
+    named: Mapping[str, tuple[Any, ...]] = getattr(c, "NAMED_TABLES", {})
     properties: Schema = {}
-    for name in c._ALL_TABLES:
+    for name in c.ALL_TABLES:
         doc = docs.get(name, "")
         if name in tables:
             properties[name] = _table_schema(tables[name], doc)

@@ -30,13 +30,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from stretchbreak.core.config import (
-    Config,
-    ConfigProblem,
+from stretchbreak.core.config import Config, ConfigProblem, parse_config_text
+from stretchbreak.core.config_write import (
     config_file_problems,
     config_to_toml,
     default_config_text,
-    parse_config_text,
     save_config,
 )
 from stretchbreak.core.first_run import EyeOnlyHold

@@ -33,7 +33,8 @@ from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Select, Static
 
 from stretchbreak.core.clock import Clock
-from stretchbreak.core.config import Config, ConfigProblem, parse_config_text, save_config
+from stretchbreak.core.config import Config, ConfigProblem, parse_config_text
+from stretchbreak.core.config_write import save_config
 from stretchbreak.core.first_run import CheckAnswer, EyeOnlyHold, answer_safety_check
 from stretchbreak.core.hours import WEEKDAYS
 from stretchbreak.core.safety import SafetyGuide, SafetyText, load_safety_text
