@@ -189,12 +189,15 @@ class BreakEngine:
         loop = asyncio.get_running_loop()
         self._loop = loop
         guard = self.deps.instance_guard
-        if not await loop.run_in_executor(None, guard.acquire):
-            raise AlreadyRunning(await loop.run_in_executor(None, guard.holder_pid))
+        workers = self._workers  # not the loop's default executor: one idle thread fewer all day
+        if not await loop.run_in_executor(workers, guard.acquire):
+            holder = await loop.run_in_executor(workers, guard.holder_pid)
+            workers.shutdown(wait=False)
+            raise AlreadyRunning(holder)
         self._lock_held = True
         self._notifications.start(loop)
         try:
-            catalog = await loop.run_in_executor(None, self._read_catalog)
+            catalog = await loop.run_in_executor(workers, self._read_catalog)
             history = await asyncio.wrap_future(self.history.read_history())
             self._set_catalog(catalog)
             self._set_history(history)
