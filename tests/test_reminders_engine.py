@@ -15,7 +15,7 @@ from test_notifications import Desktop
 
 from stretchbreak.core.config import Config, ReminderConfig
 from stretchbreak.core.stats import summarize
-from stretchbreak.core.status import describe_status, waybar_status
+from stretchbreak.core.status_text import describe_status, waybar_status
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.service.events import Announce, DashboardChanged, PlayRoutine
 

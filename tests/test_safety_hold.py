@@ -32,7 +32,8 @@ from stretchbreak.core.first_run import (
     safety_check_file,
     save_eye_only_hold,
 )
-from stretchbreak.core.status import StatusSnapshot, describe_status
+from stretchbreak.core.status import StatusSnapshot
+from stretchbreak.core.status_text import describe_status
 from stretchbreak.service.config_state import ConfigState
 from stretchbreak.service.events import DashboardChanged, Toast
 

@@ -23,7 +23,8 @@ from stretchbreak.core.keymap import validate_keymap
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.safety import load_safety_text
 from stretchbreak.core.stats import Heatmap
-from stretchbreak.core.status import StatusSnapshot, describe_status, short_status
+from stretchbreak.core.status import StatusSnapshot
+from stretchbreak.core.status_text import describe_status, short_status
 from stretchbreak.core.store import BreakEventRecord, HistoryStore
 from stretchbreak.core.streaks import StreakGoal
 from stretchbreak.service.delivery_check import delivery_problem, recent_delivery_problem

@@ -8,14 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from stretchbreak.core.status import (
-    StatusFormatError,
-    StatusSnapshot,
-    describe_status,
-    i3blocks_status,
-    not_running,
-    waybar_status,
-)
+from stretchbreak.core.status import StatusFormatError, StatusSnapshot, not_running
+from stretchbreak.core.status_text import describe_status, i3blocks_status, waybar_status
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 10, 14, 13, tzinfo=BERLIN)  # a Tuesday

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from control_support import EngineHost
 
 from stretchbreak.cli import main
-from stretchbreak.core.status import (
-    StatusSnapshot,
+from stretchbreak.core.status import StatusSnapshot
+from stretchbreak.core.status_text import (
     describe_status,
     i3blocks_status,
     short_status,

@@ -14,12 +14,8 @@ from pathlib import Path
 import pytest
 from engine_support import BERLIN, CATALOG_ROUTINES, MONDAY_10, MOVE, EngineHarness, EventLog
 
-from stretchbreak.core.status import (
-    StatusSnapshot,
-    describe_status,
-    short_status,
-    waybar_status,
-)
+from stretchbreak.core.status import StatusSnapshot
+from stretchbreak.core.status_text import describe_status, short_status, waybar_status
 from stretchbreak.service.engine import BreakEngine
 from stretchbreak.service.events import DashboardChanged
 

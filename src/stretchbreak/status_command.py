@@ -40,7 +40,7 @@ RETRY = 2.0
 
 def render(snapshot: StatusSnapshot, fmt: Format, now: datetime, zone: tzinfo) -> str:
     """One output line (without the newline) in `fmt`."""
-    from stretchbreak.core.status import describe_status, i3blocks_status, waybar_status
+    from stretchbreak.core.status_text import describe_status, i3blocks_status, waybar_status
 
     if fmt == "json":
         return json.dumps(snapshot.to_json(), ensure_ascii=False)

@@ -17,6 +17,7 @@ import click
 
 from stretchbreak.cli.completion import complete_routine_id
 from stretchbreak.core.display import printable
+from stretchbreak.core.status_text import NOT_RUNNING_HINT
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -25,10 +26,7 @@ EXIT_NOT_RUNNING = 3
 EXIT_NOT_APPLICABLE = 4
 PAUSE_DEFAULT = "30m"
 """`stretchbreak pause` with no argument: the dashboard's pause key pauses for 30 minutes too."""
-NOT_RUNNING_HINT = (
-    "no break engine is running; start it with `stretchbreak service` "
-    "or open the dashboard with `stretchbreak`"
-)
+NOT_RUNNING = f"no break engine is running; {NOT_RUNNING_HINT}"
 _EXIT_FOR_CODE = {
     "ok": EXIT_OK,
     "not_applicable": EXIT_NOT_APPLICABLE,
@@ -90,13 +88,13 @@ def not_running(as_json: bool) -> NoReturn:
             "id": None,
             "ok": False,
             "code": "not_running",
-            "message": NOT_RUNNING_HINT,
+            "message": NOT_RUNNING,
             "status": not_running_status(SystemClock().now()).to_json(),
             "routine_id": None,
         }
         click.echo(json.dumps(reply))
     else:
-        click.echo(f"stretchbreak: {NOT_RUNNING_HINT}", err=True)
+        click.echo(f"stretchbreak: {NOT_RUNNING}", err=True)
     raise SystemExit(EXIT_NOT_RUNNING)
 
 
