@@ -243,6 +243,31 @@ async def test_a_reminder_added_by_a_settings_reload_starts_counting_then(tmp_pa
         await engine.stop()
 
 
+async def test_the_first_reminder_written_into_config_counts_from_the_reload(
+    tmp_path: Path,
+) -> None:
+    """With no reminder at start the engine loads none of their rules; the first one written
+    into config.toml (hot reload) counts from then and is announced like any other."""
+    harness = harness_for(tmp_path, Desktop())
+    engine, log = await started(harness)
+    try:
+        assert engine.snapshot().reminders == ()
+        unknown = engine.reminder("done", "water")
+        assert unknown.code == "invalid" and "none in config.toml" in unknown.message
+        await advance(engine, harness, 20 * 60)
+        engine.apply_config(config(WATER))
+        assert [(r.id, r.state) for r in engine.snapshot().reminders] == [("water", "counting")]
+        await advance(engine, harness, 29 * 60)
+        assert log.of(Announce) == []  # the 20 minutes before it was written do not count
+        await advance(engine, harness, 60)
+        assert [a.title for a in log.of(Announce)] == ["Water"]
+        assert engine.reminder("done", "water").code == "ok"
+        await engine.wait_for_background()
+        assert ("water", "done") in reminder_rows(harness)
+    finally:
+        await engine.stop()
+
+
 async def test_do_not_disturb_holds_the_reminders_notification_until_it_ends(
     tmp_path: Path,
 ) -> None:

@@ -11,6 +11,9 @@ when the desktop notification was delivered.
 
 Commands (the control channel's `reminder` request, `stretchbreak reminder ...`): done, snooze,
 dismiss, start (plays the reminder's routine like a break, and counts as done).
+
+The rules' module is loaded only when config.toml names a reminder: most people have none, and
+the all-day service then does not carry it.
 """
 
 from __future__ import annotations
@@ -25,11 +28,6 @@ from stretchbreak.adapters.notify_actions import DEFAULT_ACTION
 from stretchbreak.core.config import Config, ReminderConfig
 from stretchbreak.core.display import clock_time, printable
 from stretchbreak.core.policy import PolicyState
-from stretchbreak.core.reminders import (
-    Announcement,
-    ReminderEvent,
-    ReminderScheduler,
-)
 from stretchbreak.core.status import ReminderStatus
 from stretchbreak.service.api import Outcome, OutcomeCode
 from stretchbreak.service.events import Announce, EngineEvent
@@ -37,6 +35,7 @@ from stretchbreak.service.wording import Notice
 
 if TYPE_CHECKING:
     from stretchbreak.core.clock import Clock
+    from stretchbreak.core.reminders import Announcement, ReminderEvent, ReminderScheduler
     from stretchbreak.core.status import StatusSnapshot
     from stretchbreak.service.history import HistoryIO
     from stretchbreak.service.notifications import NotificationCoordinator, WhenDone
@@ -47,6 +46,15 @@ ReminderAction = Literal["done", "snooze", "dismiss", "start"]
 REMINDER_ACTIONS: tuple[ReminderAction, ...] = ("done", "snooze", "dismiss", "start")
 NOTIFICATION_KEY = "reminders"
 _ABSENT = ("paused", "away", "in_break")
+
+
+def _scheduler_for(config: Config, clock: Clock) -> ReminderScheduler | None:
+    """The rules for the person's labelled reminders; None (nothing loaded) when there are none."""
+    if not config.reminders:
+        return None
+    from stretchbreak.core.reminders import ReminderScheduler
+
+    return ReminderScheduler(config, clock)
 
 
 class ReminderService:
@@ -73,6 +81,8 @@ class ReminderService:
         self._break_now = break_now
         self._when_done = when_done
         self._scheduler: ReminderScheduler | None = None
+        """None until started, and while config.toml names no reminder."""
+        self._started = False
         self._config: Config | None = None
         self._shown: tuple[str, ...] = ()
         """The reminders the desktop notification names now."""
@@ -86,13 +96,20 @@ class ReminderService:
 
     def start(self, config: Config) -> None:
         self._config = config
-        self._scheduler = ReminderScheduler(config, self._clock)
+        self._started = True
+        self._scheduler = _scheduler_for(config, self._clock)
 
     def apply_config(self, config: Config) -> None:
         self._config = config
-        if self._scheduler is not None:
+        if not self._started:
+            return
+        if self._scheduler is None:  # the first reminder written into config.toml
+            self._scheduler = _scheduler_for(config, self._clock)
+            if self._scheduler is None:
+                return
+        else:
             self._scheduler.apply_config(config)
-            self._follow()
+        self._follow()
 
     def stop(self) -> None:
         """The engine stops: a due reminder is recorded as missed ("stopped")."""
@@ -127,12 +144,16 @@ class ReminderService:
             if reason is not None:
                 self._held = held
             return
+        from stretchbreak.core.reminders import Announcement  # there are reminders (module doc)
+
         due = set(self._scheduler.due_ids())
         still = tuple(reminder for reminder in held.reminders if reminder.id in due)
         if still:
             self._announce(Announcement(self._clock.now(), still, held.after_snooze))
 
     def _hold(self, announcement: Announcement, reason: str) -> None:
+        from stretchbreak.core.reminders import Announcement, ReminderEvent  # module doc
+
         already = set(self._held.ids) if self._held is not None else set()
         fresh = [r for r in announcement.reminders if r.id not in already]
         self._record([ReminderEvent(r.id, "deferred", announcement.at, reason) for r in fresh])
@@ -204,6 +225,8 @@ class ReminderService:
             self._notifications.close_reminders(NOTIFICATION_KEY)
             return
         if due != self._shown:
+            from stretchbreak.core.reminders import Announcement  # module doc
+
             reminders = tuple(r for rid in due if (r := scheduler.find(rid)) is not None)
             self._shown = due
             config = self._config
@@ -245,6 +268,8 @@ class ReminderService:
         if not result.ok:
             log.warning("reminder notification failed: %s: %s", result.backend, result.error)
             return
+        from stretchbreak.core.reminders import ReminderEvent  # module doc
+
         now = self._clock.now()
         detail = f"{result.backend}: ok"
         self._record([ReminderEvent(rid, "notified", now, detail) for rid in ids])
@@ -281,12 +306,14 @@ class ReminderService:
     # --- commands ---------------------------------------------------------------------------
 
     def command(self, action: str, reminder_id: str, duration: timedelta | None = None) -> Outcome:
-        scheduler = self._scheduler
-        if scheduler is None:
+        if not self._started:
             return self._outcome("not_applicable", "The break engine is still starting.")
-        reminder = scheduler.find(reminder_id)
-        if reminder is None:
-            known = ", ".join(r.id for r in scheduler.reminders) or "none in config.toml"
+        scheduler = self._scheduler
+        reminder = scheduler.find(reminder_id) if scheduler is not None else None
+        if scheduler is None or reminder is None:
+            known = (
+                ", ".join(r.id for r in scheduler.reminders) if scheduler is not None else ""
+            ) or "none in config.toml"
             return self._outcome(
                 "invalid",
                 f"There is no reminder called {printable(reminder_id)!r} (known: {known}).",
