@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from stretchbreak.adapters.idle import FakeIdleSource, IdleSource
+from stretchbreak.adapters.fakes import FakeIdleSource
+from stretchbreak.adapters.idle import IdleSource
 from stretchbreak.adapters.instance import InstanceGuard
 from stretchbreak.adapters.notify import RecordingNotifier
 from stretchbreak.adapters.scheduler import OnFire

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from dashboard_support import BERLIN, CATALOG_ROUTINES, MONDAY_10
 
-from stretchbreak.adapters.idle import FakeIdleSource, NoIdleSource
+from stretchbreak.adapters.fakes import FakeIdleSource
+from stretchbreak.adapters.idle import NoIdleSource
 from stretchbreak.core.config import BreaksConfig, ConfigProblem, NotifyConfig
 from stretchbreak.core.loader import Catalog
 from stretchbreak.core.policy import (

@@ -9,7 +9,8 @@ from click.testing import CliRunner, Result
 
 from stretchbreak import paths
 from stretchbreak.adapters import idle, notify
-from stretchbreak.adapters.idle import FakeIdleSource, NoIdleSource
+from stretchbreak.adapters.fakes import FakeIdleSource
+from stretchbreak.adapters.idle import NoIdleSource
 from stretchbreak.adapters.notify import ChainNotifier, NotificationError
 from stretchbreak.cli import main
 from stretchbreak.core.clock import SystemClock

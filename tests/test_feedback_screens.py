@@ -22,7 +22,8 @@ from stretchbreak.core.feedback import AvoidEntry
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.routine import Routine
 from stretchbreak.service.feedback_book import MemoryFeedbackBook
-from stretchbreak.service.history import HistoryWriter, MemoryRecorder
+from stretchbreak.service.history import HistoryWriter
+from stretchbreak.service.recorder_fake import MemoryRecorder
 from stretchbreak.service.routine_files import RoutineFolders
 from stretchbreak.ui.player_app import PlayerApp
 from stretchbreak.ui.screens.browser import PutBackScreen, RoutineBrowserScreen

@@ -19,7 +19,7 @@ from stretchbreak.core.figure_render import render_figure_text
 from stretchbreak.core.library import load_library
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.plain_player import PlainPlayer
-from stretchbreak.service.history import MemoryRecorder
+from stretchbreak.service.recorder_fake import MemoryRecorder
 from stretchbreak.service.routine_files import (
     FIGURE_CELLS,
     RoutineFolders,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from desktop_session import PrivateBus, private_bus, stop, xvfb
 
+from stretchbreak.adapters.fakes import FakeIdleSource
 from stretchbreak.adapters.idle import (
-    FakeIdleSource,
     IdleSource,
     IdleUnavailable,
     NoIdleSource,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from engine_support import EngineHarness, advance, break_rows, started
 
-from stretchbreak.adapters.lock import FakeLockSource
+from stretchbreak.adapters.fakes import FakeLockSource
 from stretchbreak.service.engine import BreakEngine
 
 

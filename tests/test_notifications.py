@@ -11,12 +11,12 @@ from pathlib import Path
 
 from engine_support import EngineHarness, advance, break_rows, sample_config, started
 
+from stretchbreak.adapters.fakes import FakeActionNotifier
 from stretchbreak.adapters.notify_actions import (
     CATEGORY_DUE,
     CATEGORY_WARNING,
     ActionCallback,
     ClosedCallback,
-    FakeActionNotifier,
     Urgency,
 )
 from stretchbreak.adapters.terminal_launch import LaunchResult

@@ -28,13 +28,13 @@ from desktop_session import (
     xvfb,
 )
 
+from stretchbreak.adapters.fakes import FakeActionNotifier
 from stretchbreak.adapters.notify import RecordingNotifier
 from stretchbreak.adapters.notify_actions import (
     CATEGORY_DUE,
     CATEGORY_WARNING,
     ActionInvoked,
     CloseReason,
-    FakeActionNotifier,
     NotificationClosed,
     PlainActionNotifier,
     Urgency,

@@ -9,7 +9,7 @@ import pytest
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.routine import Routine, Step
 from stretchbreak.plain_player import PlainPlayer, countdown_marks
-from stretchbreak.service.history import MemoryRecorder
+from stretchbreak.service.recorder_fake import MemoryRecorder
 
 STRETCH = Step(
     "Upper-trap stretch",

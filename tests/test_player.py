@@ -11,7 +11,8 @@ from textual.widgets import Input, OptionList, Static
 
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.routine import Routine, Step
-from stretchbreak.service.history import HistoryWriter, MemoryRecorder
+from stretchbreak.service.history import HistoryWriter
+from stretchbreak.service.recorder_fake import MemoryRecorder
 from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
 from stretchbreak.ui.screens.finish import FinishScreen, SymptomCheck
 from stretchbreak.ui.screens.picker import PickerScreen

@@ -19,7 +19,8 @@ from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.substitutes import step_for
 from stretchbreak.core.tips import WORKSTATION_TIPS, TipRotation
-from stretchbreak.service.history import HistoryWriter, MemoryRecorder
+from stretchbreak.service.history import HistoryWriter
+from stretchbreak.service.recorder_fake import MemoryRecorder
 from stretchbreak.ui.player_app import PlayerApp, PlayerSettings
 from stretchbreak.ui.screens.finish import FinishScreen
 from stretchbreak.ui.screens.player import BREATHE

@@ -10,7 +10,8 @@ from player_support import advance, make_app, player, shown
 
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.routine import Routine, Step
-from stretchbreak.service.history import HistoryWriter, MemoryRecorder
+from stretchbreak.service.history import HistoryWriter
+from stretchbreak.service.recorder_fake import MemoryRecorder
 from stretchbreak.ui.widgets.figure import FigureMoment, FigureView
 
 ROUTINE = Routine(

@@ -11,12 +11,8 @@ from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.core.streaks import StreakGoal
-from stretchbreak.service.history import (
-    HistoryUnavailable,
-    HistoryWriter,
-    MemoryRecorder,
-    StoreRecorder,
-)
+from stretchbreak.service.history import HistoryUnavailable, HistoryWriter, StoreRecorder
+from stretchbreak.service.recorder_fake import MemoryRecorder
 
 COMPLETED = SessionOutcome("completed", 4, 1, 5, 130, 140)
 

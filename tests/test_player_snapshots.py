@@ -16,7 +16,8 @@ from textual.pilot import Pilot
 
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.routine import Routine, Step
-from stretchbreak.service.history import HistoryWriter, MemoryRecorder
+from stretchbreak.service.history import HistoryWriter
+from stretchbreak.service.recorder_fake import MemoryRecorder
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 

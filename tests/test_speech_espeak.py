@@ -18,7 +18,8 @@ from stretchbreak.adapters.speech import CommandEngine, find_engine
 from stretchbreak.core.clock import SystemClock
 from stretchbreak.core.routine import Routine, Step
 from stretchbreak.core.voice_script import voice_script
-from stretchbreak.service.history import HistoryWriter, MemoryRecorder
+from stretchbreak.service.history import HistoryWriter
+from stretchbreak.service.recorder_fake import MemoryRecorder
 from stretchbreak.ui.screens.player import PlayerScreen
 
 pytestmark = [

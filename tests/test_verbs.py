@@ -217,7 +217,7 @@ def test_start_with_no_engine_plays_as_before(short_data_dir: Path) -> None:
 def test_credit_holds_no_connection_until_the_routine_starts(host: EngineHost) -> None:
     from stretchbreak.cli.credit import EngineCredit
     from stretchbreak.core.outcome import SessionOutcome
-    from stretchbreak.service.history import MemoryRecorder
+    from stretchbreak.service.recorder_fake import MemoryRecorder
 
     credit = EngineCredit.connect()
     assert credit is not None
@@ -239,7 +239,7 @@ def test_credit_holds_no_connection_until_the_routine_starts(host: EngineHost) -
 def test_credit_notes_an_engine_that_went_away(short_data_dir: Path) -> None:
     from stretchbreak.cli.credit import EngineCredit
     from stretchbreak.service import protocol
-    from stretchbreak.service.history import MemoryRecorder
+    from stretchbreak.service.recorder_fake import MemoryRecorder
 
     engine_host = EngineHost(protocol.socket_path())
     engine_host.start()

@@ -17,7 +17,8 @@ from textual.pilot import Pilot
 from stretchbreak.adapters.speech import SpeechEngine, SpeechError
 from stretchbreak.core.clock import Clock, FakeClock, SystemClock
 from stretchbreak.core.routine import Routine, Step
-from stretchbreak.service.history import HistoryWriter, MemoryRecorder
+from stretchbreak.service.history import HistoryWriter
+from stretchbreak.service.recorder_fake import MemoryRecorder
 from stretchbreak.ui.screens.player import PlayerScreen
 
 

@@ -47,17 +47,6 @@ class NoIdleSource:
         return None
 
 
-class FakeIdleSource:
-    """A source for tests: reports whatever `seconds` is set to."""
-
-    def __init__(self, seconds: float | None = 0.0, name: str = "fake") -> None:
-        self.name = name
-        self.seconds = seconds
-
-    def idle_seconds(self) -> float | None:
-        return self.seconds
-
-
 def idle_candidates(env: Mapping[str, str], platform: str) -> list[str]:
     """The sources worth trying here, best first, decided from the environment alone."""
     if platform == "darwin":

@@ -103,39 +103,6 @@ class NoLockSource:
         pass
 
 
-class FakeLockSource:
-    """A source for tests: `set(True)` locks, `set(False)` unlocks (reported to the watcher)."""
-
-    def __init__(self, locked: bool = False, name: str = "fake") -> None:
-        self.name = name
-        self._locked = locked
-        self._condition = threading.Condition()
-        self._changes = 0
-
-    def set(self, locked: bool) -> None:
-        with self._condition:
-            self._locked = locked
-            self._changes += 1
-            self._condition.notify_all()
-
-    def locked(self) -> bool | None:
-        return self._locked
-
-    def watch(self, report: Report, stop: StopSignal) -> None:
-        seen = -1
-        while not stop.is_set():
-            with self._condition:
-                if seen == self._changes:
-                    self._condition.wait(0.05)
-                if seen == self._changes:
-                    continue
-                seen, state = self._changes, self._locked
-            report(state)
-
-    def close(self) -> None:
-        pass
-
-
 class PollingLock:
     """Base of the sources that can only be asked (macOS, Windows): asked every few seconds."""
 
