@@ -12,9 +12,6 @@ from stretchbreak import paths
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.feedback import (
     NECK_TURN_OR_LOOK_UP,
-    NOT_SURE,
-    AvoidEntry,
-    FeedbackEntry,
     adjust_routine,
     comfort_from_pain,
     describe_counts,
@@ -23,6 +20,7 @@ from stretchbreak.core.feedback import (
     route,
     symptom_counts,
 )
+from stretchbreak.core.feedback_entries import NOT_SURE, AvoidEntry, FeedbackEntry
 from stretchbreak.core.library import load_library
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.routine import Routine, Step

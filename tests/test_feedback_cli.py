@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from stretchbreak.cli import main
 from stretchbreak.cli import start as start_module
 from stretchbreak.core.clock import FakeClock
-from stretchbreak.core.feedback import AvoidEntry
+from stretchbreak.core.feedback_entries import AvoidEntry
 from stretchbreak.core.store import HistoryStore
 
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)

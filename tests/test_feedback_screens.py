@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 
 from stretchbreak import paths
 from stretchbreak.core.clock import FakeClock
-from stretchbreak.core.feedback import AvoidEntry
+from stretchbreak.core.feedback_entries import AvoidEntry
 from stretchbreak.core.loader import load_catalog
 from stretchbreak.core.routine import Routine
 from stretchbreak.service.feedback_book import MemoryFeedbackBook

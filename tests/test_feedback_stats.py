@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from stretchbreak.cli.stats_text import render_stats
 from stretchbreak.core.clock import FakeClock
-from stretchbreak.core.feedback import NOT_SURE, FeedbackEntry
+from stretchbreak.core.feedback_entries import NOT_SURE, FeedbackEntry
 from stretchbreak.core.stats import summarize
 from stretchbreak.core.store import HistoryStore
 from stretchbreak.core.streaks import StreakGoal

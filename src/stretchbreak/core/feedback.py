@@ -11,6 +11,7 @@ Pure rules, no I/O (the store keeps the rows, `service.feedback_book` reads and 
   - dizziness: stop every exercise that turns the head or looks up (`NECK_TURN_OR_LOOK_UP`, plus
     the one named), and get medical advice today before more neck exercise.
 * `needs_escalation()`: two "worse" answers within seven days mean "get it checked".
+* The answers themselves (`FeedbackEntry`, `AvoidEntry`) are `core.feedback_entries`.
 * `adjust_routine()`: the routine as it is played for this person, with left-out exercises
   replaced by their easier version or dropped, and one sentence per change saying why.
 
@@ -26,17 +27,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
+from .feedback_entries import NOT_SURE, SYMPTOMS, AvoidEntry, FeedbackEntry, Symptom
 from .routine import EQUIPMENT, Routine, Step
 
 if TYPE_CHECKING:
     from .library import Exercise
 
-# The store imports this module for its row types, and every process that writes the history
-# (the service, `status`, the player) imports the store: the library and dose modules are
-# imported inside the two functions that need them, so that import stays cheap.
-
-Symptom = Literal["worse", "tingling", "dizzy"]
-SYMPTOMS: tuple[Symptom, ...] = ("worse", "tingling", "dizzy")
 
 QUESTIONS: dict[Symptom, str] = {
     "worse": "Did an exercise make your pain worse?",
@@ -55,9 +51,6 @@ ESCALATION_DAYS = 7
 """Two "worse" answers within this many days escalate to "get it checked"."""
 ESCALATION_COUNT = 2
 
-NOT_SURE = ""
-"""The exercise id stored when the person could not say which exercise it was."""
-
 NECK_TURN_OR_LOOK_UP: frozenset[str] = frozenset(
     {"neck-rotation", "neck-half-circles", "scalene-stretch", "scm-stretch"}
 )
@@ -73,30 +66,6 @@ WALK_INSTEAD = Step(
     cues=("Walk a few steps, let your arms swing and look into the distance.",),
 )
 """Played when every exercise of a routine is left out, so a break is still a break."""
-
-
-@dataclass(frozen=True)
-class FeedbackEntry:
-    """One answer: a symptom after one exercise (`NOT_SURE` when the person did not know)."""
-
-    exercise_id: str
-    symptom: Symptom
-    at: datetime
-    session_id: int | None = None
-    pain: int | None = None
-    """0-10 on `PAIN_SCALE` when the person gave it, else None."""
-
-
-@dataclass(frozen=True)
-class AvoidEntry:
-    """An exercise left out of routines until the person puts it back."""
-
-    exercise_id: str
-    since: datetime
-    reason: str
-    """One plain sentence: why it is left out ("it made your pain worse")."""
-    replaced_by: str | None = None
-    """The easier exercise played instead, when the library names one that fits."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from stretchbreak.core.clock import Clock
-from stretchbreak.core.feedback import SYMPTOMS, Symptom, describe_counts, symptom_counts
+from stretchbreak.core.feedback import describe_counts, symptom_counts
+from stretchbreak.core.feedback_entries import SYMPTOMS, Symptom
 from stretchbreak.core.store import DailyActivity, HistoryStore, HistoryTallies
 from stretchbreak.core.streaks import DayTally, StreakGoal, day_meets_goal, goal_progress
 from stretchbreak.core.today import TodayStats, progress_from, today_for

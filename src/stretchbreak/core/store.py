@@ -46,7 +46,7 @@ from filelock import FileLock, Timeout
 
 from stretchbreak import paths
 from stretchbreak.core.clock import Clock
-from stretchbreak.core.feedback import SYMPTOMS, AvoidEntry, FeedbackEntry, Symptom
+from stretchbreak.core.feedback_entries import SYMPTOMS, AvoidEntry, FeedbackEntry, Symptom
 from stretchbreak.core.safe_files import ensure_private_dir
 from stretchbreak.core.streaks import StreakGoal, streak_day
 

@@ -21,16 +21,13 @@ from typing import Protocol
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.feedback import (
     ESCALATION_DAYS,
-    NOT_SURE,
     Adjusted,
     Advice,
-    AvoidEntry,
-    FeedbackEntry,
-    Symptom,
     adjust_routine,
     needs_escalation,
     route,
 )
+from stretchbreak.core.feedback_entries import NOT_SURE, AvoidEntry, FeedbackEntry, Symptom
 from stretchbreak.core.library import Exercise
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.store import HistoryStore, StoreError

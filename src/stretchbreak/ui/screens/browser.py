@@ -32,7 +32,8 @@ from textual.widgets.option_list import Option
 
 from stretchbreak.core.catalog_reload import keep_last_good
 from stretchbreak.core.display import format_duration, printable
-from stretchbreak.core.feedback import AvoidEntry, feedback_key, left_out_line
+from stretchbreak.core.feedback import feedback_key, left_out_line
+from stretchbreak.core.feedback_entries import AvoidEntry
 from stretchbreak.core.loader import Catalog, Exercise, RoutineProblem
 from stretchbreak.core.routine import AREAS, Routine, Source
 from stretchbreak.core.store import StoreError

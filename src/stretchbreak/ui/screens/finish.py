@@ -39,16 +39,14 @@ from stretchbreak.core.display import format_duration, printable
 from stretchbreak.core.feedback import (
     ESCALATION_HEADING,
     ESCALATION_LINES,
-    NOT_SURE,
     PAIN_SCALE,
     QUESTIONS,
-    SYMPTOMS,
     Advice,
-    Symptom,
     comfort_from_pain,
     feedback_key,
     route,
 )
+from stretchbreak.core.feedback_entries import NOT_SURE, SYMPTOMS, Symptom
 from stretchbreak.core.outcome import SessionOutcome
 from stretchbreak.core.routine import Routine
 from stretchbreak.core.safety import SafetySection, SafetyText, load_safety_text
