@@ -20,17 +20,19 @@ from stretchbreak.core.config import Config, parse_config_text
 from stretchbreak.core.config_write import save_config
 from stretchbreak.core.first_run import (
     EyeOnlyHold,
-    SafetyCheck,
-    answer_safety_check,
-    describe_safety_state,
     eye_only_hold_file,
     hold_from_json,
     hold_to_json,
     load_eye_only_hold,
+    save_eye_only_hold,
+)
+from stretchbreak.core.safety_check import (
+    SafetyCheck,
+    answer_safety_check,
+    describe_safety_state,
     load_safety_check,
     recheck_due,
     safety_check_file,
-    save_eye_only_hold,
 )
 from stretchbreak.core.status import StatusSnapshot
 from stretchbreak.core.status_text import describe_status

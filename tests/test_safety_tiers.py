@@ -15,13 +15,11 @@ from textual.widgets import Static
 
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.config import SafetyConfig
-from stretchbreak.core.first_run import (
-    EyeOnlyHold,
+from stretchbreak.core.first_run import EyeOnlyHold, load_eye_only_hold, save_eye_only_hold
+from stretchbreak.core.safety_check import (
     SafetyCheck,
-    load_eye_only_hold,
     load_safety_check,
     safety_check_file,
-    save_eye_only_hold,
     save_safety_check,
 )
 from stretchbreak.ui.app import StretchbreakApp

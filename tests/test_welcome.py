@@ -13,13 +13,9 @@ from textual.widgets import Button, Input, Select, Static
 
 from stretchbreak.core.clock import FakeClock
 from stretchbreak.core.config import Config, load_config
-from stretchbreak.core.first_run import (
-    apply_eye_only_hold,
-    load_eye_only_hold,
-    load_safety_check,
-    should_show_welcome,
-)
+from stretchbreak.core.first_run import apply_eye_only_hold, load_eye_only_hold, should_show_welcome
 from stretchbreak.core.hours import parse_day
+from stretchbreak.core.safety_check import load_safety_check
 from stretchbreak.ui.screens.welcome import WelcomeResult, WelcomeScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

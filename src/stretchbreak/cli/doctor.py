@@ -235,10 +235,9 @@ def _check_config(report: Report) -> None:
 def _check_safety(report: Report, recheck_after: timedelta | None) -> None:
     """The safety check: a hold in force is a note (a deliberate state, not a fault)."""
     from stretchbreak.core.clock import SystemClock
-    from stretchbreak.core.first_run import (
+    from stretchbreak.core.first_run import eye_only_hold_file, load_eye_only_hold
+    from stretchbreak.core.safety_check import (
         describe_safety_state,
-        eye_only_hold_file,
-        load_eye_only_hold,
         load_safety_check,
         safety_check_file,
     )

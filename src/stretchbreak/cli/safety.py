@@ -31,10 +31,9 @@ def show() -> None:
     """
     from stretchbreak.core.clock import SystemClock
     from stretchbreak.core.config import load_config
-    from stretchbreak.core.first_run import (
+    from stretchbreak.core.first_run import eye_only_hold_file, load_eye_only_hold
+    from stretchbreak.core.safety_check import (
         describe_safety_state,
-        eye_only_hold_file,
-        load_eye_only_hold,
         load_safety_check,
         safety_check_file,
     )

@@ -10,16 +10,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stretchbreak.core.first_run import (
-    SafetyCheck,
     clear_eye_only_hold,
     eye_only_hold_file,
     load_eye_only_hold,
+    save_eye_only_hold,
+    start_safety_hold,
+)
+from stretchbreak.core.safety_check import (
+    SafetyCheck,
     load_safety_check,
     recheck_due,
     safety_check_file,
-    save_eye_only_hold,
     start_recheck_clock,
-    start_safety_hold,
 )
 from stretchbreak.ui.screens.dashboard import DashboardScreen
 

@@ -1,7 +1,7 @@
 """The red-flag answers and what each leads to, and the short re-check screen.
 
 The answer is given per tier, and each answer is carried out the moment it is given
-(`core.first_run.answer_safety_check` writes the record and the hold), before any text about it
+(`core.safety_check.answer_safety_check` writes the record and the hold), before any text about it
 is shown: Esc, q, ctrl+q or closing the terminal afterwards cannot skip it. The screen that took
 the answer posts `SafetyAnswered`, and the app puts the hold in force in the break engine at
 once.
@@ -33,8 +33,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from stretchbreak.core.clock import Clock
-from stretchbreak.core.first_run import CheckAnswer, EyeOnlyHold, answer_safety_check
+from stretchbreak.core.first_run import EyeOnlyHold
 from stretchbreak.core.safety import TIERS, RedFlagScreen, SafetyText, load_safety_text
+from stretchbreak.core.safety_check import CheckAnswer, answer_safety_check
 
 TIER_PREFIX = "tier-"
 """Answer buttons are `none`, `tier-emergency`, `tier-today` and `tier-recurring`."""

@@ -6,7 +6,7 @@ exercise offered; today: movement breaks pause until checked; recurring: book an
 exercise carries on), the stop-if rules, and the set-up.
 
 The safety answer is saved, and its hold put in force, the moment it is given
-(`core.first_run.answer_safety_check`, then `SafetyAnswered` to the app): leaving afterwards with
+(`core.safety_check.answer_safety_check`, then `SafetyAnswered` to the app): leaving afterwards with
 Esc, q or ctrl+q cannot undo it. Everything else waits for the set-up to finish: config.toml is
 written only by "Finish and save", so a welcome left halfway shows again next time (it shows
 while there is no config.toml), and the safety question with it.
@@ -35,9 +35,10 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Selec
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.config import Config, ConfigProblem, parse_config_text
 from stretchbreak.core.config_write import save_config
-from stretchbreak.core.first_run import CheckAnswer, EyeOnlyHold, answer_safety_check
+from stretchbreak.core.first_run import EyeOnlyHold
 from stretchbreak.core.hours import WEEKDAYS
 from stretchbreak.core.safety import SafetyGuide, SafetyText, load_safety_text
+from stretchbreak.core.safety_check import CheckAnswer, answer_safety_check
 from stretchbreak.ui.screens.safety_recheck import (
     SafetyAnswered,
     answer_buttons,
