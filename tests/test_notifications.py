@@ -36,6 +36,7 @@ class Desktop:
     notifier: FakeActionNotifier = field(default_factory=FakeActionNotifier)
     dnd: bool | None = False
     terminal_ok: bool = True
+    terminal_raises: bool = False
     launched: list[tuple[tuple[str, ...], str | None]] = field(default_factory=list)
 
     def deps(self) -> DesktopDeps:
@@ -46,6 +47,8 @@ class Desktop:
 
         def open_terminal(argv: Sequence[str], setting: str | None) -> LaunchResult:
             self.launched.append((tuple(argv), setting))
+            if self.terminal_raises:
+                raise OSError("Too many open files")
             if self.terminal_ok:
                 return LaunchResult(True, "fake-term", tuple(argv))
             return LaunchResult(False, None, (), "no terminal could be opened (none here)")
@@ -204,6 +207,25 @@ async def test_no_terminal_tells_how_to_start_and_the_break_stays_due(tmp_path: 
         assert state is not None and state.status == "break_due"
         # the warning and the due notice; the update after the failed Start is no delivery
         assert sorted(kinds(harness)) == ["due", "notified", "notified"]
+    finally:
+        await engine.stop()
+
+
+async def test_a_terminal_launcher_that_fails_is_reported_like_no_terminal(
+    tmp_path: Path,
+) -> None:
+    desktop = Desktop(terminal_raises=True)
+    harness = harness_with(tmp_path, desktop)
+    engine, log = await started(harness, player=False)
+    try:
+        await advance(engine, harness, 20 * 60)
+        await click(engine, desktop, "start")
+        assert desktop.launched == [(("stretchbreak", "start", "desk-move"), None)]
+        (toast,) = [t for t in log.of(Toast) if "terminal" in t.text]
+        assert "Run `stretchbreak break` in a terminal" in toast.text
+        assert "opening a terminal failed: Too many open files" in toast.text
+        state = engine.state
+        assert state is not None and state.status == "break_due"
     finally:
         await engine.stop()
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from stretchbreak.adapters.notify import DeliveryResult, Notifier
 from stretchbreak.adapters.notify_actions import (
@@ -48,13 +48,15 @@ from stretchbreak.adapters.notify_actions import (
     Urgency,
     expire_ms,
 )
-from stretchbreak.adapters.terminal_launch import LaunchResult
 from stretchbreak.core.clock import Clock
 from stretchbreak.core.config import Config
 from stretchbreak.core.display import printable
 from stretchbreak.core.policy import PolicyState
 from stretchbreak.service.api import Outcome
 from stretchbreak.service.wording import Notice
+
+if TYPE_CHECKING:  # opening a terminal is loaded when a routine needs one (`_open_terminal`)
+    from stretchbreak.adapters.terminal_launch import LaunchResult
 
 log = logging.getLogger(__name__)
 
@@ -456,6 +458,8 @@ class NotificationCoordinator:
             return self._desktop.open_terminal(argv, setting)
         except Exception as error:
             log.exception("opening a terminal failed")
+            from stretchbreak.adapters.terminal_launch import LaunchResult
+
             return LaunchResult(False, None, (), f"opening a terminal failed: {error}")
 
     def _launched(self, asked: _Request, result: LaunchResult) -> None:
