@@ -268,6 +268,24 @@ async def test_the_first_reminder_written_into_config_counts_from_the_reload(
         await engine.stop()
 
 
+async def test_a_reminder_removed_then_written_back_counts_again_from_then(
+    tmp_path: Path,
+) -> None:
+    harness = harness_for(tmp_path, Desktop(), WATER)
+    engine, log = await started(harness)
+    try:
+        await advance(engine, harness, 10 * 60)
+        engine.apply_config(config())  # all reminders removed from config.toml
+        await advance(engine, harness, 40 * 60)
+        engine.apply_config(config(WATER))  # and written back: a new reminder, from zero
+        await advance(engine, harness, 29 * 60)
+        assert log.of(Announce) == []
+        await advance(engine, harness, 60)
+        assert [a.title for a in log.of(Announce)] == ["Water"]
+    finally:
+        await engine.stop()
+
+
 async def test_do_not_disturb_holds_the_reminders_notification_until_it_ends(
     tmp_path: Path,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -352,6 +353,32 @@ async def test_a_file_watcher_that_cannot_start_is_reported_and_breaks_go_on(
     try:
         [failure] = log.of(EngineFailed)
         assert "changes to them are not picked up" in failure.message
+        assert engine.state.status == "working"
+    finally:
+        await engine.stop()
+
+
+async def test_background_work_that_raises_is_reported_to_the_person(tmp_path: Path) -> None:
+    """A blocking read that fails on a worker thread (here: choosing the idle source) never
+    reaches its handler; the person is told something went wrong instead of nothing."""
+    from engine_support import EngineHarness, started
+
+    from stretchbreak.service.events import EngineFailed
+
+    def broken() -> None:
+        raise OSError("Too many open files")
+
+    harness = EngineHarness(tmp_path)
+    harness.deps.idle_source_factory = broken
+    engine, log = await started(harness)
+    try:
+        await engine.wait_for_background()
+        for _ in range(50):  # the report hops from the worker thread to the loop
+            if log.of(EngineFailed):
+                break
+            await asyncio.sleep(0.01)
+        [failure] = log.of(EngineFailed)
+        assert "see the log file" in failure.message
         assert engine.state.status == "working"
     finally:
         await engine.stop()

@@ -27,8 +27,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal
 
+from .dose import combine
 from .feedback_entries import NOT_SURE, SYMPTOMS, AvoidEntry, FeedbackEntry, Symptom
 from .routine import EQUIPMENT, Routine, Step
+from .substitutes import plan_routine
 
 if TYPE_CHECKING:
     from .library import Exercise
@@ -199,8 +201,6 @@ def adjust_routine(
     """
     if not avoided:
         return Adjusted(routine, ())
-    from .substitutes import plan_routine
-
     have: Collection[str] = EQUIPMENT
     plans = plan_routine(routine, library, have, set(avoided))
     steps: list[Step] = []
@@ -229,8 +229,6 @@ def adjust_routine(
 
 def _library_step(exercise: Exercise, original: Step) -> Step | None:
     """A step playing `exercise` at its library dose, or None when the library gives no length."""
-    from .dose import combine
-
     dose = combine([("library", exercise.dose)])
     step = Step(
         name=exercise.name,

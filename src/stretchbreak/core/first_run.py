@@ -1,4 +1,4 @@
-"""First run, the safety hold that follows a red-flag answer, and when to ask again.
+"""First run, and the safety hold that follows a red-flag answer.
 
 Whether to greet: a person who has a `config.toml` (written by the welcome screen, or by hand)
 has set up already, so the welcome shows exactly when the file is missing.

@@ -155,6 +155,8 @@ class ReminderScheduler:
         to it); a new one starts at zero; a removed one is dropped without a record."""
         self._config = config
         old = self._t.timers
+        if not old:  # nothing was counting (nothing ticks then): the time since is nobody's
+            self._t.last = self._clock.now()
         self._t.timers = {
             r.id: _Timer(r) if r.id not in old else _with_config(old[r.id], r)
             for r in config.reminders

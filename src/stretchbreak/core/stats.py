@@ -133,7 +133,7 @@ class ExerciseSymptoms:
     """How often one exercise was named in the after-session check (issue 12)."""
 
     exercise_id: str
-    """The library id (or an inline step's name); `core.feedback.NOT_SURE` when not named."""
+    """The library id (or an inline step's name); `feedback_entries.NOT_SURE` if not named."""
     counts: dict[Symptom, int]
 
     @property

@@ -1214,7 +1214,8 @@ class HistoryStore:
         return tuple(activities)
 
     # -- symptoms per exercise (issue 12): exercise_feedback and exercise_avoid -------------
-    # Rows and rules live in `core.feedback`; these methods only store and read them.
+    # The rows are `core.feedback_entries` (what they mean: `core.feedback`); these methods
+    # only store and read them.
 
     def record_exercise_feedback(self, entry: FeedbackEntry) -> None:
         """Store one after-session answer (a symptom after one exercise)."""

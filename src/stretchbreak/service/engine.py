@@ -155,7 +155,7 @@ class BreakEngine:
         self._listeners: list[tuple[Listener, bool]] = []
         self._pending: set[Future[Any]] = set()
         self._workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="engine")
-        """Blocking reads: routine files, config, idle time, desktop notifications."""
+        """Blocking work: the instance lock, routine files, config, idle time, busy signals."""
         self._watching: Watching | None = None
         self._shown_view: tuple[DashboardView, bool] | None = None
         self._shown_due: DueInfo | None = None
@@ -190,10 +190,12 @@ class BreakEngine:
         self._loop = loop
         guard = self.deps.instance_guard
         workers = self._workers  # not the loop's default executor: one idle thread fewer all day
-        if not await loop.run_in_executor(workers, guard.acquire):
-            holder = await loop.run_in_executor(workers, guard.holder_pid)
+        try:
+            if not await loop.run_in_executor(workers, guard.acquire):
+                raise AlreadyRunning(await loop.run_in_executor(workers, guard.holder_pid))
+        except BaseException:  # taken, or the lock cannot be used: this engine never runs
             workers.shutdown(wait=False)
-            raise AlreadyRunning(holder)
+            raise
         self._lock_held = True
         self._notifications.start(loop)
         try:
@@ -503,6 +505,10 @@ class BreakEngine:
         assert loop is not None
         self._pending.add(future)
 
+        def failed() -> None:
+            if not self._stopped:
+                self._emit(EngineFailed("Something went wrong in stretchbreak; see the log file."))
+
         def finish(result: _T) -> None:
             self._pending.discard(future)  # only now: wait_for_background waits for `then` too
             if self._stopped:
@@ -511,16 +517,18 @@ class BreakEngine:
                 then(result)
             except Exception:
                 log.exception("the break engine failed handling background work")
-                self._emit(EngineFailed("Something went wrong in stretchbreak; see the log file."))
+                failed()
 
         def done(finished: Future[_T]) -> None:
             if finished.cancelled():
                 self._pending.discard(finished)
                 return
             error = finished.exception()
-            if error is not None:
+            if error is not None:  # `then` never runs: say so, as when `then` itself fails
                 self._pending.discard(finished)
                 log.error("background work failed", exc_info=error)
+                with contextlib.suppress(RuntimeError):  # the loop closed: shutting down
+                    loop.call_soon_threadsafe(failed)
                 return
             with contextlib.suppress(RuntimeError):  # the loop closed: shutting down
                 loop.call_soon_threadsafe(finish, finished.result())
