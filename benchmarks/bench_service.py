@@ -77,17 +77,22 @@ def idle_process(argv: list[str], env: dict[str, str], window: float) -> tuple[f
     return (after - before) * 100 / CLK_TCK / window, rss, uss
 
 
-def child_cpu_ms(argv: list[str], env: dict[str, str], runs: int) -> float:
-    """Median user+system CPU time of `argv` over `runs` runs, in ms."""
-    samples = []
+def child_cpu_ms(
+    commands: dict[str, list[str]], env: dict[str, str], runs: int
+) -> dict[str, float]:
+    """Median user+system CPU time of each command over `runs` runs, in ms. The commands run in
+    turn (a, b, c, a, b, c…) so a drift in the machine's speed touches them alike."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(
-            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
-        )
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        samples.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
-    return statistics.median(samples)
+        for name, argv in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(
+                argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            samples[name].append(cpu * 1000)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def wait_for_service(python: str, env: dict[str, str]) -> None:
@@ -165,16 +170,25 @@ def main() -> None:
             wait_for_service(python, env)
             dashboard = f"{python} -m stretchbreak"
             attached = measure(dashboard, tmux_env, "Next break", args.window, args.launches, BUSY)
-            status_ms = child_cpu_ms(
-                [python, "-m", "stretchbreak", "status", "--json"], env, args.runs
-            )
             script = str(Path(python).parent / "stretchbreak")
-            status_script_ms = child_cpu_ms([script, "status", "--json"], env, args.runs)
+            cpu_ms = child_cpu_ms(
+                {
+                    "module": [python, "-m", "stretchbreak", "status", "--json"],
+                    "script": [script, "status", "--json"],
+                    "pass": [python, "-c", "pass"],
+                },
+                env,
+                args.runs,
+            )
+            status_ms, status_script_ms, pass_ms = (
+                cpu_ms["module"],
+                cpu_ms["script"],
+                cpu_ms["pass"],
+            )
             follow_cpu = follow_idle_cpu(script, env, args.window)
         finally:
             service.terminate()
             service.wait(timeout=10)
-        pass_ms = child_cpu_ms([python, "-c", "pass"], env, args.runs)
 
     print(
         f"idle window {args.window:.0f} s, {args.launches} launches, {args.runs} runs, "
@@ -231,9 +245,10 @@ def main() -> None:
 
 
 def ratio(value: float, baseline: float) -> str:
-    """`value / baseline` as "0.52x"; a window too short to see any CPU time says so."""
+    """`value / baseline` as "0.494x" (three places: the targets are "at most 0.5x"); a window
+    too short to see any CPU time says so."""
     if baseline > 0:
-        return f"{value / baseline:.2f}x"
+        return f"{value / baseline:.3f}x"
     return "both idle (no CPU tick in the window)" if value == 0 else "n/a (baseline 0)"
 
 
